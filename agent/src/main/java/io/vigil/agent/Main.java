@@ -1,2 +1,25 @@
 package io.vigil.agent;
-public final class Main { public static void main(String[] a) { } }
+
+import io.vigil.agent.cli.VigilCtl;
+import io.vigil.agent.daemon.Daemon;
+import io.vigil.agent.demo.Demo;
+import java.util.Arrays;
+
+/** {@code vigil <patroni.yml>} runs the agent; {@code vigil demo} a local 3-node cluster; {@code vigil ctl} the CLI. */
+public final class Main {
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    String first = args.length > 0 ? args[0] : "";
+    String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
+    int code = switch (first) {
+      case "demo" -> Demo.run(rest);
+      case "ctl" -> VigilCtl.run(rest);
+      default -> Daemon.run(args);
+    };
+    if (code >= 0) {
+      System.exit(code);
+    }
+  }
+}

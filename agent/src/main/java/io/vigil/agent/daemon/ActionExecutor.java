@@ -1,0 +1,225 @@
+package io.vigil.agent.daemon;
+
+import io.vigil.agent.ha.Action;
+import io.vigil.agent.ha.AgentMemory;
+import io.vigil.agent.ha.Decision;
+import io.vigil.agent.ha.Observation;
+import io.vigil.config.EffectiveParameters;
+import io.vigil.config.VigilConfig;
+import io.vigil.dcs.Dcs;
+import io.vigil.dcs.DcsException;
+import io.vigil.postgres.LocalPostgres;
+import io.vigil.postgres.PostgresException;
+import io.vigil.postgres.RecoveryTarget;
+import io.vigil.postgres.StopMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out a decision's actions against PostgreSQL and the DCS. Results that the next decision
+ * needs (did we win a race?) go back into the agent's memory; nothing else is remembered here.
+ */
+final class ActionExecutor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ActionExecutor.class);
+
+  /** What executing a decision produced. */
+  record Outcome(AgentMemory memory, boolean runAgainNow, Optional<Action.Exit> exit) {}
+
+  private final VigilConfig config;
+  private final LocalPostgres pg;
+  private final Dcs dcs;
+  private final PublishedStatus published;
+  private final HistoryFile history;
+
+  ActionExecutor(VigilConfig config, LocalPostgres pg, Dcs dcs, PublishedStatus published) {
+    this.config = config;
+    this.pg = pg;
+    this.dcs = dcs;
+    this.published = published;
+    this.history = new HistoryFile(pg.settings().dataDir());
+  }
+
+  Outcome execute(Decision d, Observation o) {
+    AgentMemory memory = d.memory();
+    boolean again = false;
+    for (Action a : d.actions()) {
+      try {
+        switch (a) {
+          case Action.RaceInitialize r -> {
+            boolean won = dcs.attemptInitialize();
+            LOG.info(won ? "won the initialize race: bootstrapping a new cluster" : "failed to acquire initialize lock");
+            memory = memory.withInitializeWon(won);
+            again = won;
+          }
+          case Action.BootstrapCluster b -> {
+            Optional<Action.Exit> failed = bootstrap(b, o);
+            if (failed.isPresent()) {
+              return new Outcome(memory, false, failed);
+            }
+            again = true;
+          }
+          case Action.CloneFrom c -> again = cloneFrom(c);
+          case Action.StartPostgres s -> again = start(s.asReplica(), s.upstream(), o);
+          case Action.StopPostgres s -> {
+            pg.stop(s.mode(), stopTimeout());
+            again = true;
+          }
+          case Action.Follow f -> {
+            pg.writeConfig(parameters(o), Optional.of(f.target()));
+            pg.reload();
+          }
+          case Action.Promote p -> {
+            published.setPgState("running", "promoted");
+            pg.promote();
+            LOG.info("promoted: PostgreSQL accepts writes");
+            again = true;
+          }
+          case Action.AcquireLock l -> {
+            boolean won = dcs.attemptLeader();
+            LOG.info(won ? "acquired the leader lock" : "lost the leader race: the lock was taken by another node");
+            again = true;
+          }
+          case Action.ReclaimLock r -> again = dcs.refreshLeader(o.view().orElseThrow());
+          case Action.SetInitialize s -> dcs.setInitialize(s.sysid());
+          case Action.WriteConfig w -> dcs.writeConfig(w.config(), OptionalInt.empty());
+          case Action.WriteStatus w -> dcs.writeStatus(w.optime());
+          case Action.UpdateHistory u -> dcs.writeHistory(history.build(u.timeline(), o.view().orElseThrow().history(),
+              config.name()));
+          case Action.SyncSlots s -> pg.syncPhysicalSlots(s.wanted());
+          case Action.TouchMember t -> dcs.touchMember(t.data());
+          case Action.Exit e -> {
+            return new Outcome(memory, false, Optional.of(e));
+          }
+        }
+      } catch (DcsException e) {
+        LOG.warn("{} failed: DCS error: {}", name(a), e.getMessage());
+        again = false;
+      } catch (PostgresException e) {
+        LOG.error("{} failed: {}", name(a), e.getMessage());
+        again = false;
+        if (!a.housekeeping()) {
+          break;
+        }
+      }
+    }
+    return new Outcome(memory, again, Optional.empty());
+  }
+
+  private Optional<Action.Exit> bootstrap(Action.BootstrapCluster b, Observation o) throws DcsException {
+    published.setPgState("initializing new cluster", "uninitialized");
+    try {
+      pg.initdb(config.bootstrap().initdbOptions());
+      var hba = config.postgresql().pgHba().isEmpty() ? config.bootstrap().pgHba() : config.postgresql().pgHba();
+      if (!hba.isEmpty()) {
+        pg.writeHba(hba);
+      }
+      startPostgres(Optional.empty(), false, o);
+      pg.ensureRoles();
+      String sysid = pg.controlData().systemIdentifier();
+      dcs.setInitialize(sysid);
+      dcs.writeConfig(b.dynamicConfig(), OptionalInt.empty());
+      boolean leader = dcs.attemptLeader();
+      LOG.info("initialized a new cluster (system identifier {}){}", sysid,
+          leader ? "" : ", but another node took the leader lock first");
+      return Optional.empty();
+    } catch (PostgresException e) {
+      String msg = "bootstrap failed: " + e.getMessage();
+      LOG.error(msg);
+      abandonBootstrap();
+      return Optional.of(new Action.Exit(1, msg));
+    }
+  }
+
+  /** Patroni's behaviour: give the initialize key back and keep the failed data directory aside. */
+  private void abandonBootstrap() {
+    try {
+      dcs.cancelInitialize();
+    } catch (DcsException e) {
+      LOG.warn("could not remove the initialize key: {}", e.getMessage());
+    }
+    try {
+      if (pg.isRunning()) {
+        pg.stop(StopMode.IMMEDIATE, stopTimeout());
+      }
+    } catch (PostgresException e) {
+      LOG.warn("could not stop PostgreSQL after the failed bootstrap: {}", e.getMessage());
+    }
+    Path dataDir = pg.settings().dataDir();
+    Path failed = dataDir.resolveSibling(dataDir.getFileName() + ".failed");
+    try {
+      if (Files.exists(dataDir)) {
+        Files.move(dataDir, failed);
+        LOG.error("moved the data directory of the failed bootstrap to {}", failed);
+      }
+    } catch (IOException e) {
+      LOG.error("could not move {} aside: {}", dataDir, e.getMessage());
+    }
+  }
+
+  private boolean cloneFrom(Action.CloneFrom c) throws PostgresException {
+    published.setPgState("creating replica", "replica");
+    LOG.info("cloning from {} ({}:{}) with pg_basebackup", c.member(), c.host(), c.port());
+    pg.basebackup(c.host(), c.port(), config.postgresql().basebackupOptions());
+    return true;
+  }
+
+  private boolean start(boolean asReplica, Optional<RecoveryTarget> upstream, Observation o) throws PostgresException {
+    startPostgres(upstream, asReplica, o);
+    return true;
+  }
+
+  private void startPostgres(Optional<RecoveryTarget> upstream, boolean asReplica, Observation o)
+      throws PostgresException {
+    published.setPgState("starting", asReplica ? "replica" : "master");
+    Map<String, String> params = parameters(o);
+    pg.setStartOptions(commandLine(params));
+    if (asReplica) {
+      pg.writeConfig(params, Optional.of(upstream.orElse(RecoveryTarget.none())));
+    } else {
+      pg.writeConfig(params, Optional.empty());
+    }
+    pg.start();
+  }
+
+  /** The restricted parameters go on the postgres command line so no conf file can override them. */
+  private static Map<String, String> commandLine(Map<String, String> params) {
+    Map<String, String> cmd = new java.util.TreeMap<>();
+    for (String name : EffectiveParameters.restricted()) {
+      if (params.containsKey(name)) {
+        cmd.put(name, params.get(name));
+      }
+    }
+    return cmd;
+  }
+
+  private Map<String, String> parameters(Observation o) {
+    return EffectiveParameters.compute(o.settings().dynamic(), config.postgresql(), config.scope());
+  }
+
+  private Duration stopTimeout() {
+    return Duration.ofSeconds(config.postgresql().pgCtlTimeout());
+  }
+
+  /** Release leadership on shutdown: publish the last WAL position, then delete the lock. */
+  void releaseLock(OptionalLong lastOptime) {
+    try {
+      dcs.releaseLeader(lastOptime);
+      LOG.info("released the leader lock");
+    } catch (DcsException e) {
+      LOG.warn("could not release the leader lock: {} (it expires with the session)", e.getMessage());
+    }
+  }
+
+  private static String name(Action a) {
+    return a.getClass().getSimpleName();
+  }
+}

@@ -1,0 +1,56 @@
+package io.vigil.agent.daemon;
+
+import io.vigil.agent.ha.Action;
+import io.vigil.config.ConfigException;
+import io.vigil.config.ConfigLoader;
+import io.vigil.config.VigilConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The foreground daemon: {@code vigil <patroni.yml>}; SIGTERM stops it cleanly with status 0. */
+public final class Daemon {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+  private Daemon() {}
+
+  /** Runs until SIGTERM or a fatal decision; returns the process exit status. */
+  public static int run(String[] args) {
+    PrintStream err = System.err;
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("version"))) {
+      System.out.println("vigil " + Version.VIGIL);
+      return 0;
+    }
+    if (args.length != 1 || args[0].startsWith("-")) {
+      err.println("usage: vigil <patroni.yml>   (run the agent)");
+      err.println("       vigil demo            (a local 3-node cluster with embedded ZooKeeper)");
+      err.println("       vigil --version");
+      return 2;
+    }
+    VigilConfig config;
+    try {
+      config = ConfigLoader.load(Path.of(args[0]));
+    } catch (ConfigException e) {
+      err.println("vigil: " + e.getMessage());
+      return 2;
+    }
+    if (!config.unknownKeys().isEmpty()) {
+      LOG.warn("ignoring configuration keys Vigil does not use: {}", String.join(", ", config.unknownKeys()));
+    }
+    Node node = new Node(config);
+    try {
+      node.start();
+    } catch (Node.StartupException e) {
+      err.println("vigil: " + e.getMessage());
+      node.close();
+      return e.exitCode();
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(node::shutdown, "shutdown"));
+    Action.Exit exit = node.exit().join();
+    LOG.error("exiting: {}", exit.message());
+    node.close();
+    return exit.code();
+  }
+}

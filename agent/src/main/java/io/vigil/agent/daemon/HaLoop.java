@@ -1,0 +1,178 @@
+package io.vigil.agent.daemon;
+
+import io.vigil.agent.ha.Action;
+import io.vigil.agent.ha.AgentMemory;
+import io.vigil.agent.ha.Decision;
+import io.vigil.agent.ha.HaCore;
+import io.vigil.agent.ha.NodeSettings;
+import io.vigil.agent.ha.Observation;
+import io.vigil.config.ConfigException;
+import io.vigil.config.DynamicConfig;
+import io.vigil.dcs.ConfigNode;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HA loop: observe, decide, act, publish; then sleep until {@code loop_wait} has passed or a
+ * ZooKeeper watch (or any other wake-up) asks for a cycle now.
+ */
+final class HaLoop implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HaLoop.class);
+  /** Cycles run back to back after an action; the cap stops a failing action from spinning. */
+  private static final int MAX_IMMEDIATE_CYCLES = 20;
+
+  private final Observer observer;
+  private final ActionExecutor executor;
+  private final PublishedStatus published;
+  private final DecisionLog decisions;
+  private final Clock clock;
+  private final Object wakeLock = new Object();
+  private final Object cycleLock = new Object();
+  private final CompletableFuture<Action.Exit> exit = new CompletableFuture<>();
+  private volatile boolean stopping;
+  private boolean wakeRequested;
+  private NodeSettings settings;
+  private Map<String, Object> appliedDynamic;
+  private AgentMemory memory = AgentMemory.initial();
+  private Observation last;
+
+  HaLoop(Observer observer, ActionExecutor executor, PublishedStatus published, DecisionLog decisions,
+      NodeSettings settings, Clock clock) {
+    this.observer = observer;
+    this.executor = executor;
+    this.published = published;
+    this.decisions = decisions;
+    this.settings = settings;
+    this.appliedDynamic = settings.dynamic().raw();
+    this.clock = clock;
+  }
+
+  /** Completes when a decision requires the agent to stop. */
+  CompletableFuture<Action.Exit> exit() {
+    return exit;
+  }
+
+  void wakeUp() {
+    synchronized (wakeLock) {
+      wakeRequested = true;
+      wakeLock.notifyAll();
+    }
+  }
+
+  void stop() {
+    stopping = true;
+    wakeUp();
+  }
+
+  /** Runs {@code work} between cycles, so it never interleaves with a decision being carried out. */
+  <T> T betweenCycles(java.util.function.Supplier<T> work) {
+    synchronized (cycleLock) {
+      return work.get();
+    }
+  }
+
+  Optional<Observation> lastObservation() {
+    synchronized (cycleLock) {
+      return Optional.ofNullable(last);
+    }
+  }
+
+  NodeSettings settings() {
+    synchronized (cycleLock) {
+      return settings;
+    }
+  }
+
+  @Override
+  public void run() {
+    int immediate = 0;
+    while (!stopping) {
+      long started = clock.millis();
+      boolean again;
+      try {
+        again = cycle();
+      } catch (RuntimeException e) {
+        LOG.error("unexpected error in the HA cycle; retrying at the next cycle", e);
+        again = false;
+      }
+      if (exit.isDone()) {
+        return;
+      }
+      immediate = again ? immediate + 1 : 0;
+      if (again && immediate < MAX_IMMEDIATE_CYCLES) {
+        continue;
+      }
+      long wait = started + settings.dynamic().loopWait() * 1000L - clock.millis();
+      if (wait <= 0) {
+        LOG.warn("loop time exceeded, rescheduling immediately");
+        continue;
+      }
+      sleep(wait);
+    }
+  }
+
+  private void sleep(long millis) {
+    synchronized (wakeLock) {
+      long deadline = clock.millis() + millis;
+      while (!wakeRequested && !stopping) {
+        long left = deadline - clock.millis();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          wakeLock.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          stopping = true;
+        }
+      }
+      wakeRequested = false;
+    }
+  }
+
+  private boolean cycle() {
+    synchronized (cycleLock) {
+      if (stopping) {
+        return false;
+      }
+      Observation o = observer.observe(settings);
+      o = adoptDynamicConfig(o);
+      Decision d = HaCore.decide(o, memory);
+      decisions.record(o, d, settings.dynamic().pause());
+      ActionExecutor.Outcome outcome = executor.execute(d, o);
+      memory = outcome.memory();
+      last = o;
+      long nextDeadline = clock.millis() + 2L * settings.dynamic().ttl() * 1000L;
+      published.publish(o, memory.pgState(), settings.dynamic().ttl(), settings.dynamic().pause(), nextDeadline);
+      outcome.exit().ifPresent(exit::complete);
+      return outcome.runAgainNow();
+    }
+  }
+
+  /** {@code /config} in ZooKeeper wins over {@code bootstrap.dcs} once it exists (wire spec 7.1). */
+  private Observation adoptDynamicConfig(Observation o) {
+    Optional<Map<String, Object>> dcsConfig = o.view().flatMap(v -> v.config()).map(ConfigNode::data)
+        .filter(m -> !m.isEmpty());
+    if (dcsConfig.isEmpty() || dcsConfig.get().equals(appliedDynamic)) {
+      return o;
+    }
+    try {
+      DynamicConfig next = DynamicConfig.fromMap(dcsConfig.get());
+      DynamicConfig current = settings.dynamic();
+      if (next.ttl() != current.ttl()) {
+        LOG.warn("ttl changed in /config from {} to {}; the ZooKeeper session keeps {} s until the agent restarts",
+            current.ttl(), next.ttl(), current.ttl());
+      }
+      settings = settings.withDynamic(next);
+      LOG.info("applied the dynamic configuration from /config");
+    } catch (ConfigException e) {
+      LOG.warn("ignoring the new /config: {}", e.getMessage());
+    }
+    appliedDynamic = dcsConfig.get();
+    return new Observation(o.nowMillis(), o.view(), o.dcsError(), o.mySession(), o.pg(), o.peers(), settings);
+  }
+}

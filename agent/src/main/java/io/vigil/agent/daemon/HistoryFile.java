@@ -1,0 +1,60 @@
+package io.vigil.agent.daemon;
+
+import io.vigil.postgres.Lsn;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the {@code /history} value (wire spec 1.7) from {@code pg_wal/<TLI>.history}: one line per
+ * timeline switch; the newest gets the file time and the new leader's name, older lines keep what
+ * the DCS already recorded for the same switch point.
+ */
+final class HistoryFile {
+
+  private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx");
+
+  private final Path dataDir;
+
+  HistoryFile(Path dataDir) {
+    this.dataDir = dataDir;
+  }
+
+  List<List<Object>> build(int timeline, List<List<Object>> known, String leaderName) {
+    Path file = dataDir.resolve("pg_wal").resolve(String.format("%08X.history", timeline));
+    List<String> lines;
+    String mtime;
+    try {
+      lines = Files.readAllLines(file);
+      mtime = OffsetDateTime.ofInstant(Files.getLastModifiedTime(file).toInstant(), ZoneId.systemDefault()).format(ISO);
+    } catch (IOException e) {
+      return known;
+    }
+    List<List<Object>> out = new ArrayList<>();
+    for (String line : lines) {
+      String[] f = line.trim().split("\t");
+      if (f.length < 2 || !f[0].chars().allMatch(Character::isDigit) || f[0].isEmpty()) {
+        continue;
+      }
+      int parent = Integer.parseInt(f[0]);
+      long lsn = Lsn.parse(f[1].trim()).value();
+      String reason = f.length > 2 ? f[2].trim() : "";
+      List<Object> entry = new ArrayList<>(List.of(parent, lsn, reason));
+      known.stream()
+          .filter(k -> k.size() == 5 && k.get(0) instanceof Number n && n.intValue() == parent
+              && k.get(1) instanceof Number l && l.longValue() == lsn)
+          .findFirst()
+          .ifPresent(k -> entry.addAll(k.subList(3, 5)));
+      out.add(entry);
+    }
+    if (!out.isEmpty() && out.get(out.size() - 1).size() == 3) {
+      out.get(out.size() - 1).addAll(List.of(mtime, leaderName));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,246 @@
+package io.vigil.agent.daemon;
+
+import io.vigil.agent.ha.Action;
+import io.vigil.agent.ha.NodeSettings;
+import io.vigil.agent.ha.Observation;
+import io.vigil.config.DynamicConfig;
+import io.vigil.config.VigilConfig;
+import io.vigil.dcs.ClusterView;
+import io.vigil.dcs.Dcs;
+import io.vigil.dcs.DcsException;
+import io.vigil.dcs.ZooKeeperDcs;
+import io.vigil.postgres.LocalPostgres;
+import io.vigil.postgres.PgpassEntry;
+import io.vigil.postgres.PostgresException;
+import io.vigil.postgres.StopMode;
+import io.vigil.restapi.BasicCredentials;
+import io.vigil.restapi.RestApiException;
+import io.vigil.restapi.RestApiServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Vigil agent: its REST API, its ZooKeeper session, its PostgreSQL and the HA loop tying them
+ * together. The daemon runs one; the demo runs three in one process.
+ */
+public final class Node implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  private final VigilConfig config;
+  private final LocalPostgres pg;
+  private final PublishedStatus published;
+  private final DecisionLog decisions = new DecisionLog();
+  private Dcs dcs;
+  private RestApiServer rest;
+  private HaLoop loop;
+  private Thread loopThread;
+  private ActionExecutor executor;
+  private volatile boolean closed;
+
+  public Node(VigilConfig config) {
+    this.config = config;
+    this.pg = new LocalPostgres(NodeWiring.postgres(config));
+    this.published = new PublishedStatus(config.scope(), config.tags().asMemberTags(), Clock.SYSTEM);
+  }
+
+  /** Checks the local preconditions, then starts REST, ZooKeeper and the loop. */
+  public void start() throws StartupException {
+    checkLocal();
+    DynamicConfig dynamic = DynamicConfig.fromMap(config.bootstrap().dcs());
+    dynamic.validateTiming().ifPresent(w -> LOG.warn("bootstrap.dcs: {}", w));
+    NodeSettings settings = NodeWiring.node(config, dynamic);
+    writePgpass();
+    try {
+      rest = new RestApiServer(config.restapi().listen().host(), config.restapi().listen().port(), published,
+          config.restapi().authentication().map(c -> new BasicCredentials(c.username(), c.password())));
+      rest.start();
+    } catch (RestApiException e) {
+      throw new StartupException(1, "restapi.listen " + config.restapi().listen() + ": " + e.getMessage());
+    }
+    dcs = ZooKeeperDcs.connect(NodeWiring.dcs(config, dynamic));
+    checkNameNotInUse(settings);
+    executor = new ActionExecutor(config, pg, dcs, published);
+    loop = new HaLoop(new Observer(dcs, pg, new PeerClient(), Clock.SYSTEM), executor, published, decisions,
+        settings, Clock.SYSTEM);
+    dcs.onChange(loop::wakeUp);
+    loopThread = new Thread(loop, "ha-loop-" + config.name());
+    loopThread.start();
+    LOG.info("Vigil {} started: member {} of cluster {} (REST {}, PostgreSQL {})", Version.VIGIL, config.name(),
+        config.scope(), restPort(), config.postgresql().listen());
+  }
+
+  /** What the REST API currently reports for this node. */
+  public io.vigil.restapi.NodeStatus status() {
+    return published.status();
+  }
+
+  public int restPort() {
+    return rest.port();
+  }
+
+  public VigilConfig config() {
+    return config;
+  }
+
+  public DecisionLog decisions() {
+    return decisions;
+  }
+
+  /** Completes when the HA loop decides the agent must exit (e.g. data of another cluster). */
+  public CompletableFuture<Action.Exit> exit() {
+    return loop.exit();
+  }
+
+  private void checkLocal() throws StartupException {
+    try {
+      pg.checkBinaries();
+    } catch (PostgresException e) {
+      throw new StartupException(2, "postgresql.bin_dir " + e.getMessage());
+    }
+    Path dataDir = config.postgresql().dataDir();
+    if (Files.exists(dataDir, LinkOption.NOFOLLOW_LINKS)) {
+      String expected = pg.settings().runAsUser().orElse(System.getProperty("user.name"));
+      try {
+        String owner = Files.getOwner(dataDir).getName();
+        if (!owner.equals(expected)) {
+          throw new StartupException(2, "postgresql.data_dir " + dataDir + " is owned by " + owner
+              + ", but PostgreSQL runs as " + expected + "; refusing to touch it");
+        }
+      } catch (IOException e) {
+        throw new StartupException(2, "postgresql.data_dir " + dataDir + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private void writePgpass() throws StartupException {
+    var p = config.postgresql();
+    List<PgpassEntry> entries = new ArrayList<>();
+    entries.add(new PgpassEntry("*", "*", "*", p.replication().username(), p.replication().password()));
+    entries.add(new PgpassEntry("*", "*", "*", p.superuser().username(), p.superuser().password()));
+    try {
+      pg.writePgpass(entries);
+    } catch (PostgresException e) {
+      throw new StartupException(2, "postgresql.pgpass " + e.getMessage());
+    }
+  }
+
+  /**
+   * A member key with our name owned by another session is either a previous run of ours (its
+   * session not expired yet: reclaim it) or another live agent (refuse to start). The live one
+   * answers on its REST API.
+   */
+  private void checkNameNotInUse(NodeSettings settings) throws StartupException {
+    ClusterView view;
+    try {
+      view = dcs.read();
+    } catch (DcsException e) {
+      LOG.warn("ZooKeeper is not reachable yet ({}); will keep retrying", e.getMessage());
+      return;
+    }
+    var existing = view.member(config.name()).filter(m -> m.session() != dcs.sessionId());
+    if (existing.isEmpty()) {
+      return;
+    }
+    var peer = new PeerClient().poll(List.of(existing.get())).get(0);
+    String url = existing.get().apiUrl().orElse("");
+    if (peer.reachable() && !url.equals(settings.apiUrl())) {
+      close();
+      throw new StartupException(1, "name: member '" + config.name() + "' is already used by a live member ("
+          + url + ")");
+    }
+  }
+
+  /** SIGTERM: stop PostgreSQL, release the lock, close the session; while paused, leave PostgreSQL running. */
+  public void shutdown() {
+    if (closed) {
+      return;
+    }
+    LOG.info("shutting down");
+    if (loop != null) {
+      loop.stop();
+      joinLoop();
+      boolean paused = loop.settings().dynamic().pause();
+      Optional<Observation> last = loop.lastObservation();
+      boolean leader = last.map(Observation::holdsLock).orElse(false);
+      published.dropLock();
+      if (!paused) {
+        stopPostgres();
+      }
+      if (leader && !paused) {
+        OptionalLong optime = lastCheckpoint();
+        executor.releaseLock(optime);
+      }
+    }
+    close();
+  }
+
+  private void joinLoop() {
+    try {
+      loopThread.join(Duration.ofSeconds(config.postgresql().pgCtlTimeout() + 30L).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void stopPostgres() {
+    try {
+      if (pg.isRunning()) {
+        pg.stop(StopMode.FAST, Duration.ofSeconds(config.postgresql().pgCtlTimeout()));
+        LOG.info("PostgreSQL stopped");
+      }
+    } catch (PostgresException e) {
+      LOG.error("could not stop PostgreSQL: {}", e.getMessage());
+    }
+  }
+
+  /** After a clean stop the shutdown checkpoint is the last WAL position replicas must reach. */
+  private OptionalLong lastCheckpoint() {
+    try {
+      return OptionalLong.of(pg.controlData().latestCheckpointLsn());
+    } catch (PostgresException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (loop != null) {
+      loop.stop();
+    }
+    if (dcs != null) {
+      dcs.close();
+    }
+    if (rest != null) {
+      rest.close();
+    }
+  }
+
+  /** A reason the agent cannot start, with the process exit status. */
+  public static final class StartupException extends Exception {
+    private final int exitCode;
+
+    public StartupException(int exitCode, String message) {
+      super(message);
+      this.exitCode = exitCode;
+    }
+
+    public int exitCode() {
+      return exitCode;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.vigil.agent.daemon;
+
+import io.vigil.agent.ha.NodeSettings;
+import io.vigil.config.DynamicConfig;
+import io.vigil.config.VigilConfig;
+import io.vigil.dcs.ZooKeeperDcsSettings;
+import io.vigil.postgres.Credentials;
+import io.vigil.postgres.PostgresSettings;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Translates the typed YAML configuration into the settings of each module. */
+final class NodeWiring {
+
+  private NodeWiring() {}
+
+  /** PostgreSQL refuses to run as root, so a root agent runs its binaries as this user. */
+  static final String ROOT_RUN_AS = "postgres";
+
+  static boolean runningAsRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  static PostgresSettings postgres(VigilConfig c) {
+    var p = c.postgresql();
+    return new PostgresSettings(
+        p.dataDir(), p.binDir(), p.listen().host(), p.listen().port(),
+        p.connectAddress().host(), p.connectAddress().port(), p.pgpass(), p.database(),
+        new Credentials(p.superuser().username(), p.superuser().password()),
+        new Credentials(p.replication().username(), p.replication().password()),
+        c.scope(), c.name(),
+        runningAsRoot() ? Optional.of(ROOT_RUN_AS) : Optional.empty(),
+        Duration.ofSeconds(p.pgCtlTimeout()));
+  }
+
+  static ZooKeeperDcsSettings dcs(VigilConfig c, DynamicConfig d) {
+    return new ZooKeeperDcsSettings(c.zookeeper().connectString(), c.basePath(), c.name(),
+        d.ttl(), d.loopWait(), d.retryTimeout());
+  }
+
+  static NodeSettings node(VigilConfig c, DynamicConfig d) {
+    var pg = c.postgresql();
+    String connUrl = "postgres://" + pg.connectAddress() + "/" + pg.database();
+    String apiUrl = "http://" + c.restapi().connectAddress() + "/patroni";
+    boolean canBootstrap = c.raw().containsKey("bootstrap");
+    return new NodeSettings(c.name(), c.tags().nofailover(), canBootstrap, c.bootstrap().dcs(), d,
+        connUrl, apiUrl, c.tags().asMemberTags());
+  }
+}

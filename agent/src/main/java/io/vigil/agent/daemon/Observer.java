@@ -1,0 +1,93 @@
+package io.vigil.agent.daemon;
+
+import io.vigil.agent.ha.LocalPg;
+import io.vigil.agent.ha.NodeSettings;
+import io.vigil.agent.ha.Observation;
+import io.vigil.agent.ha.PeerStatus;
+import io.vigil.dcs.ClusterView;
+import io.vigil.dcs.Dcs;
+import io.vigil.dcs.DcsException;
+import io.vigil.dcs.MemberNode;
+import io.vigil.postgres.DataDirectory;
+import io.vigil.postgres.LocalPostgres;
+import io.vigil.postgres.PgStatus;
+import io.vigil.postgres.PostgresException;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Gathers one {@link Observation}: the DCS view, local PostgreSQL, and peers when the lock is free. */
+final class Observer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Observer.class);
+
+  private final Dcs dcs;
+  private final LocalPostgres pg;
+  private final PeerClient peers;
+  private final Clock clock;
+  private Optional<String> sysid = Optional.empty();
+  private String lastStatusError = "";
+
+  Observer(Dcs dcs, LocalPostgres pg, PeerClient peers, Clock clock) {
+    this.dcs = dcs;
+    this.pg = pg;
+    this.peers = peers;
+    this.clock = clock;
+  }
+
+  Observation observe(NodeSettings settings) {
+    Optional<ClusterView> view;
+    Optional<String> dcsError = Optional.empty();
+    try {
+      view = Optional.of(dcs.read());
+    } catch (DcsException e) {
+      view = Optional.empty();
+      dcsError = Optional.of(e.getMessage());
+    }
+    LocalPg local = local();
+    List<PeerStatus> peerStatus = List.of();
+    if (view.isPresent() && view.get().leader().isEmpty() && local.running()
+        && local.dataDir() == LocalPg.DataDir.INITIALIZED) {
+      List<MemberNode> others = view.get().members().stream()
+          .filter(m -> !m.name().equals(settings.name()) && !m.tagTrue("nofailover"))
+          .toList();
+      peerStatus = peers.poll(others);
+    }
+    return new Observation(clock.millis(), view, dcsError, dcs.sessionId(), local, peerStatus, settings);
+  }
+
+  private LocalPg local() {
+    DataDirectory state = pg.dataDirectoryState();
+    LocalPg.DataDir dataDir = switch (state) {
+      case MISSING_OR_EMPTY -> LocalPg.DataDir.EMPTY;
+      case INITIALIZED -> LocalPg.DataDir.INITIALIZED;
+      case NOT_ACCESSIBLE -> LocalPg.DataDir.NOT_ACCESSIBLE;
+    };
+    if (dataDir != LocalPg.DataDir.INITIALIZED) {
+      sysid = Optional.empty();
+      return new LocalPg(dataDir, false, Optional.empty(), Optional.empty());
+    }
+    if (sysid.isEmpty()) {
+      try {
+        sysid = Optional.of(pg.controlData().systemIdentifier());
+      } catch (PostgresException e) {
+        LOG.warn("pg_controldata failed: {}", e.getMessage());
+      }
+    }
+    boolean running = pg.isRunning();
+    Optional<PgStatus> status = Optional.empty();
+    if (running) {
+      try {
+        status = Optional.of(pg.status());
+        lastStatusError = "";
+      } catch (PostgresException e) {
+        if (!e.getMessage().equals(lastStatusError)) {
+          LOG.warn("Error communicating with PostgreSQL: {}", e.getMessage());
+          lastStatusError = e.getMessage();
+        }
+      }
+    }
+    return new LocalPg(dataDir, running, status, sysid);
+  }
+}

@@ -1,0 +1,148 @@
+package io.vigil.agent.daemon;
+
+import io.vigil.agent.ha.MemberDocument;
+import io.vigil.agent.ha.Observation;
+import io.vigil.dcs.ClusterView;
+import io.vigil.postgres.PgStatus;
+import io.vigil.postgres.ReplicationRow;
+import io.vigil.restapi.NodeStatus;
+import io.vigil.restapi.NodeStatusSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The snapshot the REST API serves. The HA loop publishes it at the end of every cycle (and when a
+ * long action changes the PostgreSQL state); health checks only read it, never PostgreSQL or ZooKeeper.
+ * The lock flag expires {@code ttl} after the cycle that proved it, so a stuck loop stops
+ * advertising {@code /primary}.
+ */
+final class PublishedStatus implements NodeStatusSource {
+
+  private record Snapshot(
+      Optional<Observation> observation, String state, String role, long lockValidUntil, long loopDeadline,
+      boolean paused, Map<String, Object> tags) {}
+
+  private final String scope;
+  private final Clock clock;
+  private volatile Snapshot snapshot;
+
+  PublishedStatus(String scope, Map<String, Object> tags, Clock clock) {
+    this.scope = scope;
+    this.clock = clock;
+    this.snapshot = new Snapshot(Optional.empty(), "stopped", "uninitialized", 0, Long.MAX_VALUE, false, tags);
+  }
+
+  /** Publishes the outcome of a cycle. */
+  synchronized void publish(Observation o, String state, int ttlSeconds, boolean paused, long nextCycleDeadline) {
+    String role = o.pg().isPrimary() ? "master" : o.pg().dataDir() == io.vigil.agent.ha.LocalPg.DataDir.EMPTY
+        ? "uninitialized" : "replica";
+    long lockValidUntil = o.holdsLock() ? o.nowMillis() + ttlSeconds * 1000L : 0;
+    snapshot = new Snapshot(Optional.of(o), state, role, lockValidUntil, nextCycleDeadline, paused,
+        o.settings().tags());
+  }
+
+  /** A long action (clone, bootstrap, promote) changes what the node is doing before the cycle ends. */
+  synchronized void setPgState(String state, String role) {
+    Snapshot s = snapshot;
+    snapshot = new Snapshot(s.observation(), state, role, s.lockValidUntil(), s.loopDeadline(), s.paused(), s.tags());
+  }
+
+  /** The node is stepping down: stop advertising the lock before anything else happens. */
+  synchronized void dropLock() {
+    Snapshot s = snapshot;
+    snapshot = new Snapshot(s.observation(), s.state(), s.role(), 0, s.loopDeadline(), s.paused(), s.tags());
+  }
+
+  @Override
+  public NodeStatus status() {
+    Snapshot s = snapshot;
+    long now = clock.millis();
+    Optional<PgStatus> pg = s.observation().flatMap(o -> o.pg().status());
+    boolean holdsLock = now < s.lockValidUntil();
+    boolean primary = pg.map(p -> !p.inRecovery()).orElse(false) && "running".equals(s.state());
+    OptionalLong replayed = pg.filter(PgStatus::inRecovery).map(p -> OptionalLong.of(p.replayLsn()))
+        .orElse(OptionalLong.empty());
+    OptionalLong optime = s.observation().flatMap(Observation::view).map(ClusterView::optime)
+        .orElse(OptionalLong.empty());
+    boolean dcsReachable = s.observation().map(o -> o.view().isPresent()).orElse(false);
+    return new NodeStatus(holdsLock, s.role(), s.state(), primary, s.paused(), dcsReachable, false, s.tags(),
+        replayed, optime, false, now < s.loopDeadline(), document(s, pg, holdsLock));
+  }
+
+  private Map<String, Object> document(Snapshot s, Optional<PgStatus> pg, boolean holdsLock) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("state", s.state());
+    pg.ifPresent(p -> d.put("postmaster_start_time", p.postmasterStartTime()));
+    d.put("role", s.role());
+    pg.ifPresent(p -> {
+      d.put("server_version", p.serverVersion());
+      Map<String, Object> xlog = new LinkedHashMap<>();
+      if (p.inRecovery()) {
+        xlog.put("received_location", p.receiveLsn() > 0 ? p.receiveLsn() : p.replayLsn());
+        xlog.put("replayed_location", p.replayLsn());
+        xlog.put("paused", p.replayPaused());
+      } else {
+        xlog.put("location", p.writeLsn());
+      }
+      d.put("xlog", xlog);
+      if (p.timeline() > 0) {
+        d.put("timeline", p.timeline());
+      }
+      if (!p.inRecovery() && !p.replication().isEmpty()) {
+        d.put("replication", p.replication().stream().map(PublishedStatus::replicationRow).toList());
+      }
+    });
+    Optional<ClusterView> view = s.observation().flatMap(Observation::view);
+    if (view.isPresent() && view.get().leader().isEmpty()) {
+      d.put("cluster_unlocked", true);
+    }
+    s.observation().ifPresent(o -> d.put("dcs_last_seen", o.view().isPresent() ? o.nowMillis() / 1000 : 0));
+    if (!s.tags().isEmpty()) {
+      d.put("tags", s.tags());
+    }
+    s.observation().flatMap(o -> o.pg().sysid()).ifPresent(id -> d.put("database_system_identifier", id));
+    if (s.paused()) {
+      d.put("pause", true);
+    }
+    d.put("patroni", Map.of("version", MemberDocument.PROTOCOL_VERSION, "scope", scope));
+    return d;
+  }
+
+  private static Map<String, Object> replicationRow(ReplicationRow r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("usename", r.usename());
+    m.put("application_name", r.applicationName());
+    m.put("client_addr", r.clientAddr());
+    m.put("state", r.state());
+    m.put("sync_state", r.syncState());
+    m.put("sync_priority", r.syncPriority());
+    return m;
+  }
+
+  @Override
+  public Map<String, Object> clusterDocument() {
+    Optional<ClusterView> view = snapshot.observation().flatMap(Observation::view);
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("members", view.map(ClusterDocument::members).orElse(List.of()));
+    if (snapshot.paused()) {
+      doc.put("pause", true);
+    }
+    return doc;
+  }
+
+  @Override
+  public List<Object> historyDocument() {
+    return snapshot.observation().flatMap(Observation::view)
+        .map(v -> (List<Object>) new ArrayList<Object>(v.history())).orElse(List.of());
+  }
+
+  @Override
+  public Optional<Map<String, Object>> configDocument() {
+    return snapshot.observation().flatMap(Observation::view).flatMap(ClusterView::config)
+        .map(c -> c.data()).filter(m -> !m.isEmpty());
+  }
+}

@@ -1,0 +1,69 @@
+package io.vigil.agent.ha;
+
+import io.vigil.postgres.RecoveryTarget;
+import io.vigil.postgres.StopMode;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The effects a decision asks the I/O shell to carry out, in order. */
+public sealed interface Action {
+
+  /** Actions that only keep the DCS up to date; a decision made of these alone is steady state. */
+  default boolean housekeeping() {
+    return false;
+  }
+
+  /** Create {@code /initialize} with an empty value; the result is remembered as {@code initializeWon}. */
+  record RaceInitialize() implements Action {}
+
+  /** initdb, configure, start, create roles, then publish the sysid, {@code /config} and take the lock. */
+  record BootstrapCluster(Map<String, Object> dynamicConfig) implements Action {}
+
+  /** pg_basebackup from the named member, then start following it. */
+  record CloneFrom(String member, String host, int port) implements Action {}
+
+  /**
+   * Write the configuration for the role and start PostgreSQL. A replica without upstream runs
+   * read-only until a leader exists (it never starts as a primary without the lock).
+   */
+  record StartPostgres(boolean asReplica, Optional<RecoveryTarget> upstream) implements Action {}
+
+  record StopPostgres(StopMode mode) implements Action {}
+
+  /** Point the running replica at another upstream: rewrite the recovery settings and reload. */
+  record Follow(RecoveryTarget target) implements Action {}
+
+  record Promote() implements Action {}
+
+  record AcquireLock() implements Action {}
+
+  /** Re-create the leader znode under our session when a previous session of ours still owns it. */
+  record ReclaimLock() implements Action {}
+
+  record SetInitialize(String sysid) implements Action {}
+
+  record WriteConfig(Map<String, Object> config) implements Action {
+    @Override public boolean housekeeping() { return true; }
+  }
+
+  record WriteStatus(long optime) implements Action {
+    @Override public boolean housekeeping() { return true; }
+  }
+
+  /** Rebuild {@code /history} from the timeline history file of the leader's current timeline. */
+  record UpdateHistory(int timeline) implements Action {
+    @Override public boolean housekeeping() { return true; }
+  }
+
+  record SyncSlots(Set<String> wanted) implements Action {
+    @Override public boolean housekeeping() { return true; }
+  }
+
+  record TouchMember(Map<String, Object> data) implements Action {
+    @Override public boolean housekeeping() { return true; }
+  }
+
+  /** Stop the agent: continuing could damage data (e.g. the data directory belongs to another cluster). */
+  record Exit(int code, String message) implements Action {}
+}

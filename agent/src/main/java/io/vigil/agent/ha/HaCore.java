@@ -1,0 +1,236 @@
+package io.vigil.agent.ha;
+
+import io.vigil.dcs.ClusterView;
+import io.vigil.dcs.MemberNode;
+import io.vigil.postgres.LocalPostgres;
+import io.vigil.postgres.RecoveryTarget;
+import io.vigil.postgres.StopMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The HA decision table (wire spec 3.2), as a pure function of one observation and the agent's
+ * memory. No clocks, threads, sockets or processes in here: the I/O shell gathers the
+ * {@link Observation}, carries out the returned actions, and feeds their results back as memory.
+ */
+public final class HaCore {
+
+  private HaCore() {}
+
+  public static Decision decide(Observation o, AgentMemory previous) {
+    AgentMemory memory = previous.nextCycle().withPgState(observedState(o.pg(), previous));
+    Step step = o.view().isEmpty() ? dcsUnreachable(o, memory) : withCluster(o, o.view().get(), memory);
+    List<Action> actions = new ArrayList<>(step.actions);
+    if (o.view().isPresent()) {
+      boolean paused = o.settings().dynamic().pause();
+      actions.add(new Action.TouchMember(
+          MemberDocument.build(o.settings(), step.memory.pgState(), role(o), o.pg(), paused)));
+    }
+    return new Decision(step.rule, step.message, List.copyOf(actions), step.memory);
+  }
+
+  /** PostgreSQL's state as the agent publishes it; "crashed" when it was running and now is not. */
+  private static String observedState(LocalPg pg, AgentMemory previous) {
+    if (pg.running()) {
+      return pg.status().isPresent() ? "running" : "starting";
+    }
+    if ("running".equals(previous.pgState()) || "crashed".equals(previous.pgState())) {
+      return "crashed";
+    }
+    return "stopped";
+  }
+
+  private static String role(Observation o) {
+    if (o.pg().isPrimary()) {
+      return "master";
+    }
+    if (o.pg().dataDir() == LocalPg.DataDir.EMPTY) {
+      return "uninitialized";
+    }
+    return "replica";
+  }
+
+  private static Step dcsUnreachable(Observation o, AgentMemory memory) {
+    String why = "DCS is not accessible" + o.dcsError().map(e -> " (" + e + ")").orElse("");
+    if (o.pg().isPrimary()) {
+      // Without the DCS this node cannot prove it holds the lock; another node may already lead.
+      return new Step(Rule.DCS_UNREACHABLE, "demoting self because " + why,
+          List.of(new Action.StopPostgres(StopMode.FAST), new Action.StartPostgres(true, Optional.empty())),
+          memory.withFollowing(Optional.empty()));
+    }
+    return new Step(Rule.DCS_UNREACHABLE, why, List.of(), memory);
+  }
+
+  private static Step withCluster(Observation o, ClusterView view, AgentMemory memory) {
+    return switch (o.pg().dataDir()) {
+      case NOT_ACCESSIBLE -> new Step(Rule.DATA_DIR_NOT_ACCESSIBLE,
+          "data directory is not accessible", List.of(), memory);
+      case EMPTY -> emptyDataDirectory(o, view, memory);
+      case INITIALIZED -> initializedDataDirectory(o, view, memory);
+    };
+  }
+
+  private static Step emptyDataDirectory(Observation o, ClusterView view, AgentMemory memory) {
+    String me = o.settings().name();
+    Optional<MemberNode> leader = view.leaderMember().filter(l -> !l.name().equals(me));
+    if (leader.isPresent() && leader.get().pgAddress().isPresent()) {
+      var addr = leader.get().pgAddress().get();
+      return new Step(Rule.CLONE_FROM_LEADER, "trying to bootstrap from leader '" + leader.get().name() + "'",
+          List.of(new Action.CloneFrom(leader.get().name(), addr.host(), addr.port())),
+          memory.withFollowing(Optional.of(target(o, addr.host(), addr.port()))));
+    }
+    if (memory.initializeWon()) {
+      return new Step(Rule.BOOTSTRAP_NEW_CLUSTER, "trying to bootstrap a new cluster",
+          List.of(new Action.BootstrapCluster(o.settings().bootstrapDcs())), memory.withInitializeWon(false));
+    }
+    if (view.initialize().isEmpty() && view.leader().isEmpty()
+        && !o.settings().nofailover() && o.settings().canBootstrap()) {
+      return new Step(Rule.RACE_INITIALIZE, "racing for the initialize key to bootstrap a new cluster",
+          List.of(new Action.RaceInitialize()), memory);
+    }
+    return new Step(Rule.WAIT_FOR_LEADER_BOOTSTRAP, "waiting for leader to bootstrap", List.of(), memory);
+  }
+
+  private static Step initializedDataDirectory(Observation o, ClusterView view, AgentMemory memory) {
+    LocalPg pg = o.pg();
+    Optional<String> clusterSysid = view.initialize().filter(HaCore::validSysid);
+    if (clusterSysid.isPresent() && pg.sysid().isPresent() && !clusterSysid.get().equals(pg.sysid().get())) {
+      String msg = "data directory belongs to a different cluster: its system identifier is " + pg.sysid().get()
+          + " but /initialize holds " + clusterSysid.get();
+      return new Step(Rule.SYSID_MISMATCH, msg, List.of(new Action.Exit(1, msg)), memory);
+    }
+    List<Action> pre = new ArrayList<>();
+    if (clusterSysid.isEmpty() && pg.sysid().isPresent() && view.leader().isEmpty() && !memory.initializeWon()) {
+      pre.add(new Action.SetInitialize(pg.sysid().get()));
+    }
+    Step step = pg.running() ? running(o, view, memory) : notRunning(o, view, memory);
+    if (pre.isEmpty()) {
+      return step;
+    }
+    pre.addAll(step.actions);
+    return new Step(step.rule, step.message, pre, step.memory);
+  }
+
+  private static Step notRunning(Observation o, ClusterView view, AgentMemory memory) {
+    String me = o.settings().name();
+    if (o.holdsLock()) {
+      return new Step(Rule.START_AS_PRIMARY_WITH_LOCK, "starting as primary because i had the session lock",
+          List.of(new Action.StartPostgres(false, Optional.empty())), memory.withFollowing(Optional.empty()));
+    }
+    Optional<RecoveryTarget> upstream = view.leaderMember()
+        .filter(l -> !l.name().equals(me))
+        .flatMap(MemberNode::pgAddress)
+        .map(a -> target(o, a.host(), a.port()));
+    String msg = upstream.isPresent()
+        ? "starting as a secondary following leader " + o.leaderName().orElse("")
+        : "starting as a read-only secondary: there is no leader yet";
+    return new Step(Rule.START_AS_REPLICA, msg, List.of(new Action.StartPostgres(true, upstream)),
+        memory.withFollowing(upstream));
+  }
+
+  private static Step running(Observation o, ClusterView view, AgentMemory memory) {
+    String me = o.settings().name();
+    LocalPg pg = o.pg();
+    if (pg.status().isEmpty()) {
+      return new Step(Rule.POSTGRES_STARTING, "PostgreSQL is still starting up", List.of(), memory);
+    }
+    if (o.lockNamesMeWithOtherSession()) {
+      return new Step(Rule.RECLAIM_OWN_LOCK,
+          "re-creating the leader key still owned by a previous session of mine",
+          List.of(new Action.ReclaimLock()), memory);
+    }
+    if (o.holdsLock()) {
+      return leaderWithLock(o, view, memory);
+    }
+    if (view.leader().isEmpty()) {
+      Optional<String> notHealthiest = LeaderRace.whyNotHealthiest(o);
+      if (notHealthiest.isEmpty()) {
+        String msg = pg.isPrimary() ? "acquiring session lock as a leader"
+            : "acquiring session lock to promote: i am the healthiest node";
+        return new Step(Rule.ACQUIRE_LOCK, msg, List.of(new Action.AcquireLock()), memory);
+      }
+      return new Step(Rule.NOT_HEALTHIEST,
+          "not racing for the leader lock because " + notHealthiest.get(), List.of(), memory);
+    }
+    String leader = view.leader().get().name();
+    Optional<RecoveryTarget> upstream = view.leaderMember().flatMap(MemberNode::pgAddress)
+        .map(a -> target(o, a.host(), a.port()));
+    if (pg.isPrimary()) {
+      return new Step(Rule.DEMOTE_WITHOUT_LOCK,
+          "demoting self because i do not have the lock and i was a leader (leader is " + leader + ")",
+          List.of(new Action.StopPostgres(StopMode.IMMEDIATE), new Action.StartPostgres(true, upstream)),
+          memory.withFollowing(upstream));
+    }
+    if (upstream.isPresent() && !upstream.equals(memory.following())) {
+      return new Step(Rule.FOLLOW_LEADER, "changing primary_conninfo to follow the leader (" + leader + ")",
+          List.of(new Action.Follow(upstream.get())), memory.withFollowing(upstream));
+    }
+    return new Step(Rule.FOLLOWING_LEADER,
+        "no action. I am (" + me + "), a secondary, and following a leader (" + leader + ")", List.of(), memory);
+  }
+
+  private static Step leaderWithLock(Observation o, ClusterView view, AgentMemory memory) {
+    String me = o.settings().name();
+    LocalPg pg = o.pg();
+    if (!pg.isPrimary()) {
+      return new Step(Rule.PROMOTE_WITH_LOCK, "promoted self to leader because i had the session lock",
+          List.of(new Action.Promote()), memory.withFollowing(Optional.empty()));
+    }
+    List<Action> actions = new ArrayList<>();
+    if (view.config().map(c -> c.data().isEmpty()).orElse(true)) {
+      actions.add(new Action.WriteConfig(o.settings().dynamic().raw()));
+    }
+    if (view.optime().isEmpty() || view.optime().getAsLong() != pg.walPosition()) {
+      actions.add(new Action.WriteStatus(pg.walPosition()));
+    }
+    if (pg.timeline() > 1 && historyOutdated(view, pg.timeline())) {
+      actions.add(new Action.UpdateHistory(pg.timeline()));
+    }
+    if (o.settings().dynamic().useSlots()) {
+      actions.add(new Action.SyncSlots(wantedSlots(me, view)));
+    }
+    return new Step(Rule.LEADER_WITH_LOCK, "no action. I am (" + me + "), the leader with the lock",
+        actions, memory.withFollowing(Optional.empty()));
+  }
+
+  /** Rewrite {@code /history} unless its last line already records the switch to my timeline. */
+  private static boolean historyOutdated(ClusterView view, int timeline) {
+    List<List<Object>> h = view.history();
+    if (h.isEmpty()) {
+      return true;
+    }
+    List<Object> last = h.get(h.size() - 1);
+    return last.size() != 5 || !(last.get(0) instanceof Number n) || n.intValue() != timeline - 1;
+  }
+
+  /** One physical slot per other member, except those that replicate from another member (3.13). */
+  static Set<String> wantedSlots(String me, ClusterView view) {
+    Set<String> names = new TreeSet<>();
+    for (MemberNode m : view.members()) {
+      if (m.name().equals(me)) {
+        continue;
+      }
+      Object from = m.tags().get("replicatefrom");
+      boolean cascades = from instanceof String s && !s.equals(me) && view.member(s).isPresent();
+      if (!cascades) {
+        names.add(LocalPostgres.slotName(m.name()));
+      }
+    }
+    return names;
+  }
+
+  private static RecoveryTarget target(Observation o, String host, int port) {
+    Optional<String> slot = o.settings().dynamic().useSlots()
+        ? Optional.of(LocalPostgres.slotName(o.settings().name())) : Optional.empty();
+    return new RecoveryTarget(host, port, slot);
+  }
+
+  static boolean validSysid(String s) {
+    return s.length() >= 10 && s.chars().allMatch(Character::isDigit);
+  }
+
+  private record Step(Rule rule, String message, List<Action> actions, AgentMemory memory) {}
+}

@@ -1,0 +1,33 @@
+package io.vigil.agent.ha;
+
+import io.vigil.postgres.PgStatus;
+import java.util.Optional;
+
+/**
+ * What the agent saw of its own PostgreSQL at the start of a cycle.
+ *
+ * @param dataDir      whether the data directory holds a cluster
+ * @param running      a live postmaster owns the data directory
+ * @param status       the result of the status query; empty when PostgreSQL is down or did not answer
+ * @param sysid        the database system identifier from pg_controldata, when the data directory has one
+ */
+public record LocalPg(DataDir dataDir, boolean running, Optional<PgStatus> status, Optional<String> sysid) {
+
+  public enum DataDir { EMPTY, INITIALIZED, NOT_ACCESSIBLE }
+
+  public boolean isPrimary() {
+    return status.map(s -> !s.inRecovery()).orElse(false);
+  }
+
+  public boolean isReplica() {
+    return status.map(PgStatus::inRecovery).orElse(false);
+  }
+
+  public long walPosition() {
+    return status.map(PgStatus::walPosition).orElse(0L);
+  }
+
+  public int timeline() {
+    return status.map(PgStatus::timeline).orElse(0);
+  }
+}

@@ -1,0 +1,35 @@
+package io.vigil.agent.ha;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Builds the member znode value (wire spec 1.3) in Patroni's key order. */
+public final class MemberDocument {
+
+  /** The Patroni release whose wire format Vigil speaks; peers compare it numerically. */
+  public static final String PROTOCOL_VERSION = "3.0.2";
+
+  private MemberDocument() {}
+
+  public static Map<String, Object> build(NodeSettings s, String state, String role, LocalPg pg, boolean paused) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("conn_url", s.connUrl());
+    m.put("api_url", s.apiUrl());
+    m.put("state", state);
+    m.put("role", role);
+    m.put("version", PROTOCOL_VERSION);
+    if (pg.status().isPresent()) {
+      m.put("xlog_location", pg.walPosition());
+      if (pg.timeline() > 0) {
+        m.put("timeline", pg.timeline());
+      }
+    }
+    if (!s.tags().isEmpty()) {
+      m.put("tags", s.tags());
+    }
+    if (paused) {
+      m.put("pause", true);
+    }
+    return m;
+  }
+}

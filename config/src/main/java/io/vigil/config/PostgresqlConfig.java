@@ -1,0 +1,95 @@
+package io.vigil.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The local {@code postgresql} section. Values that may also come from the dynamic configuration
+ * (parameters, use_pg_rewind, the remove_data_directory flags) are the local ones only; see
+ * {@link EffectiveParameters} and {@link RewindPolicy} for the combination.
+ *
+ * @param pgpass           the password file Vigil writes for libpq tools (default {@code ~/pgpass})
+ * @param basebackupOptions pg_basebackup arguments, already rendered like initdb options
+ * @param pgHba            {@code postgresql.pg_hba}; empty when pg_hba.conf is left alone
+ */
+public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path dataDir, Optional<Path> configDir,
+                               Optional<Path> binDir, Path pgpass, String database, Credentials superuser,
+                               Credentials replication, Optional<Credentials> rewind, Map<String, String> parameters,
+                               List<String> basebackupOptions, List<String> pgHba, boolean usePgRewind,
+                               boolean removeDataDirectoryOnRewindFailure,
+                               boolean removeDataDirectoryOnDivergedTimelines, int pgCtlTimeout) {
+
+    public PostgresqlConfig {
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(connectAddress, "connectAddress");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(configDir, "configDir");
+        Objects.requireNonNull(binDir, "binDir");
+        Objects.requireNonNull(pgpass, "pgpass");
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(superuser, "superuser");
+        Objects.requireNonNull(replication, "replication");
+        Objects.requireNonNull(rewind, "rewind");
+        parameters = ConfigMaps.immutableStrings(parameters);
+        basebackupOptions = List.copyOf(basebackupOptions);
+        pgHba = List.copyOf(pgHba);
+    }
+
+    static PostgresqlConfig from(ConfigNode pg, Path home) {
+        HostPort listen = address(pg.get("listen"));
+        HostPort connectAddress = pg.get("connect_address").isPresent() ? address(pg.get("connect_address")) : listen;
+        ConfigNode replication = credentialsSection(pg, "replication", "replication");
+        if (!replication.isPresent()) {
+            throw replication.missing();
+        }
+        ConfigNode rewind = credentialsSection(pg, "rewind", "pg_rewind");
+        return new PostgresqlConfig(
+                listen,
+                connectAddress,
+                Path.of(pg.get("data_dir").requiredString()),
+                optionalPath(pg.get("config_dir")),
+                optionalPath(pg.get("bin_dir")),
+                pgpass(pg.get("pgpass"), home),
+                pg.get("database").string("postgres"),
+                Credentials.from(credentialsSection(pg, "superuser", "superuser"), "postgres"),
+                Credentials.from(replication),
+                rewind.isPresent() ? Optional.of(Credentials.from(rewind)) : Optional.empty(),
+                ParameterValues.of(pg.get("parameters")),
+                ToolOptions.render(pg.get("basebackup"), ToolOptions.FORBIDDEN_BASEBACKUP),
+                pg.get("pg_hba").asStringList(),
+                // the legacy pg_rewind credentials section implied use_pg_rewind
+                pg.get("use_pg_rewind").bool(pg.get("pg_rewind").isPresent()),
+                pg.get("remove_data_directory_on_rewind_failure").bool(false),
+                pg.get("remove_data_directory_on_diverged_timelines").bool(false),
+                pg.get("pg_ctl_timeout").integer(60));
+    }
+
+    /**
+     * {@code authentication.<user>}, falling back to the pre-1.0 layout where the credentials sat
+     * directly under {@code postgresql}. The returned node names the modern path when both are absent.
+     */
+    private static ConfigNode credentialsSection(ConfigNode pg, String user, String legacyKey) {
+        ConfigNode modern = pg.get("authentication").get(user);
+        ConfigNode legacy = pg.get(legacyKey);
+        return !modern.isPresent() && legacy.isPresent() ? legacy : modern;
+    }
+
+    private static HostPort address(ConfigNode node) {
+        return HostPort.parse(node.path(), node.requiredString());
+    }
+
+    private static Optional<Path> optionalPath(ConfigNode node) {
+        return node.optionalString().filter(text -> !text.isBlank()).map(Path::of);
+    }
+
+    private static Path pgpass(ConfigNode node, Path home) {
+        String text = node.optionalString().filter(value -> !value.isBlank()).orElse("~/pgpass");
+        if (text.equals("~")) {
+            return home;
+        }
+        return text.startsWith("~/") ? home.resolve(text.substring(2)) : Path.of(text);
+    }
+}

@@ -1,0 +1,471 @@
+package io.vigil.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    private static final Map<String, String> NO_ENV = Map.of("HOME", "/home/vigil");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void loadsTheHarnessConfigurationUnchanged() throws URISyntaxException {
+        Path harness = Path.of(getClass().getResource("/harness-n1.yml").toURI());
+
+        VigilConfig config = ConfigLoader.load(harness, NO_ENV);
+
+        assertThat(config.scope()).isEqualTo("demo");
+        assertThat(config.namespace()).isEqualTo("/service/");
+        assertThat(config.name()).isEqualTo("n1");
+        assertThat(config.basePath()).isEqualTo("/service/demo");
+        assertThat(config.restapi().listen()).isEqualTo(new HostPort("127.0.0.1", 18008));
+        assertThat(config.restapi().connectAddress()).isEqualTo(new HostPort("127.0.0.1", 18008));
+        assertThat(config.restapi().authentication()).isEmpty();
+        assertThat(config.zookeeper().hosts()).containsExactly("127.0.0.1:12181");
+        assertThat(config.zookeeper().connectString()).isEqualTo("127.0.0.1:12181");
+
+        BootstrapConfig bootstrap = config.bootstrap();
+        assertThat(bootstrap.initdbOptions()).containsExactly("--encoding=UTF8", "--locale=C.UTF-8", "--data-checksums");
+        assertThat(bootstrap.pgHba()).containsExactly("local all all trust",
+                "host replication replicator 127.0.0.1/32 md5", "host all all 127.0.0.1/32 md5");
+        assertThat(bootstrap.dcs()).containsEntry("ttl", 30).containsEntry("maximum_lag_on_failover", 1048576);
+        DynamicConfig dcs = DynamicConfig.fromMap(bootstrap.dcs());
+        assertThat(dcs.ttl()).isEqualTo(30);
+        assertThat(dcs.usePgRewind()).isTrue();
+        assertThat(dcs.parameters()).containsEntry("hot_standby", "on").containsEntry("wal_keep_size", "128MB");
+
+        PostgresqlConfig pg = config.postgresql();
+        assertThat(pg.listen()).isEqualTo(new HostPort("127.0.0.1", 15432));
+        assertThat(pg.connectAddress()).isEqualTo(new HostPort("127.0.0.1", 15432));
+        assertThat(pg.dataDir()).isEqualTo(Path.of("/tmp/pgha/n1/data"));
+        assertThat(pg.configDir()).isEmpty();
+        assertThat(pg.binDir()).contains(Path.of("/usr/lib/postgresql/15/bin"));
+        assertThat(pg.pgpass()).isEqualTo(Path.of("/tmp/pgha/n1/pgpass"));
+        assertThat(pg.database()).isEqualTo("postgres");
+        assertThat(pg.superuser()).isEqualTo(new Credentials("postgres", "harness-su"));
+        assertThat(pg.replication()).isEqualTo(new Credentials("replicator", "harness-repl"));
+        assertThat(pg.rewind()).isEmpty();
+        assertThat(pg.basebackupOptions()).containsExactly("--checkpoint=fast");
+        assertThat(pg.pgHba()).isEmpty();
+        assertThat(pg.parameters()).containsExactly(
+                Map.entry("unix_socket_directories", "/tmp/pgha/n1"),
+                Map.entry("shared_buffers", "32MB"),
+                Map.entry("log_min_messages", "log"),
+                Map.entry("log_line_prefix", "%m [%p] n1 "));
+        assertThat(pg.usePgRewind()).isFalse();
+        assertThat(pg.pgCtlTimeout()).isEqualTo(60);
+
+        assertThat(config.watchdog().mode()).isEqualTo(WatchdogConfig.OFF);
+        assertThat(config.tags()).isEqualTo(new Tags(false, false, false, false, Optional.empty(), Map.of()));
+        assertThat(config.tags().asMemberTags()).isEmpty();
+        assertThat(config.unknownKeys()).isEmpty();
+        assertThat(config.logLevel()).isEqualTo("INFO");
+    }
+
+    @Test
+    void connectAddressesDefaultToListenAndOptionalSectionsToPatroniDefaults() throws IOException {
+        VigilConfig config = load(minimal());
+
+        assertThat(config.restapi().connectAddress()).isEqualTo(config.restapi().listen());
+        assertThat(config.postgresql().connectAddress()).isEqualTo(new HostPort("127.0.0.1", 5432));
+        assertThat(config.namespace()).isEqualTo("/service");
+        assertThat(config.basePath()).isEqualTo("/service/demo");
+        assertThat(config.postgresql().pgpass()).isEqualTo(Path.of("/home/vigil/pgpass"));
+        assertThat(config.postgresql().superuser()).isEqualTo(new Credentials("postgres", ""));
+        assertThat(config.zookeeper().hosts()).containsExactly("zk1:2181", "zk2:2181");
+        assertThat(config.watchdog().mode()).isEqualTo(WatchdogConfig.AUTOMATIC);
+        assertThat(config.bootstrap().dcs()).isEmpty();
+        assertThat(config.bootstrap().initdbOptions()).isEmpty();
+    }
+
+    @Test
+    void environmentOverridesWinOverTheFile() throws IOException {
+        Map<String, String> env = Map.ofEntries(
+                Map.entry("HOME", "/home/vigil"),
+                Map.entry("PATRONI_NAME", "n9"),
+                Map.entry("PATRONI_SCOPE", "other"),
+                Map.entry("PATRONI_NAMESPACE", "vigil"),
+                Map.entry("PATRONI_RESTAPI_LISTEN", "0.0.0.0:9008"),
+                Map.entry("PATRONI_RESTAPI_CONNECT_ADDRESS", "10.0.0.9:9008"),
+                Map.entry("PATRONI_RESTAPI_USERNAME", "admin"),
+                Map.entry("PATRONI_RESTAPI_PASSWORD", "secret"),
+                Map.entry("PATRONI_POSTGRESQL_LISTEN", "*:6432"),
+                Map.entry("PATRONI_POSTGRESQL_CONNECT_ADDRESS", "10.0.0.9:6432"),
+                Map.entry("PATRONI_POSTGRESQL_DATA_DIR", "/srv/pg"),
+                Map.entry("PATRONI_POSTGRESQL_BIN_DIR", "/opt/pg/bin"),
+                Map.entry("PATRONI_POSTGRESQL_CONFIG_DIR", "/etc/pg"),
+                Map.entry("PATRONI_POSTGRESQL_PGPASS", "/run/pgpass"),
+                Map.entry("PATRONI_SUPERUSER_USERNAME", "su"),
+                Map.entry("PATRONI_SUPERUSER_PASSWORD", "su-pass"),
+                Map.entry("PATRONI_REPLICATION_PASSWORD", "repl-pass"),
+                Map.entry("PATRONI_REWIND_USERNAME", "rewinder"),
+                Map.entry("PATRONI_REWIND_PASSWORD", "rw-pass"),
+                Map.entry("PATRONI_ZOOKEEPER_HOSTS", "'zk7:2181','zk8:2181'"),
+                Map.entry("PATRONI_LOG_LEVEL", "DEBUG"));
+
+        VigilConfig config = ConfigLoader.load(write("patroni.yml", minimal()), env);
+
+        assertThat(config.name()).isEqualTo("n9");
+        assertThat(config.scope()).isEqualTo("other");
+        assertThat(config.basePath()).isEqualTo("/vigil/other");
+        assertThat(config.restapi().listen()).isEqualTo(new HostPort("0.0.0.0", 9008));
+        assertThat(config.restapi().connectAddress()).isEqualTo(new HostPort("10.0.0.9", 9008));
+        assertThat(config.restapi().authentication()).contains(new Credentials("admin", "secret"));
+        PostgresqlConfig pg = config.postgresql();
+        assertThat(pg.listen()).isEqualTo(new HostPort("*", 6432));
+        assertThat(pg.connectAddress()).isEqualTo(new HostPort("10.0.0.9", 6432));
+        assertThat(pg.dataDir()).isEqualTo(Path.of("/srv/pg"));
+        assertThat(pg.binDir()).contains(Path.of("/opt/pg/bin"));
+        assertThat(pg.configDir()).contains(Path.of("/etc/pg"));
+        assertThat(pg.pgpass()).isEqualTo(Path.of("/run/pgpass"));
+        assertThat(pg.superuser()).isEqualTo(new Credentials("su", "su-pass"));
+        // the username still comes from the file: overrides merge key by key
+        assertThat(pg.replication()).isEqualTo(new Credentials("replicator", "repl-pass"));
+        assertThat(pg.rewind()).contains(new Credentials("rewinder", "rw-pass"));
+        assertThat(config.zookeeper().hosts()).containsExactly("zk7:2181", "zk8:2181");
+        assertThat(config.logLevel()).isEqualTo("DEBUG");
+        assertThat(config.unknownKeys()).isEmpty();
+    }
+
+    @Test
+    void zookeeperHostsFromTheEnvironmentAcceptEveryPatroniListForm() throws IOException {
+        Path file = write("patroni.yml", minimal());
+        for (String form : List.of("zk1:2181,zk2:2181", "[zk1:2181, zk2:2181]", "- zk1:2181\n- zk2:2181",
+                "'zk1:2181', 'zk2:2181'")) {
+            VigilConfig config = ConfigLoader.load(file, Map.of("PATRONI_ZOOKEEPER_HOSTS", form));
+            assertThat(config.zookeeper().connectString()).as(form).isEqualTo("zk1:2181,zk2:2181");
+        }
+    }
+
+    @Test
+    void patroniConfigurationVariableIsUsedWhenNoPathIsGiven() throws IOException {
+        VigilConfig config = ConfigLoader.load(null, Map.of("PATRONI_CONFIGURATION", minimal(), "PATRONI_NAME", "n2"));
+
+        assertThat(config.scope()).isEqualTo("demo");
+        assertThat(config.name()).isEqualTo("n2");
+        assertThat(config.postgresql().dataDir()).isEqualTo(Path.of("/data/pg"));
+    }
+
+    @Test
+    void environmentAloneIsAConfiguration() {
+        Map<String, String> env = Map.of(
+                "PATRONI_SCOPE", "demo", "PATRONI_NAME", "n1",
+                "PATRONI_RESTAPI_LISTEN", "127.0.0.1:8008",
+                "PATRONI_ZOOKEEPER_HOSTS", "zk1:2181",
+                "PATRONI_POSTGRESQL_LISTEN", "127.0.0.1:5432",
+                "PATRONI_POSTGRESQL_DATA_DIR", "/data/pg",
+                "PATRONI_REPLICATION_USERNAME", "replicator");
+
+        VigilConfig config = ConfigLoader.load(null, env);
+
+        assertThat(config.basePath()).isEqualTo("/service/demo");
+        assertThat(config.postgresql().replication().username()).isEqualTo("replicator");
+    }
+
+    @Test
+    void unknownKeysAreReportedOnceAndKeptInRaw() throws IOException {
+        String yaml = minimal() + """
+                tags:
+                  rack: r1
+                  anything_goes: true
+                log:
+                  level: WARNING
+                  loggers:
+                    kazoo: ERROR
+                typo_section:
+                  a: 1
+                  b: 2
+                """;
+        yaml = yaml.replace("  data_dir: /data/pg\n", "  data_dir: /data/pg\n  listen_adress: x\n"
+                + "  callbacks:\n    on_start: /bin/true\n  parameters:\n    my.custom: 1\n");
+
+        VigilConfig config = load(yaml);
+
+        assertThat(config.unknownKeys()).containsExactly("postgresql.listen_adress", "typo_section");
+        assertThat(config.raw()).containsKey("typo_section");
+        assertThat(config.raw().get("typo_section")).isEqualTo(Map.of("a", 1, "b", 2));
+        assertThat(config.tags().custom()).containsEntry("rack", "r1").containsEntry("anything_goes", true);
+        assertThat(config.logLevel()).isEqualTo("WARNING");
+    }
+
+    @Test
+    void otherDcsSectionsAndCustomMethodSectionsAreJudgedCorrectly() throws IOException {
+        String yaml = minimal() + """
+                bootstrap:
+                  method: restore
+                  restore:
+                    command: /usr/local/bin/restore
+                etcd:
+                  hosts: e1:2379
+                """;
+        yaml = yaml.replace("  data_dir: /data/pg\n", "  data_dir: /data/pg\n  create_replica_methods: [pgbackrest, basebackup]\n"
+                + "  pgbackrest:\n    command: /bin/restore\n");
+
+        assertThat(load(yaml).unknownKeys()).containsExactly("etcd");
+    }
+
+    @Test
+    void directoryFilesAreMergedInNameOrderLaterWins() throws IOException {
+        write("10-base.yml", minimal());
+        write("20-local.yaml", """
+                name: n2
+                postgresql:
+                  parameters:
+                    shared_buffers: 1GB
+                """);
+        write("30-later.yml", """
+                postgresql:
+                  parameters:
+                    shared_buffers: 2GB
+                    work_mem: 8MB
+                """);
+        write("99-ignored.txt", "scope: not-yaml-extension\n");
+
+        VigilConfig config = ConfigLoader.load(dir, NO_ENV);
+
+        assertThat(config.scope()).isEqualTo("demo");
+        assertThat(config.name()).isEqualTo("n2");
+        assertThat(config.postgresql().parameters()).containsEntry("shared_buffers", "2GB").containsEntry("work_mem", "8MB");
+        assertThat(config.postgresql().dataDir()).isEqualTo(Path.of("/data/pg"));
+    }
+
+    @Test
+    void legacyCredentialSectionsAndNameAreAccepted() throws IOException {
+        String yaml = """
+                scope: demo
+                restapi:
+                  listen: 127.0.0.1:8008
+                zookeeper:
+                  hosts: [zk1:2181]
+                postgresql:
+                  name: old-node
+                  listen: 127.0.0.1:5432
+                  data_dir: /data/pg
+                  superuser:
+                    username: admin
+                    password: a
+                  replication:
+                    username: repl
+                    password: r
+                  pg_rewind:
+                    username: rew
+                    password: w
+                """;
+
+        VigilConfig config = load(yaml);
+
+        assertThat(config.name()).isEqualTo("old-node");
+        assertThat(config.postgresql().superuser()).isEqualTo(new Credentials("admin", "a"));
+        assertThat(config.postgresql().replication()).isEqualTo(new Credentials("repl", "r"));
+        assertThat(config.postgresql().rewind()).contains(new Credentials("rew", "w"));
+        assertThat(config.postgresql().usePgRewind()).isTrue();
+        assertThat(config.unknownKeys()).isEmpty();
+    }
+
+    @Test
+    void parameterValuesAreStringifiedTheWayPostgresqlExpects() throws IOException {
+        String yaml = minimal().replace("  data_dir: /data/pg\n", """
+                  data_dir: /data/pg
+                  parameters:
+                    max_parallel_workers: 100
+                    fsync: on
+                    synchronous_commit: 'on'
+                    jit: false
+                    checkpoint_completion_target: 0.9
+                    unset_me:
+                """);
+
+        assertThat(load(yaml).postgresql().parameters()).containsExactly(
+                Map.entry("max_parallel_workers", "100"),
+                Map.entry("fsync", "on"),
+                Map.entry("synchronous_commit", "on"),
+                Map.entry("jit", "off"),
+                Map.entry("checkpoint_completion_target", "0.9"));
+    }
+
+    @Test
+    void initdbAndBasebackupAcceptTheMapForm() throws IOException {
+        String yaml = minimal() + """
+                bootstrap:
+                  initdb:
+                    encoding: UTF8
+                    data-checksums: true
+                """;
+        yaml = yaml.replace("  data_dir: /data/pg\n", "  data_dir: /data/pg\n  basebackup:\n    max-rate: 100M\n    checkpoint: fast\n");
+
+        VigilConfig config = load(yaml);
+
+        assertThat(config.bootstrap().initdbOptions()).containsExactly("--encoding=UTF8", "--data-checksums");
+        assertThat(config.postgresql().basebackupOptions()).containsExactly("--max-rate=100M", "--checkpoint=fast");
+    }
+
+    @Test
+    void watchdogAliasesAreNormalised() throws IOException {
+        assertThat(load(minimal() + "watchdog:\n  mode: off\n").watchdog().mode()).isEqualTo("off");
+        assertThat(load(minimal() + "watchdog:\n  mode: disabled\n").watchdog().mode()).isEqualTo("off");
+        assertThat(load(minimal() + "watchdog:\n  mode: auto\n").watchdog().mode()).isEqualTo("automatic");
+        assertThat(load(minimal() + "watchdog:\n  mode: require\n").watchdog().mode()).isEqualTo("required");
+        assertError(minimal() + "watchdog:\n  mode: sometimes\n", "watchdog.mode",
+                "watchdog.mode: expected off, automatic or required, got \"sometimes\"");
+    }
+
+    @Test
+    void missingScopeIsReported() throws IOException {
+        assertError(minimal().replace("scope: demo\n", ""), "scope", "scope: required key is missing");
+    }
+
+    @Test
+    void missingRequiredKeysAreReportedWithTheirPath() throws IOException {
+        assertError(minimal().replace("name: n1\n", ""), "name", "name: required key is missing");
+        assertError(minimal().replace("  listen: 127.0.0.1:8008\n", ""), "restapi.listen",
+                "restapi.listen: required key is missing");
+        assertError(minimal().replace("  data_dir: /data/pg\n", ""), "postgresql.data_dir",
+                "postgresql.data_dir: required key is missing");
+        assertError(minimal().replace("  listen: 127.0.0.1:5432\n", ""), "postgresql.listen",
+                "postgresql.listen: required key is missing");
+        assertError(minimal().replace("zookeeper:\n  hosts: zk1:2181,zk2:2181\n", ""), "zookeeper.hosts",
+                "zookeeper.hosts: required key is missing");
+        assertError(minimal().replace("      username: replicator\n", ""),
+                "postgresql.authentication.replication.username",
+                "postgresql.authentication.replication.username: required key is missing");
+    }
+
+    @Test
+    void anotherDcsInsteadOfZookeeperIsRefusedByName() throws IOException {
+        assertError(minimal().replace("zookeeper:\n  hosts: zk1:2181,zk2:2181\n", "etcd:\n  hosts: e1:2379\n"),
+                "zookeeper", "zookeeper: required (Vigil supports only the ZooKeeper DCS; found etcd)");
+    }
+
+    @Test
+    void listenWithoutPortIsRejected() throws IOException {
+        assertError(minimal().replace("  listen: 127.0.0.1:5432\n", "  listen: abc\n"), "postgresql.listen",
+                "postgresql.listen: expected host:port, got \"abc\"");
+    }
+
+    @Test
+    void nonNumericPortIsRejected() throws IOException {
+        assertError(minimal().replace("127.0.0.1:8008", "127.0.0.1:x"), "restapi.listen",
+                "restapi.listen: expected host:port, got \"127.0.0.1:x\"");
+    }
+
+    @Test
+    void bootstrapDcsIsValidatedLikeTheDynamicConfiguration() throws IOException {
+        assertError(minimal() + "bootstrap:\n  dcs:\n    ttl: 30s\n", "bootstrap.dcs.ttl",
+                "bootstrap.dcs.ttl: expected an integer, got \"30s\"");
+        assertError(minimal() + "bootstrap:\n  dcs:\n    postgresql:\n      use_slots: maybe\n",
+                "bootstrap.dcs.postgresql.use_slots",
+                "bootstrap.dcs.postgresql.use_slots: expected a boolean, got \"maybe\"");
+    }
+
+    @Test
+    void wrongTypeForABuiltInTagIsRejected() throws IOException {
+        assertError(minimal() + "tags:\n  nofailover: [a, b]\n", "tags.nofailover",
+                "tags.nofailover: expected a boolean, got a list");
+    }
+
+    @Test
+    void wrongTypeForASectionIsRejected() throws IOException {
+        assertError(minimal().replace("restapi:\n  listen: 127.0.0.1:8008\n", "restapi: 8008\n"), "restapi",
+                "restapi: expected a mapping, got 8008");
+    }
+
+    @Test
+    void forbiddenToolOptionsAreRejected() throws IOException {
+        assertError(minimal() + "bootstrap:\n  initdb:\n  - pgdata: /elsewhere\n", "bootstrap.initdb",
+                "bootstrap.initdb: option \"pgdata\" is not allowed (Vigil sets it itself)");
+        assertError(minimal().replace("  data_dir: /data/pg\n", "  data_dir: /data/pg\n  basebackup:\n  - wal-method: fetch\n"),
+                "postgresql.basebackup", "postgresql.basebackup: option \"wal-method\" is not allowed (Vigil sets it itself)");
+        assertError(minimal() + "bootstrap:\n  initdb:\n  - {encoding: UTF8, locale: C}\n", "bootstrap.initdb",
+                "bootstrap.initdb: expected a flag or a single {option: value} pair, got a mapping");
+    }
+
+    @Test
+    void invalidYamlNamesFileLineAndColumn() throws IOException {
+        Path file = write("broken.yml", "scope: demo\nrestapi:\n  listen: [127.0.0.1:8008\nname: n1\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, NO_ENV))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(file + ": invalid YAML at line 4 column ")
+                .hasMessageContaining("expected ',' or ']'")
+                .extracting(e -> ((ConfigException) e).keyPath()).isEqualTo("");
+    }
+
+    @Test
+    void invalidYamlInTheEnvironmentNamesTheVariable() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("PATRONI_CONFIGURATION", "scope: [demo\n")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("PATRONI_CONFIGURATION: invalid YAML at line ");
+    }
+
+    @Test
+    void missingFileIsReported() {
+        Path missing = dir.resolve("nope.yml");
+
+        assertThatThrownBy(() -> ConfigLoader.load(missing, NO_ENV))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(missing + ": no such file");
+    }
+
+    @Test
+    void topLevelMustBeAMapping() throws IOException {
+        Path file = write("list.yml", "- a\n- b\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, NO_ENV))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": expected a YAML mapping at the top level, got a list");
+    }
+
+    @Test
+    void passwordsStayOutOfToString() throws IOException {
+        VigilConfig config = load(minimal().replace("      username: replicator\n",
+                "      username: replicator\n      password: s3cret\n"));
+
+        assertThat(config.postgresql().replication().password()).isEqualTo("s3cret");
+        assertThat(config.toString()).doesNotContain("s3cret").contains("replicator");
+    }
+
+    private VigilConfig load(String yaml) throws IOException {
+        return ConfigLoader.load(write("patroni.yml", yaml), NO_ENV);
+    }
+
+    private void assertError(String yaml, String keyPath, String message) throws IOException {
+        Path file = write("patroni.yml", yaml);
+        assertThatThrownBy(() -> ConfigLoader.load(file, NO_ENV))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(message)
+                .extracting(e -> ((ConfigException) e).keyPath()).isEqualTo(keyPath);
+    }
+
+    private Path write(String fileName, String content) throws IOException {
+        return Files.writeString(dir.resolve(fileName), content);
+    }
+
+    private static String minimal() {
+        return """
+                scope: demo
+                name: n1
+                restapi:
+                  listen: 127.0.0.1:8008
+                zookeeper:
+                  hosts: zk1:2181,zk2:2181
+                postgresql:
+                  listen: 127.0.0.1:5432
+                  data_dir: /data/pg
+                  authentication:
+                    replication:
+                      username: replicator
+                """;
+    }
+}

@@ -1,0 +1,66 @@
+package io.vigil.dcs;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One full read of the cluster's keys: an immutable snapshot the HA loop decides on.
+ *
+ * @param initialize     absent: never bootstrapped; {@code ""}: a bootstrap is in progress; else the
+ *                       PostgreSQL system identifier as written
+ * @param config         the {@code config} znode
+ * @param leader         the {@code leader} znode (the leader lock)
+ * @param members        all member znodes, sorted by name
+ * @param optime         leader's last reported WAL position from {@code status} (fallback
+ *                       {@code optime/leader}); empty when absent or unparseable
+ * @param history        timeline history entries {@code [parentTli, switchLsn, reason, timestamp, leader]},
+ *                       empty when absent or unparseable (see {@code historyPresent})
+ * @param historyPresent whether the {@code history} znode exists (Patroni: absent = unknown timeline,
+ *                       present but empty = timeline 1)
+ * @param failover       pending manual failover/switchover; empty for {@code "{}"}, absent or garbage
+ */
+public record ClusterView(
+        Optional<String> initialize,
+        Optional<ConfigNode> config,
+        Optional<LeaderNode> leader,
+        List<MemberNode> members,
+        OptionalLong optime,
+        List<List<Object>> history,
+        boolean historyPresent,
+        Optional<FailoverNode> failover) {
+
+    private static final ClusterView EMPTY = new ClusterView(Optional.empty(), Optional.empty(), Optional.empty(),
+            List.of(), OptionalLong.empty(), List.of(), false, Optional.empty());
+
+    public ClusterView {
+        Objects.requireNonNull(initialize, "initialize");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(leader, "leader");
+        Objects.requireNonNull(optime, "optime");
+        Objects.requireNonNull(failover, "failover");
+        members = members.stream().sorted(Comparator.comparing(MemberNode::name)).toList();
+        history = history.stream().map(JsonValues::freezeList).toList();
+    }
+
+    /** A cluster with no keys at all (the base znode does not exist). */
+    public static ClusterView empty() {
+        return EMPTY;
+    }
+
+    public Optional<MemberNode> member(String name) {
+        return members.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+
+    /** Whether the leader lock names this member (Patroni's {@code has_lock} compares names only). */
+    public boolean isLockedBy(String name) {
+        return leader.map(l -> l.name().equals(name)).orElse(false);
+    }
+
+    /** The member znode of the lock holder; empty when there is no leader or it has no member znode. */
+    public Optional<MemberNode> leaderMember() {
+        return leader.flatMap(l -> member(l.name()));
+    }
+}

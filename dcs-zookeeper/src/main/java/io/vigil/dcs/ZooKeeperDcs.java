@@ -1,0 +1,228 @@
+package io.vigil.dcs;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Dcs} on ZooKeeper through Curator, wire-compatible with Patroni 3.x/4.x agents sharing the cluster.
+ *
+ * <p>Client settings follow Patroni: session timeout = ttl; connect timeout = max(1, loop_wait/2) s; Curator's
+ * own retries are off and {@link ZkCalls} applies the {@code retry_timeout} deadline. A dead or silent server
+ * is detected after about max(loop_wait - 2, 2) s (see {@link LivenessProbe}), not 2/3 of the session timeout.
+ *
+ * <p>{@link #releaseLeader} deletes the lock znode instead of restarting the session as Patroni does, so the
+ * member znode survives and peers see only the lock disappear, which is all they look at.
+ */
+public final class ZooKeeperDcs implements Dcs {
+    private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperDcs.class);
+
+    private final CuratorFramework client;
+    private final ClusterPaths paths;
+    private final String memberName;
+    private final ChangeNotifier notifier = new ChangeNotifier();
+    private final SessionMonitor monitor = new SessionMonitor(notifier);
+    private final ZkCalls calls;
+    private final ClusterReader reader;
+    private final KeyWriter keys;
+    private final LeaderLock leaderLock;
+    private final MemberPublisher memberPublisher;
+    private final LivenessProbe probe;
+    private OptionalLong lastStatusOptime = OptionalLong.empty();
+    private boolean closed;
+
+    private ZooKeeperDcs(ZooKeeperDcsSettings settings, CuratorFramework client) {
+        this.client = client;
+        this.paths = new ClusterPaths(settings.basePath());
+        this.memberName = settings.memberName();
+        this.calls = new ZkCalls(client, monitor, settings.retryTimeoutMs());
+        this.reader = new ClusterReader(client, paths, memberName, notifier);
+        this.keys = new KeyWriter(client);
+        this.leaderLock = new LeaderLock(client, paths.leader(), memberName);
+        this.memberPublisher = new MemberPublisher(client, paths.member(memberName));
+        client.getConnectionStateListenable().addListener(monitor);
+        client.start();
+        this.probe = new LivenessProbe(client, paths.base(), monitor, settings.livenessProbeIntervalMs());
+    }
+
+    /** Starts connecting in the background and returns at once; operations fail with DcsException until connected. */
+    public static ZooKeeperDcs connect(ZooKeeperDcsSettings settings) {
+        ZKClientConfig clientConfig = new ZKClientConfig();
+        // An unanswered request drops the connection after this long (see LivenessProbe).
+        clientConfig.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Integer.toString(settings.livenessTimeoutMs()));
+        CuratorFramework client = CuratorFrameworkFactory.builder()
+                .connectString(settings.connectString())
+                .sessionTimeoutMs(settings.sessionTimeoutMs())
+                .connectionTimeoutMs(settings.connectionTimeoutMs())
+                .retryPolicy(new RetryNTimes(0, 0))
+                // Use the configured servers as given, like Patroni; don't follow dynamic reconfiguration.
+                .ensembleTracker(false)
+                .zkClientConfig(clientConfig)
+                .build();
+        return new ZooKeeperDcs(settings, client);
+    }
+
+    @Override
+    public ClusterView read() throws DcsException {
+        return calls.retrying("read cluster", session -> reader.read());
+    }
+
+    @Override
+    public boolean attemptInitialize() throws DcsException {
+        return calls.retrying("attempt initialize", session -> {
+            try {
+                client.create().creatingParentsIfNeeded().forPath(paths.initialize(), new byte[0]);
+                return true;
+            } catch (KeeperException.NodeExistsException e) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public void setInitialize(String sysid) throws DcsException {
+        byte[] value = Objects.requireNonNull(sysid, "sysid").getBytes(StandardCharsets.UTF_8);
+        calls.retrying("set initialize", session -> keys.put(paths.initialize(), value));
+    }
+
+    @Override
+    public void cancelInitialize() throws DcsException {
+        calls.retrying("cancel initialize", session -> {
+            try {
+                Stat stat = new Stat();
+                client.getData().storingStatIn(stat).forPath(paths.initialize());
+                client.delete().withVersion(stat.getVersion()).forPath(paths.initialize());
+            } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+                // Gone already, or rewritten by a successful bootstrap meanwhile: not ours to delete.
+                LOG.info("initialize key not deleted: {}", e.code());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean writeConfig(Map<String, Object> config, OptionalInt expectedVersion) throws DcsException {
+        byte[] value = WireFormat.compactJson(config);
+        return calls.retrying("write config", session -> keys.setOrCreate(paths.config(), value, expectedVersion));
+    }
+
+    @Override
+    public synchronized boolean attemptLeader() throws DcsException {
+        boolean won = calls.retrying("acquire leader lock", leaderLock::acquire);
+        if (won) {
+            // A new term: the first status write must happen even if the optime equals an old one.
+            lastStatusOptime = OptionalLong.empty();
+        }
+        return won;
+    }
+
+    @Override
+    public boolean refreshLeader(ClusterView view) throws DcsException {
+        boolean ownedByThisSession = view.leader()
+                .map(l -> l.name().equals(memberName) && l.session() == CuratorSessions.currentSession(client))
+                .orElse(false);
+        if (ownedByThisSession) {
+            return true;
+        }
+        if (view.isLockedBy(memberName)) {
+            LOG.warn("leader lock {} is owned by another session; re-creating it under this one", paths.leader());
+        }
+        return calls.retrying("refresh leader lock", session -> leaderLock.refresh(view, session));
+    }
+
+    @Override
+    public synchronized void releaseLeader(OptionalLong lastOptime) throws DcsException {
+        if (lastOptime.isPresent()) {
+            writeStatus(lastOptime.getAsLong());
+        }
+        calls.retrying("release leader lock", leaderLock::release);
+    }
+
+    @Override
+    public synchronized void touchMember(Map<String, Object> data) throws DcsException {
+        Objects.requireNonNull(data, "data");
+        calls.once("touch member", session -> memberPublisher.touch(data, session));
+    }
+
+    @Override
+    public synchronized void writeStatus(long optime) throws DcsException {
+        if (lastStatusOptime.isPresent() && lastStatusOptime.getAsLong() == optime) {
+            return;
+        }
+        byte[] value = WireFormat.compactJson(Map.of("optime", optime));
+        calls.once("write status", session -> keys.put(paths.status(), value));
+        lastStatusOptime = OptionalLong.of(optime);
+    }
+
+    @Override
+    public void writeHistory(List<List<Object>> history) throws DcsException {
+        byte[] value = WireFormat.compactJson(history);
+        calls.once("write history", session -> keys.put(paths.history(), value));
+    }
+
+    @Override
+    public void writeFailover(Map<String, Object> value, OptionalInt expectedVersion) throws DcsException {
+        byte[] json = WireFormat.compactJson(value);
+        boolean written = calls.once("write failover", session -> keys.setOrCreate(paths.failover(), json, expectedVersion));
+        if (!written) {
+            LOG.info("failover key changed since version {} was read; left as is", expectedVersion);
+        }
+    }
+
+    @Override
+    public synchronized void deleteCluster() throws DcsException {
+        calls.retrying("delete cluster", session -> {
+            try {
+                client.delete().deletingChildrenIfNeeded().forPath(paths.base());
+            } catch (KeeperException.NoNodeException e) {
+                // Nothing to remove.
+            }
+            return null;
+        });
+        memberPublisher.forget();
+        lastStatusOptime = OptionalLong.empty();
+    }
+
+    @Override
+    public long sessionId() {
+        return monitor.sessionId();
+    }
+
+    @Override
+    public DcsHealth health() {
+        return monitor.health();
+    }
+
+    @Override
+    public long lastContactMillis() {
+        return monitor.lastContactMillis();
+    }
+
+    @Override
+    public void onChange(Runnable wakeUp) {
+        notifier.add(Objects.requireNonNull(wakeUp, "wakeUp"));
+    }
+
+    /** Closes the session, so this member's ephemeral znodes (member, leader lock) disappear at once. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        notifier.close();
+        probe.close();
+        client.close();
+    }
+}

@@ -1,0 +1,61 @@
+package io.vigil.dcs;
+
+import java.util.Objects;
+
+/**
+ * How {@link ZooKeeperDcs} connects, and the Patroni timing keys that drive its client settings.
+ *
+ * @param connectString       ZooKeeper hosts, {@code host:port[,host:port...]}
+ * @param basePath            normalised cluster path, e.g. {@code /service/demo}
+ * @param memberName          this member's name, used for its member znode and the leader lock value
+ * @param ttlSeconds          {@code ttl}: requested ZooKeeper session timeout
+ * @param loopWaitSeconds     {@code loop_wait}: drives the connect timeout and dead-connection detection
+ * @param retryTimeoutSeconds {@code retry_timeout}: deadline for one retried operation
+ */
+public record ZooKeeperDcsSettings(String connectString, String basePath, String memberName,
+                                   int ttlSeconds, int loopWaitSeconds, int retryTimeoutSeconds) {
+    public ZooKeeperDcsSettings {
+        Objects.requireNonNull(connectString, "connectString");
+        Objects.requireNonNull(basePath, "basePath");
+        Objects.requireNonNull(memberName, "memberName");
+        if (connectString.isBlank()) {
+            throw new IllegalArgumentException("connectString must not be blank");
+        }
+        if (!basePath.startsWith("/") || basePath.endsWith("/") || basePath.contains("//")) {
+            throw new IllegalArgumentException("basePath must be a normalised absolute path like /service/demo: " + basePath);
+        }
+        if (memberName.isEmpty() || memberName.contains("/")) {
+            throw new IllegalArgumentException("memberName must be non-empty and contain no '/': " + memberName);
+        }
+        if (ttlSeconds <= 0 || loopWaitSeconds <= 0 || retryTimeoutSeconds <= 0) {
+            throw new IllegalArgumentException("ttl, loop_wait and retry_timeout must be positive");
+        }
+    }
+
+    /** Requested session timeout = ttl, as Patroni does. */
+    int sessionTimeoutMs() {
+        return ttlSeconds * 1000;
+    }
+
+    /** Per-attempt connect timeout: max(1, loop_wait / 2) seconds, as Patroni gives kazoo. */
+    int connectionTimeoutMs() {
+        return Math.max(1000, loopWaitSeconds * 500);
+    }
+
+    /**
+     * How long a request may go unanswered before the connection is declared dead: Patroni's
+     * max(loop_wait - 2, 2) seconds, instead of the stock client's 2/3 of the session timeout.
+     */
+    int livenessTimeoutMs() {
+        return Math.max(loopWaitSeconds - 2, 2) * 1000;
+    }
+
+    /** Probe often enough that a silent server is noticed about one liveness timeout after it went quiet. */
+    long livenessProbeIntervalMs() {
+        return Math.min(1000, livenessTimeoutMs() / 4);
+    }
+
+    long retryTimeoutMs() {
+        return retryTimeoutSeconds * 1000L;
+    }
+}

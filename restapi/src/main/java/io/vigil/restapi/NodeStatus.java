@@ -1,0 +1,59 @@
+package io.vigil.restapi;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * One immutable snapshot of this node, published by the agent at the end of each HA cycle and on events.
+ * Health checks are computed from it alone (see {@link HealthCheck}).
+ *
+ * <p>The maps are copied at construction so that a later change on the agent side cannot alter a snapshot
+ * that a request is reading; nested values are expected to be immutable already.
+ *
+ * @param holdsLock        the agent holds the leader lock (Patroni's "is leader" flag); the agent clears it
+ *                         as soon as the lock is lost or no longer provable
+ * @param role             {@code master | replica | standby_leader | demoted | uninitialized | promoted}
+ * @param state            PostgreSQL state: {@code running}, {@code starting}, {@code stopped}, ...
+ * @param postgresPrimary  PostgreSQL runs and is not in recovery
+ * @param paused           maintenance mode
+ * @param dcsReachable     the last DCS read succeeded, i.e. Patroni's cached cluster view is valid
+ * @param standbyCluster   a standby cluster is configured
+ * @param tags             effective member tags (only the true built-ins plus custom tags)
+ * @param replayedLocation replica replay LSN as an integer
+ * @param clusterOptime    {@code status.optime} from the cached DCS view
+ * @param syncStandby      listed in {@code /sync} while synchronous mode is on
+ * @param livenessOk       the HA loop is alive (computed by the agent)
+ * @param document         the full {@code /patroni} JSON document of spec 5.2, built by the agent
+ */
+public record NodeStatus(
+        boolean holdsLock,
+        String role,
+        String state,
+        boolean postgresPrimary,
+        boolean paused,
+        boolean dcsReachable,
+        boolean standbyCluster,
+        Map<String, Object> tags,
+        OptionalLong replayedLocation,
+        OptionalLong clusterOptime,
+        boolean syncStandby,
+        boolean livenessOk,
+        Map<String, Object> document) {
+
+    public NodeStatus {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(state, "state");
+        tags = frozenCopy(tags);
+        replayedLocation = replayedLocation == null ? OptionalLong.empty() : replayedLocation;
+        clusterOptime = clusterOptime == null ? OptionalLong.empty() : clusterOptime;
+        document = frozenCopy(document);
+    }
+
+    // LinkedHashMap rather than Map.copyOf: keeps the agent's key order in the JSON and tolerates null values.
+    private static Map<String, Object> frozenCopy(Map<String, Object> map) {
+        return map == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+}

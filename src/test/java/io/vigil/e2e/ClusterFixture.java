@@ -1,0 +1,194 @@
+package io.vigil.e2e;
+
+import io.vigil.agent.daemon.Node;
+import io.vigil.config.ConfigLoader;
+import io.vigil.restapi.NodeStatus;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.curator.test.TestingServer;
+
+/**
+ * A real cluster for end-to-end tests: a real ZooKeeper (curator-test) and three Vigil nodes, each
+ * with its own real PostgreSQL 15, all on ephemeral loopback ports. The YAML is the one the
+ * scenario harness generates for Patroni, with only ports and paths changed.
+ */
+final class ClusterFixture implements AutoCloseable {
+
+  static final String SCOPE = "e2e";
+  static final String SU_PASSWORD = "e2e-su";
+  static final String PG_BIN = System.getProperty("pg.bin", "/usr/lib/postgresql/15/bin");
+  static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
+  final TestingServer zk;
+  final Path base;
+  final List<Node> nodes = new ArrayList<>();
+  final List<Path> configs = new ArrayList<>();
+  final List<Integer> pgPorts = new ArrayList<>();
+  final List<Integer> restPorts = new ArrayList<>();
+
+  ClusterFixture(int size) throws Exception {
+    zk = new TestingServer(true);
+    base = Files.createTempDirectory("vigil-e2e");
+    Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+    for (int i = 1; i <= size; i++) {
+      int rest = freePort();
+      int pg = freePort();
+      restPorts.add(rest);
+      pgPorts.add(pg);
+      configs.add(writeConfig("n" + i, rest, pg, PG_BIN));
+    }
+  }
+
+  void startAll() throws Exception {
+    for (Path c : configs) {
+      Node n = new Node(ConfigLoader.load(c));
+      n.start();
+      nodes.add(n);
+    }
+  }
+
+  Path writeConfig(String name, int restPort, int pgPort, String binDir) throws IOException {
+    Path dir = base.resolve(name);
+    Files.createDirectories(dir);
+    if (ROOT) {
+      chownToPostgres(dir);
+    }
+    Path yml = dir.resolve("patroni.yml");
+    Files.writeString(yml, yaml(name, restPort, pgPort, binDir, dir));
+    return yml;
+  }
+
+  String yaml(String name, int restPort, int pgPort, String binDir, Path dir) {
+    return """
+        scope: %1$s
+        namespace: /service/
+        name: %2$s
+
+        restapi:
+          listen: 127.0.0.1:%3$d
+          connect_address: 127.0.0.1:%3$d
+
+        zookeeper:
+          hosts:
+          - %4$s
+
+        bootstrap:
+          dcs:
+            ttl: 10
+            loop_wait: 2
+            retry_timeout: 3
+            maximum_lag_on_failover: 1048576
+            postgresql:
+              use_pg_rewind: true
+              use_slots: true
+              remove_data_directory_on_rewind_failure: true
+              remove_data_directory_on_diverged_timelines: true
+              parameters:
+                wal_level: replica
+                hot_standby: 'on'
+                max_connections: 100
+                max_wal_senders: 10
+                max_replication_slots: 10
+                wal_keep_size: 128MB
+                wal_log_hints: 'on'
+          initdb:
+          - encoding: UTF8
+          - locale: C.UTF-8
+          - data-checksums
+          pg_hba:
+          - local all all trust
+          - host replication replicator 127.0.0.1/32 md5
+          - host all all 127.0.0.1/32 md5
+
+        postgresql:
+          listen: 127.0.0.1:%5$d
+          connect_address: 127.0.0.1:%5$d
+          data_dir: %6$s/data
+          bin_dir: %7$s
+          pgpass: %6$s/pgpass
+          basebackup:
+          - checkpoint: fast
+          authentication:
+            replication:
+              username: replicator
+              password: e2e-repl
+            superuser:
+              username: postgres
+              password: %8$s
+          parameters:
+            unix_socket_directories: '%6$s'
+            shared_buffers: 32MB
+            fsync: 'off'
+
+        watchdog:
+          mode: 'off'
+
+        tags:
+          nofailover: false
+          noloadbalance: false
+          clonefrom: false
+          nosync: false
+        """.formatted(SCOPE, name, restPort, zk.getConnectString(), pgPort, dir, binDir, SU_PASSWORD);
+  }
+
+  Node leader() {
+    return nodes.stream().filter(n -> n.status().holdsLock()).findFirst().orElseThrow();
+  }
+
+  List<Node> replicas() {
+    return nodes.stream().filter(n -> !n.status().holdsLock()).toList();
+  }
+
+  /** One primary holding the lock and every other node a running replica, per the REST snapshots. */
+  boolean healthy() {
+    List<NodeStatus> st = nodes.stream().map(Node::status).toList();
+    return st.stream().filter(s -> s.holdsLock() && s.postgresPrimary()).count() == 1
+        && st.stream().filter(s -> "replica".equals(s.role()) && "running".equals(s.state())).count()
+            == nodes.size() - 1;
+  }
+
+  Connection connect(Node n) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", "postgres");
+    p.setProperty("password", SU_PASSWORD);
+    p.setProperty("connectTimeout", "3");
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + n.config().postgresql().listen().port() + "/postgres", p);
+  }
+
+  @Override
+  public void close() throws Exception {
+    nodes.stream().sorted(Comparator.comparing((Node n) -> n.status().holdsLock())).forEach(Node::shutdown);
+    zk.close();
+    try (Stream<Path> s = Files.walk(base)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static void chownToPostgres(Path p) throws IOException {
+    UserPrincipalLookupService users = p.getFileSystem().getUserPrincipalLookupService();
+    Files.setOwner(p, users.lookupPrincipalByName("postgres"));
+    Files.getFileAttributeView(p, PosixFileAttributeView.class).setGroup(users.lookupPrincipalByGroupName("postgres"));
+  }
+}
