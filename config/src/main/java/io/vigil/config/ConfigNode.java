@@ -28,10 +28,6 @@ final class ConfigNode {
         return new ConfigNode("", tree);
     }
 
-    static ConfigNode at(String path, Object value) {
-        return new ConfigNode(path, value);
-    }
-
     String path() {
         return path;
     }

@@ -22,10 +22,10 @@ final class ToolOptions {
     }
 
     static List<String> render(ConfigNode node, Set<String> forbidden) {
-        List<String> argv = new ArrayList<>();
         if (!node.isPresent()) {
             return List.of();
         }
+        List<String> argv = new ArrayList<>();
         if (node.value() instanceof Map) {
             node.asMap().forEach((name, value) -> addOption(node, forbidden, name, value, argv));
         } else {

@@ -337,7 +337,9 @@ class ConfigLoaderTest {
                 "postgresql.listen: required key is missing");
         assertError(minimal().replace("zookeeper:\n  hosts: zk1:2181,zk2:2181\n", ""), "zookeeper.hosts",
                 "zookeeper.hosts: required key is missing");
-        assertError(minimal().replace("      username: replicator\n", ""),
+        assertError(minimal().replace("    replication:\n      username: replicator\n", "    superuser:\n      password: x\n"),
+                "postgresql.authentication.replication", "postgresql.authentication.replication: required key is missing");
+        assertError(minimal().replace("      username: replicator\n", "      password: x\n"),
                 "postgresql.authentication.replication.username",
                 "postgresql.authentication.replication.username: required key is missing");
     }

@@ -86,17 +86,18 @@ final class ConfigFiles {
 
   /**
    * The recovery settings for following {@code target} (spec §4.3): caller-supplied pass-through
-   * settings such as {@code restore_command}, then ours, which win.
+   * settings such as {@code restore_command}, then ours, which win. {@code conninfo} is empty for
+   * a standby without upstream.
    */
   static Map<String, String> recoverySettings(Map<String, String> parameters, RecoveryTarget target,
-      String conninfo) {
+      Optional<String> conninfo) {
     Map<String, String> recovery = new LinkedHashMap<>();
     parameters.forEach((name, value) -> {
       if (PASS_THROUGH_RECOVERY.contains(name.toLowerCase(Locale.ROOT))) {
         recovery.put(name.toLowerCase(Locale.ROOT), value);
       }
     });
-    recovery.put("primary_conninfo", conninfo);
+    conninfo.ifPresent(c -> recovery.put("primary_conninfo", c));
     target.slotName().ifPresent(slot -> recovery.put("primary_slot_name", slot));
     for (String empty : List.of("recovery_target", "recovery_target_lsn", "recovery_target_name",
         "recovery_target_time", "recovery_target_xid")) {
@@ -118,10 +119,17 @@ final class ConfigFiles {
     return out.toString();
   }
 
-  /** {@code host:port:database:user:password} lines with {@code :} and {@code \} escaped and empty fields as {@code *}. */
+  /**
+   * {@code host:port:database:user:password} lines with {@code :} and {@code \} escaped and empty
+   * match fields as {@code *}. Entries without a password are left out: {@code *} is a wildcard
+   * only in the match fields, so such a line could only ever supply a wrong password.
+   */
   static String pgpass(List<PgpassEntry> entries) {
     StringBuilder out = new StringBuilder();
     for (PgpassEntry e : entries) {
+      if (e.password().isEmpty()) {
+        continue;
+      }
       out.append(String.join(":", pgpassField(e.host()), pgpassField(e.port()), pgpassField(e.database()),
           pgpassField(e.user()), pgpassField(e.password()))).append('\n');
     }

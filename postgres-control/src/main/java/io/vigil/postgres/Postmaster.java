@@ -82,12 +82,17 @@ final class Postmaster {
     if (!comm.equals("postgres") && !comm.equals("postmaster")) {
       return false;
     }
+    Path cwd;
     try {
-      Path cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd"));
-      return cwd.equals(dataDir.toRealPath());
+      cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd"));
     } catch (IOException | SecurityException e) {
       // cwd of another user's process is unreadable without privileges; the name check must do
       return true;
+    }
+    try {
+      return cwd.equals(dataDir.toRealPath());
+    } catch (IOException e) {
+      return false;
     }
   }
 

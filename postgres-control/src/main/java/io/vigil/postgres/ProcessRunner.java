@@ -25,6 +25,7 @@ final class ProcessRunner {
   /** Environment prefixes that belong to the agent and must not leak into PostgreSQL processes. */
   private static final List<String> PRIVATE_ENV_PREFIXES = List.of("PATRONI_", "VIGIL_", "KUBERNETES_");
   private static final int TAIL_BYTES = 64 * 1024;
+  private static final int MAX_COMMAND_IN_MESSAGE = 200;
   private static final Duration REAP_WAIT = Duration.ofSeconds(5);
 
   private ProcessRunner() {}
@@ -41,11 +42,17 @@ final class ProcessRunner {
       return tail(stderr.isBlank() ? stdout : stderr, lines);
     }
 
-    /** {@code "pg_ctl exited with code 1: <tail>"} */
+    /** {@code "pg_ctl promote -D /data -W exited with code 1: <tail>"}: program name, arguments, output tail. */
     String failure() {
-      String name = Path.of(command.get(programIndex(command))).getFileName().toString();
+      int program = programIndex(command);
+      List<String> words = new ArrayList<>(command.subList(program, command.size()));
+      words.set(0, Path.of(words.get(0)).getFileName().toString());
+      String what = String.join(" ", words);
+      if (what.length() > MAX_COMMAND_IN_MESSAGE) {
+        what = what.substring(0, MAX_COMMAND_IN_MESSAGE) + "…";
+      }
       String tail = outputTail(3);
-      return name + " exited with code " + exitCode + (tail.isEmpty() ? "" : ": " + tail);
+      return what + " exited with code " + exitCode + (tail.isEmpty() ? "" : ": " + tail);
     }
   }
 
@@ -75,9 +82,14 @@ final class ProcessRunner {
   static ProcessBuilder builder(List<String> argv, Map<String, String> env) {
     ProcessBuilder builder = new ProcessBuilder(argv).directory(Path.of("/").toFile());
     Map<String, String> environment = builder.environment();
-    environment.keySet().removeIf(k -> PRIVATE_ENV_PREFIXES.stream().anyMatch(k::startsWith));
+    removeAgentVariables(environment);
     environment.putAll(env);
     return builder;
+  }
+
+  /** Drops PATRONI_*, VIGIL_* and KUBERNETES_* variables: configuration and secrets of the agent, not of PostgreSQL. */
+  static void removeAgentVariables(Map<String, String> environment) {
+    environment.keySet().removeIf(k -> PRIVATE_ENV_PREFIXES.stream().anyMatch(k::startsWith));
   }
 
   static Process startOrFail(ProcessBuilder builder, List<String> argv) throws PostgresException {
@@ -152,7 +164,9 @@ final class ProcessRunner {
     }
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
       long length = f.length();
-      long start = Math.max(offset < 0 ? 0 : Math.min(offset, length), length - TAIL_BYTES);
+      // an offset past the end means the file was truncated (log rotation) since: read it all
+      long from = offset < 0 || offset > length ? 0 : offset;
+      long start = Math.max(from, length - TAIL_BYTES);
       byte[] bytes = new byte[(int) (length - start)];
       f.seek(start);
       f.readFully(bytes);

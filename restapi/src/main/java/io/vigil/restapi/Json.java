@@ -12,8 +12,8 @@ final class Json {
 
     // Patroni serialises with default=str; the same fallback for java.time values avoids failing a whole
     // status document because the agent put an Instant in it instead of a preformatted string.
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .registerModule(new SimpleModule("vigil-rest").addSerializer(TemporalAccessor.class, ToStringSerializer.instance));
+    private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(
+            new SimpleModule("vigil-rest").addSerializer(TemporalAccessor.class, ToStringSerializer.instance));
 
     private Json() {
     }

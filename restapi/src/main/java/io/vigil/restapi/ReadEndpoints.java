@@ -45,7 +45,8 @@ final class ReadEndpoints {
                 return RestResponse.statusOnly(HealthCheck.readiness(source.status()));
             default:
                 NodeStatus status = source.status();
-                return RestResponse.serialisedJson(HealthCheck.status(path, query, status), documentJson.of(status.document()));
+                int code = HealthCheck.status(path, query, status);
+                return RestResponse.serialisedJson(code, documentJson.of(status.document()));
         }
     }
 

@@ -36,7 +36,8 @@ final class WriteEndpoints implements AutoCloseable {
     WriteEndpoints(List<WriteEndpoint> endpoints, Optional<BasicCredentials> credentials) {
         for (WriteEndpoint endpoint : endpoints) {
             if (routes.putIfAbsent(route(endpoint.method(), endpoint.segment()), endpoint) != null) {
-                throw new IllegalArgumentException("duplicate write endpoint " + endpoint.method() + " " + endpoint.path());
+                throw new IllegalArgumentException(
+                        "duplicate write endpoint " + endpoint.method() + " " + endpoint.path());
             }
         }
         this.auth = credentials.map(BasicAuth::new);

@@ -1,0 +1,310 @@
+package io.vigil.postgres;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local PostgreSQL instance: its data directory, configuration files, postmaster process and
+ * SQL view. Every PostgreSQL binary runs as {@link PostgresSettings#runAsUser()} (through
+ * {@code runuser -u <user> --}) when that is set, and directly otherwise; every file and directory
+ * this class creates belongs to that user.
+ *
+ * <p>Safety rule: a data directory that holds a cluster is never removed or overwritten implicitly.
+ * {@link #initdb} refuses anything but a missing or empty directory; only {@link #basebackup}
+ * empties the directory, and calling it is the caller's explicit decision to replace whatever is
+ * there (it still refuses while a postmaster runs in it).
+ *
+ * <p>{@link #status()}, {@link #isRunning()}, {@link #isReady()}, {@link #postmasterPid()},
+ * {@link #dataDirectoryState()} and {@link #controlData()} may be called from any thread; the
+ * mutating operations are meant for the one thread that runs the HA loop.
+ */
+public final class LocalPostgres {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalPostgres.class);
+
+  static final List<String> REQUIRED_BINARIES =
+      List.of("postgres", "pg_ctl", "initdb", "pg_basebackup", "pg_controldata", "pg_isready");
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
+  private final PostgresSettings settings;
+  private final PgCommand commands;
+  private final Postmaster postmaster;
+  private final SqlSession session;
+  private final ConfigWriter config;
+  private final ClusterCreator creator;
+  private final ServerProcess server;
+
+  public LocalPostgres(PostgresSettings settings) {
+    this.settings = settings;
+    this.commands = new PgCommand(settings.binDir(), settings.runAsUser());
+    this.postmaster = new Postmaster(settings.dataDir());
+    this.session = new SqlSession(settings.localHost(), settings.port(), settings.database(), settings.superuser());
+    OwnedFiles files = new OwnedFiles(settings.runAsUser());
+    this.config = new ConfigWriter(settings, files);
+    this.creator = new ClusterCreator(settings, commands, files, config, postmaster);
+    this.server = new ServerProcess(settings, commands, postmaster, session);
+  }
+
+  public PostgresSettings settings() {
+    return settings;
+  }
+
+  /** This member's replication slot name, as Patroni derives it (spec §3.13): {@code node-1.A} → {@code node_1_a}. */
+  public static String slotName(String memberName) {
+    return SlotName.of(memberName);
+  }
+
+  /**
+   * {@code primary_conninfo} for streaming from {@code host:port} (spec §4.3): {@code user},
+   * {@code passfile} (only when the role has a password; the password itself goes to the pgpass
+   * file), {@code host}, {@code port}, {@code sslmode=prefer}, {@code application_name},
+   * {@code gssencmode=prefer}, {@code channel_binding=prefer}; quote, backslash and space escaped.
+   */
+  public static String primaryConninfo(String host, int port, Credentials replication, Path pgpass,
+      String applicationName) {
+    return Conninfo.primary(host, port, replication, pgpass, applicationName);
+  }
+
+  // ---------------------------------------------------------------- data directory and files
+
+  /** Missing/empty, holding a cluster, or something else not to be touched (see {@link DataDirectory}). */
+  public DataDirectory dataDirectoryState() {
+    return DataDirectory.of(settings.dataDir());
+  }
+
+  /** Fails with one line naming what is missing, e.g. {@code /opt/pg/bin: no PostgreSQL binaries (postgres, … not found)}. */
+  public void checkBinaries() throws PostgresException {
+    List<String> missing = REQUIRED_BINARIES.stream().filter(b -> commands.find(b).isEmpty()).toList();
+    if (missing.isEmpty()) {
+      return;
+    }
+    String where = settings.binDir().map(Path::toString).orElse("PATH");
+    String what = missing.size() == REQUIRED_BINARIES.size() ? "no PostgreSQL binaries" : "incomplete PostgreSQL binaries";
+    throw new PostgresException(where + ": " + what + " (" + String.join(", ", missing) + " not found)");
+  }
+
+  /**
+   * Runs {@code initdb -D <data> <options> --username=<superuser> [--pwfile=<temp>]}. The data
+   * directory (and missing parents) is created owned by the run-as user, the data directory with
+   * mode 0700. Refused unless the data directory is missing or empty.
+   *
+   * @param initdbOptions rendered options such as {@code --encoding=UTF8}; options that would break
+   *                      the agent's assumptions (pgdata, pwfile, no-sync, sync-only, version) are refused
+   */
+  public void initdb(List<String> initdbOptions) throws PostgresException {
+    creator.initdb(initdbOptions);
+  }
+
+  /** Rewrites pg_hba.conf completely: Patroni's two-line header, then {@code lines}. */
+  public void writeHba(List<String> lines) throws PostgresException {
+    config.writeHba(lines);
+  }
+
+  /**
+   * Writes postgresql.conf as Patroni does (spec §4.2): on first use the original file becomes
+   * postgresql.base.conf and is included; then {@code parameters} sorted and quoted, hba_file and
+   * ident_file, and, when {@code follow} is present, the {@code # recovery.conf} block
+   * (primary_conninfo with {@code application_name=<member>}, primary_slot_name, empty
+   * recovery_target_*, recovery_target_timeline='latest') plus standby.signal. Without
+   * {@code follow}, standby.signal and recovery.signal are removed. Recovery settings are removed
+   * from postgresql.auto.conf either way. {@link RecoveryTarget#none()} makes a standby without
+   * primary_conninfo. When following an upstream with a replication password, the pgpass file is
+   * rewritten: the upstream's entry first, then the entries last given to {@link #writePgpass}.
+   * Takes effect at the next start or {@link #reload()}.
+   *
+   * @param parameters effective server parameters; recovery settings among them (restore_command,
+   *                   archive_cleanup_command, …) are used only in the recovery block
+   */
+  public void writeConfig(Map<String, String> parameters, Optional<RecoveryTarget> follow) throws PostgresException {
+    config.writeConfig(parameters, follow);
+  }
+
+  /** Replaces the password file: mode 0600, owned by the run-as user so libpq accepts it, {@code :} and {@code \} escaped. */
+  public void writePgpass(List<PgpassEntry> entries) throws PostgresException {
+    config.writePgpass(entries);
+  }
+
+  // ---------------------------------------------------------------- process
+
+  /**
+   * Server parameters passed on the postgres command line ({@code --name=value}), where they beat
+   * any file (spec §7.3's restricted parameters: wal_level, max_connections, …). Used from the next
+   * {@link #start()} on. {@code listen_addresses}, {@code port} and {@code cluster_name} always
+   * come from the settings.
+   */
+  public void setStartOptions(Map<String, String> commandLineParams) {
+    server.setStartOptions(commandLineParams);
+  }
+
+  /**
+   * Where the postmaster's stdout/stderr go, appended: {@code <data dir's parent>/<member>-postgres.log}
+   * (member name with characters other than {@code [A-Za-z0-9._-]} replaced by {@code _}).
+   * Outside the data directory so pg_basebackup neither copies nor wipes it.
+   */
+  public Path startupLog() {
+    return server.startupLog();
+  }
+
+  /**
+   * Starts {@code postgres -D <data> --config-file=<data>/postgresql.conf --name=value…} detached
+   * through {@code setsid} (the postmaster outlives the agent, even a kill -9 of the JVM), with an
+   * environment free of {@code PATRONI_*}, {@code VIGIL_*} and {@code KUBERNETES_*} variables, then
+   * waits until it accepts connections. Fails fast with the log's last lines when postgres exits
+   * during startup (port in use, bad setting), and after {@link PostgresSettings#startTimeout()}
+   * otherwise; in the timeout case PostgreSQL is left running (a replica may still be replaying)
+   * and {@link #isRunning()} tells. Refused when already running.
+   */
+  public void start() throws PostgresException {
+    server.start();
+  }
+
+  /**
+   * A live postmaster owns the data directory: postmaster.pid names a live, non-zombie
+   * {@code postgres} process, not this JVM or its parent, whose working directory is the data
+   * directory (checked in /proc, because a pid file outlives a crash and pids get reused).
+   */
+  public boolean isRunning() {
+    return postmaster.pid().isPresent();
+  }
+
+  public OptionalLong postmasterPid() {
+    return postmaster.pid();
+  }
+
+  /**
+   * {@code pg_isready} exits 0: the server accepts connections. Chosen over a JDBC probe because it
+   * needs no password and tells "starting" from "down" without an authentication attempt.
+   */
+  public boolean isReady() {
+    return server.isReady();
+  }
+
+  /**
+   * Signals the postmaster (SMART: SIGTERM, FAST: SIGINT, IMMEDIATE: SIGQUIT) and waits until it is
+   * gone. When {@code timeout} passes, a smart or fast stop escalates to immediate; if that does not
+   * end it within 10 s the postmaster is frozen (SIGSTOP) and killed with all its children. Closes
+   * the agent's own connection first. Returns at once when not running.
+   */
+  public void stop(StopMode mode, Duration timeout) throws PostgresException {
+    server.stop(mode, timeout);
+  }
+
+  /**
+   * {@code pg_ctl promote -D <data> -W}, then waits (up to the start timeout) until
+   * {@code pg_is_in_recovery()} is false, i.e. the new timeline is open for writes.
+   */
+  public void promote() throws PostgresException {
+    server.promote();
+  }
+
+  /** {@code pg_ctl reload -D <data>}: re-read configuration files (SIGHUP). */
+  public void reload() throws PostgresException {
+    server.reload();
+  }
+
+  // ---------------------------------------------------------------- cloning and pg_control
+
+  /**
+   * Replaces the data directory with a copy of {@code sourceHost:sourcePort}: empties the data
+   * directory (calling this is the decision to discard what is there; refused while a postmaster
+   * runs in it), writes the pgpass entry for the source (when the replication role has a password;
+   * entries last given to {@link #writePgpass} are kept after it),
+   * and runs {@code pg_basebackup --pgdata=<data> -X stream --dbname="dbname=<database>
+   * user=<replication> host=… port=…" <options>} with {@code PGPASSFILE=<pgpass>}. Two attempts,
+   * 5 s apart, each on an emptied directory. On failure the partial copy is removed (the directory
+   * itself is kept: it may be a mount point) and this throws. No time limit: interrupt the calling
+   * thread to cancel (pg_basebackup is then killed).
+   *
+   * @param options rendered options such as {@code --checkpoint=fast}; options that would change
+   *                where or how the copy is written or whom it connects to are refused
+   */
+  public void basebackup(String sourceHost, int sourcePort, List<String> options) throws PostgresException {
+    creator.basebackup(sourceHost, sourcePort, options);
+  }
+
+  /** {@code pg_controldata <data>} with {@code LANG=C LC_ALL=C}, parsed. Works whether or not PostgreSQL runs. */
+  public ControlData controlData() throws PostgresException {
+    if (!Files.isRegularFile(settings.dataDir().resolve("PG_VERSION"))) {
+      throw new PostgresException("pg_controldata: no cluster in " + settings.dataDir());
+    }
+    ProcessRunner.Result result = commands.runOk("pg_controldata", List.of(settings.dataDir().toString()),
+        Map.of("LANG", "C", "LC_ALL", "C"), COMMAND_TIMEOUT);
+    ControlData data = ControlData.parse(result.stdout());
+    if (data.get(ControlData.SYSTEM_IDENTIFIER).isEmpty() || data.get(ControlData.CLUSTER_STATE).isEmpty()) {
+      throw new PostgresException("pg_controldata printed no system identifier for " + settings.dataDir()
+          + ": " + result.outputTail(2));
+    }
+    return data;
+  }
+
+  // ---------------------------------------------------------------- SQL
+
+  /**
+   * The per-cycle status (spec §4.6) in one query over the kept connection (superuser, host from
+   * {@link PostgresSettings#localHost()}, connect timeout 3 s, statement_timeout 2000 ms,
+   * application_name Vigil). A stale connection is replaced and the query retried once.
+   */
+  public PgStatus status() throws PostgresException {
+    return session.call("status query", StatusQuery::run);
+  }
+
+  /**
+   * After bootstrap, on the primary: give the superuser its password (when it has one) and create
+   * or alter the replication role {@code WITH REPLICATION LOGIN [PASSWORD …]} (spec §3.8), with
+   * statement logging off so passwords stay out of the server log.
+   */
+  public void ensureRoles() throws PostgresException {
+    session.call("role setup", c -> {
+      if (settings.superuser().hasPassword()) {
+        Roles.ensure(c, settings.superuser(), List.of("SUPERUSER"));
+      }
+      Roles.ensure(c, settings.replication(), List.of("REPLICATION"));
+      return null;
+    });
+  }
+
+  /**
+   * Creates the missing physical slots of {@code wanted} ({@code pg_create_physical_replication_slot(name, true)})
+   * and drops inactive physical slots not in it. Logical, temporary and active slots are left alone.
+   *
+   * @throws IllegalArgumentException for a name outside {@code [a-z0-9_]{1,63}}
+   */
+  public void syncPhysicalSlots(Set<String> wanted) throws PostgresException {
+    ReplicationSlots.Changes changes = session.call("replication slot sync", c -> ReplicationSlots.sync(c, wanted));
+    if (!changes.created().isEmpty()) {
+      LOG.info("created physical replication slots {}", changes.created());
+    }
+    if (!changes.dropped().isEmpty()) {
+      LOG.info("dropped physical replication slots {}", changes.dropped());
+    }
+  }
+
+  /**
+   * {@code CHECKPOINT} over a separate connection without statement timeout: after a promotion
+   * (so pg_control shows the new timeline before peers pg_rewind against us) or before a stop.
+   */
+  public void checkpoint() throws PostgresException {
+    try (SqlSession unlimited = session.withoutStatementTimeout()) {
+      unlimited.call("CHECKPOINT", c -> {
+        try (Statement st = c.createStatement()) {
+          st.execute("CHECKPOINT");
+        }
+        return null;
+      });
+    }
+  }
+
+  /** The postgres command line parameters (for tests and for logging the effective start). */
+  Map<String, String> commandLine() {
+    return server.commandLine();
+  }
+}
