@@ -53,52 +53,22 @@ final class ActionExecutor {
     boolean again = false;
     for (Action a : d.actions()) {
       try {
-        switch (a) {
-          case Action.RaceInitialize r -> {
-            boolean won = dcs.attemptInitialize();
-            LOG.info(won ? "won the initialize race: bootstrapping a new cluster" : "failed to acquire initialize lock");
-            memory = memory.withInitializeWon(won);
-            again = won;
+        if (a instanceof Action.Exit e) {
+          return new Outcome(memory, false, Optional.of(e));
+        }
+        if (a instanceof Action.RaceInitialize) {
+          boolean won = dcs.attemptInitialize();
+          LOG.info(won ? "won the initialize race: bootstrapping a new cluster" : "failed to acquire initialize lock");
+          memory = memory.withInitializeWon(won);
+          again |= won;
+        } else if (a instanceof Action.BootstrapCluster b) {
+          Optional<Action.Exit> failed = bootstrap(b, o);
+          if (failed.isPresent()) {
+            return new Outcome(memory, false, failed);
           }
-          case Action.BootstrapCluster b -> {
-            Optional<Action.Exit> failed = bootstrap(b, o);
-            if (failed.isPresent()) {
-              return new Outcome(memory, false, failed);
-            }
-            again = true;
-          }
-          case Action.CloneFrom c -> again = cloneFrom(c);
-          case Action.StartPostgres s -> again = start(s.asReplica(), s.upstream(), o);
-          case Action.StopPostgres s -> {
-            pg.stop(s.mode(), stopTimeout());
-            again = true;
-          }
-          case Action.Follow f -> {
-            pg.writeConfig(parameters(o), Optional.of(f.target()));
-            pg.reload();
-          }
-          case Action.Promote p -> {
-            published.setPgState("running", "promoted");
-            pg.promote();
-            LOG.info("promoted: PostgreSQL accepts writes");
-            again = true;
-          }
-          case Action.AcquireLock l -> {
-            boolean won = dcs.attemptLeader();
-            LOG.info(won ? "acquired the leader lock" : "lost the leader race: the lock was taken by another node");
-            again = true;
-          }
-          case Action.ReclaimLock r -> again = dcs.refreshLeader(o.view().orElseThrow());
-          case Action.SetInitialize s -> dcs.setInitialize(s.sysid());
-          case Action.WriteConfig w -> dcs.writeConfig(w.config(), OptionalInt.empty());
-          case Action.WriteStatus w -> dcs.writeStatus(w.optime());
-          case Action.UpdateHistory u -> dcs.writeHistory(history.build(u.timeline(), o.view().orElseThrow().history(),
-              config.name()));
-          case Action.SyncSlots s -> pg.syncPhysicalSlots(s.wanted());
-          case Action.TouchMember t -> dcs.touchMember(t.data());
-          case Action.Exit e -> {
-            return new Outcome(memory, false, Optional.of(e));
-          }
+          again = true;
+        } else {
+          again |= apply(a, o);
         }
       } catch (DcsException e) {
         LOG.warn("{} failed: DCS error: {}", name(a), e.getMessage());
@@ -112,6 +82,49 @@ final class ActionExecutor {
       }
     }
     return new Outcome(memory, again, Optional.empty());
+  }
+
+  /** Carries out one action; true when the next cycle should run at once to see its effect. */
+  private boolean apply(Action a, Observation o) throws DcsException, PostgresException {
+    if (a instanceof Action.CloneFrom c) {
+      return cloneFrom(c);
+    } else if (a instanceof Action.StartPostgres s) {
+      startPostgres(s.upstream(), s.asReplica(), o);
+      return true;
+    } else if (a instanceof Action.StopPostgres s) {
+      published.dropLock();
+      pg.stop(s.mode(), stopTimeout());
+      return true;
+    } else if (a instanceof Action.Follow f) {
+      pg.writeConfig(parameters(o), Optional.of(f.target()));
+      pg.reload();
+    } else if (a instanceof Action.Promote) {
+      published.setPgState("running", "promoted");
+      pg.promote();
+      LOG.info("promoted: PostgreSQL accepts writes");
+      return true;
+    } else if (a instanceof Action.AcquireLock) {
+      boolean won = dcs.attemptLeader();
+      LOG.info(won ? "acquired the leader lock" : "lost the leader race: the lock was taken by another node");
+      return true;
+    } else if (a instanceof Action.ReclaimLock) {
+      return dcs.refreshLeader(o.view().orElseThrow());
+    } else if (a instanceof Action.SetInitialize s) {
+      dcs.setInitialize(s.sysid());
+    } else if (a instanceof Action.WriteConfig w) {
+      dcs.writeConfig(w.config(), OptionalInt.empty());
+    } else if (a instanceof Action.WriteStatus w) {
+      dcs.writeStatus(w.optime());
+    } else if (a instanceof Action.UpdateHistory u) {
+      dcs.writeHistory(history.build(u.timeline(), o.view().orElseThrow().history(), config.name()));
+    } else if (a instanceof Action.SyncSlots s) {
+      pg.syncPhysicalSlots(s.wanted());
+    } else if (a instanceof Action.TouchMember t) {
+      dcs.touchMember(t.data());
+    } else {
+      throw new IllegalStateException("no executor for " + a);
+    }
+    return false;
   }
 
   private Optional<Action.Exit> bootstrap(Action.BootstrapCluster b, Observation o) throws DcsException {
@@ -169,11 +182,6 @@ final class ActionExecutor {
     published.setPgState("creating replica", "replica");
     LOG.info("cloning from {} ({}:{}) with pg_basebackup", c.member(), c.host(), c.port());
     pg.basebackup(c.host(), c.port(), config.postgresql().basebackupOptions());
-    return true;
-  }
-
-  private boolean start(boolean asReplica, Optional<RecoveryTarget> upstream, Observation o) throws PostgresException {
-    startPostgres(upstream, asReplica, o);
     return true;
   }
 

@@ -116,7 +116,7 @@ final class PublishedStatus implements NodeStatusSource {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("usename", r.usename());
     m.put("application_name", r.applicationName());
-    m.put("client_addr", r.clientAddr());
+    m.put("client_addr", r.clientAddr().orElse(null));
     m.put("state", r.state());
     m.put("sync_state", r.syncState());
     m.put("sync_priority", r.syncPriority());
