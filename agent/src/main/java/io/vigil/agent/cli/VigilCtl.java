@@ -1,9 +1,12 @@
 package io.vigil.agent.cli;
 
 import io.vigil.agent.daemon.Version;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,7 +44,10 @@ public final class VigilCtl implements Callable<Integer> {
     return cli.execute(args);
   }
 
+  /** The standalone CLI prints results, not the library chatter an agent logs (connection states etc.). */
   public static void main(String[] args) {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.WARN);
     System.exit(run(args));
   }
 

@@ -29,6 +29,9 @@ final class PublishedStatus implements NodeStatusSource {
   private final String scope;
   private final Clock clock;
   private volatile Snapshot snapshot;
+  /** Health checks arrive every second from each HAProxy; they reuse one status until the snapshot or a deadline changes. */
+  private volatile NodeStatus cached;
+  private volatile Snapshot cachedFor;
 
   PublishedStatus(String scope, Map<String, Object> tags, Clock clock) {
     this.scope = scope;
@@ -61,6 +64,18 @@ final class PublishedStatus implements NodeStatusSource {
   public NodeStatus status() {
     Snapshot s = snapshot;
     long now = clock.millis();
+    NodeStatus c = cached;
+    if (c != null && cachedFor == s && c.holdsLock() == now < s.lockValidUntil()
+        && c.livenessOk() == now < s.loopDeadline()) {
+      return c;
+    }
+    c = build(s, now);
+    cached = c;
+    cachedFor = s;
+    return c;
+  }
+
+  private NodeStatus build(Snapshot s, long now) {
     Optional<PgStatus> pg = s.observation().flatMap(o -> o.pg().status());
     boolean holdsLock = now < s.lockValidUntil();
     boolean primary = pg.map(p -> !p.inRecovery()).orElse(false) && "running".equals(s.state());
