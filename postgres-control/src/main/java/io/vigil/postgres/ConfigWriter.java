@@ -70,12 +70,16 @@ final class ConfigWriter {
    * the caller's entries. Without a password there is nothing to add.
    */
   void writeUpstreamPgpass(String host, int port) throws PostgresException {
-    Credentials replication = settings.replication();
-    if (!replication.hasPassword()) {
+    writeSourcePgpass(host, port, settings.replication());
+  }
+
+  /** {@code role}'s entry for {@code host:port} first, then the caller's entries; nothing to do without a password. */
+  void writeSourcePgpass(String host, int port, Credentials role) throws PostgresException {
+    if (!role.hasPassword()) {
       return;
     }
     List<PgpassEntry> entries = new ArrayList<>();
-    entries.add(new PgpassEntry(host, Integer.toString(port), "*", replication.username(), replication.password()));
+    entries.add(new PgpassEntry(host, Integer.toString(port), "*", role.username(), role.password()));
     callerEntries.stream().filter(e -> !entries.contains(e)).forEach(entries::add);
     writePgpassFile(entries);
   }

@@ -37,6 +37,14 @@ final class Conninfo {
         pair("port", Integer.toString(port)));
   }
 
+  /**
+   * pg_rewind's {@code --source-server} (spec §4.1 #6): {@code dbname user host port} plus
+   * {@code target_session_attrs=read-write}, so pg_rewind refuses a source that is not a primary.
+   */
+  static String rewindDsn(String database, String user, String host, int port) {
+    return dsn(database, user, host, port) + " " + pair("target_session_attrs", "read-write");
+  }
+
   /** Backslash before quote, backslash and space, as Patroni's format_dsn does; libpq unescapes unquoted values this way. */
   static String escape(String value) {
     StringBuilder out = new StringBuilder(value.length());

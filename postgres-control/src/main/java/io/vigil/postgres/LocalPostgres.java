@@ -42,6 +42,8 @@ public final class LocalPostgres {
   private final ConfigWriter config;
   private final ClusterCreator creator;
   private final ServerProcess server;
+  private final Rewinder rewinder;
+  private final PostmasterWatch watch;
 
   public LocalPostgres(PostgresSettings settings) {
     this.settings = settings;
@@ -52,7 +54,18 @@ public final class LocalPostgres {
     this.config = new ConfigWriter(settings, files);
     this.creator = new ClusterCreator(settings, commands, files, config, postmaster);
     this.server = new ServerProcess(settings, commands, postmaster, session);
+    this.rewinder = new Rewinder(settings, commands, files, config, postmaster, this::controlData);
+    this.watch = new PostmasterWatch(postmaster);
   }
+
+  /**
+   * Outcome of {@link #rewind}.
+   *
+   * @param rewound false when pg_rewind found nothing to do ("no rewind required": this data
+   *                directory never went past the point where the source's timeline forked)
+   * @param output  the last lines pg_rewind printed, newline-separated
+   */
+  public record RewindResult(boolean rewound, String output) {}
 
   public PostgresSettings settings() {
     return settings;
@@ -301,6 +314,110 @@ public final class LocalPostgres {
         return null;
       });
     }
+  }
+
+  /**
+   * Calls {@code onExit} on a daemon thread within ~100 ms after the postmaster that runs now exits,
+   * for any reason (crash, kill -9, our own {@link #stop}). Checks {@code /proc/<pid>/stat} every
+   * 100 ms from one thread; no process is spawned. The watch is for that one postmaster (pid and
+   * start time): arm it again after each {@link #start()}. Arming replaces the previous watch,
+   * whose callback then never runs; each arming fires at most once. When no postmaster runs at the
+   * time of the call, the callback fires at once (asynchronously). The callback should be quick
+   * (e.g. wake the HA loop); its exceptions are logged.
+   */
+  public void watchPostmaster(Runnable onExit) {
+    watch.watch(onExit);
+  }
+
+  /** Disarms {@link #watchPostmaster}: the pending callback will not run. */
+  public void stopWatchingPostmaster() {
+    watch.cancel();
+  }
+
+  /**
+   * pg_control says the cluster was last a primary: {@code in production}, {@code shut down},
+   * {@code in crash recovery}, {@code shutting down}; false for a standby ({@code shut down in
+   * recovery}, {@code in archive recovery}). As in Patroni, a standby state whose minimum recovery
+   * ending location is {@code 0/0} counts as a primary (see {@link ControlData#wasPrimary()}).
+   * Works whether or not PostgreSQL runs; fails on any other state.
+   */
+  public boolean wasPrimary() throws PostgresException {
+    ControlData data = controlData();
+    try {
+      return data.wasPrimary();
+    } catch (IllegalStateException e) {
+      throw new PostgresException(e.getMessage() + " in " + settings.dataDir(), e);
+    }
+  }
+
+  /**
+   * Crash recovery of a primary that did not shut down cleanly (pg_control {@code in production},
+   * {@code in crash recovery} or {@code shutting down} while no postmaster runs), so that
+   * pg_rewind and pg_controldata see a clean state: removes standby.signal/recovery.signal, then
+   * runs {@code postgres --single -D <data> [-c k=v from postmaster.opts] -c archive_mode=on
+   * -c archive_command=false template1} with empty stdin (spec §4.1 #9), which leaves the cluster
+   * {@code shut down} on its own timeline. Waits up to 10 s for children of a killed postmaster
+   * to exit first. No-op for any other state; refused while a postmaster runs. No time limit:
+   * interrupt the calling thread to cancel.
+   */
+  public void crashRecovery() throws PostgresException {
+    rewinder.crashRecovery();
+  }
+
+  /**
+   * Rewinds this (stopped) data directory to follow {@code sourceHost:sourcePort}, which must be
+   * a primary. Refused while a postmaster runs (stopping it is the caller's job). Steps:
+   * <ol>
+   *   <li>asks the source (superuser, JDBC) for its timeline and history, and runs
+   *       {@code CHECKPOINT} there when it was just promoted and its pg_control still shows the old
+   *       timeline (PostgreSQL 15's pg_rewind would otherwise answer "no rewind required" for a
+   *       diverged target); best effort, except for a crashed standby (below);
+   *   <li>a primary that did not shut down cleanly gets crash recovery as in {@link #crashRecovery()};
+   *   <li>a crashed standby ({@code in archive recovery}) gets crash recovery and a rewind only if
+   *       it diverged from the source (newer timeline than the source's, or minimum recovery point
+   *       past the source's switch point from its timeline). Otherwise nothing is touched and the
+   *       result is {@code rewound=false}: crash recovery would write a checkpoint at the end of its
+   *       WAL, making it diverge on the source's own timeline where pg_rewind cannot see it. Refused
+   *       when the source cannot be asked or is not a primary;
+   *   <li>the superuser's pgpass entry for the source first (then the entries last given to
+   *       {@link #writePgpass});
+   *   <li>{@code pg_rewind -D <data> --source-server "dbname=<database> user=<superuser> host=…
+   *       port=… target_session_attrs=read-write"} with {@code PGPASSFILE}, {@code LANG=C},
+   *       {@code LC_ALL=C}, {@code PGOPTIONS=-c statement_timeout=0}; no time limit (interrupt
+   *       to cancel);
+   *   <li>this node's postgresql.conf, postgresql.base.conf, pg_hba.conf and pg_ident.conf are put
+   *       back over the copies pg_rewind took from the source (postgresql.auto.conf stays the
+   *       source's, as after a clone); on success standby.signal is created and recovery.signal
+   *       removed, so even a start without {@link #writeConfig} comes up as a standby.
+   * </ol>
+   * pg_rewind empties pg_replslot: this node's replication slots are gone afterwards. Follow with
+   * {@code writeConfig(parameters, Optional.of(target))} and {@link #start()}.
+   *
+   * @throws PostgresException with pg_rewind's own message when it fails (e.g. source unreachable);
+   *                           a failure after pg_rewind started copying may leave the directory
+   *                           unusable: check {@link #controlData()} / re-clone
+   */
+  public RewindResult rewind(String sourceHost, int sourcePort) throws PostgresException {
+    return rewinder.rewind(sourceHost, sourcePort);
+  }
+
+  /**
+   * pg_rewind can work on this data directory: pg_control shows {@code wal_log_hints} on or data
+   * checksums enabled, and the pg_rewind binary exists. pg_control records wal_log_hints at start,
+   * so a fresh initdb without checksums says false until its first start with wal_log_hints=on.
+   */
+  public boolean rewindPossible() throws PostgresException {
+    return rewinder.rewindPossible();
+  }
+
+  /**
+   * Removes the contents of the data directory (not the directory itself, which may be a mount
+   * point; a symlinked data directory is emptied at its target; symlinks inside, e.g. to a
+   * tablespace or WAL directory, are removed without touching what they point to), for a re-clone
+   * after a failed rewind. Refused while a postmaster or any other postgres process works in it.
+   */
+  public void wipeDataDirectory() throws PostgresException {
+    rewinder.wipe();
   }
 
   /** The postgres command line parameters (for tests and for logging the effective start). */

@@ -62,10 +62,15 @@ final class OwnedFiles {
 
   /** Replaces {@code file} atomically (write a sibling, then rename) so PostgreSQL never reads half a file. */
   void write(Path file, String content, Set<PosixFilePermission> permissions) throws IOException {
+    write(file, content.getBytes(StandardCharsets.UTF_8), permissions);
+  }
+
+  /** Replaces {@code file} atomically with exactly these bytes. */
+  void write(Path file, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
     try {
-      Files.writeString(temp, content, StandardCharsets.UTF_8);
+      Files.write(temp, content);
       Files.setPosixFilePermissions(temp, permissions);
       chown(temp);
       try {

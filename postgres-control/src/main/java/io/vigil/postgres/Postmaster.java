@@ -1,14 +1,17 @@
 package io.vigil.postgres;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * The postmaster of one data directory, found through {@code postmaster.pid} and checked in
@@ -27,6 +30,10 @@ final class Postmaster {
 
   Postmaster(Path dataDir) {
     this.dataDir = dataDir;
+  }
+
+  Path dataDir() {
+    return dataDir;
   }
 
   /** What postmaster.pid says, if it exists and is readable. */
@@ -109,13 +116,93 @@ final class Postmaster {
 
   /** Session id of a process (field 6 of /proc/pid/stat), -1 when unknown. */
   static long sessionId(long pid) {
+    return statField(pid, 6);
+  }
+
+  /**
+   * Start time of a process in clock ticks after boot (field 22 of /proc/pid/stat), -1 when it
+   * does not exist. With the pid it identifies one process: a reused pid has another start time.
+   */
+  static long startTime(long pid) {
+    return statField(pid, 22);
+  }
+
+  /** The process that had {@code startTime} is still alive (one read of /proc/pid/stat). */
+  static boolean isAliveSince(long pid, long startTime) {
+    return isAlive(pid) && startTime(pid) == startTime;
+  }
+
+  /** Field {@code number} (1-based, as in proc(5)) of /proc/pid/stat as a number; -1 when unavailable. */
+  private static long statField(long pid, int number) {
     String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
     int close = stat.lastIndexOf(')');
-    if (close < 0) {
+    if (close < 0 || close + 2 >= stat.length()) {
       return -1;
     }
+    // fields after the parenthesised command start with field 3 (state)
     String[] fields = stat.substring(close + 2).split(" ");
-    return fields.length > 3 ? Long.parseLong(fields[3]) : -1;
+    int index = number - 3;
+    try {
+      return index >= 0 && index < fields.length ? Long.parseLong(fields[index].strip()) : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Live (non-zombie) {@code postgres} processes working in this data directory: a postmaster, its
+   * children, children orphaned by a killed postmaster, a single-user backend. One scan of /proc.
+   */
+  List<Long> processesInDataDir() {
+    Path real;
+    try {
+      real = dataDir.toRealPath();
+    } catch (IOException e) {
+      return List.of();
+    }
+    long self = ProcessHandle.current().pid();
+    List<Long> found = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+      for (Path entry : (Iterable<Path>) entries::iterator) {
+        String name = entry.getFileName().toString();
+        if (name.isEmpty() || !name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        long pid = Long.parseLong(name);
+        String comm = read(entry.resolve("comm")).strip();
+        if (pid == self || (!comm.equals("postgres") && !comm.equals("postmaster")) || !isAlive(pid)) {
+          continue;
+        }
+        try {
+          if (Files.readSymbolicLink(entry.resolve("cwd")).equals(real)) {
+            found.add(pid);
+          }
+        } catch (IOException | SecurityException e) {
+          // gone meanwhile, or another user's process we may not inspect
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      return found;
+    }
+    return found;
+  }
+
+  /**
+   * Waits until no postgres process works in the data directory any more. Children of a killed
+   * postmaster notice its death and exit within milliseconds, but until they have, PostgreSQL
+   * refuses to start there ("pre-existing shared memory block is still in use").
+   *
+   * @return false when some were still there at the deadline
+   */
+  boolean awaitNoProcessesInDataDir(Duration timeout) throws PostgresException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!processesInDataDir().isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Pause.poll("waiting for the processes of a stopped postmaster to exit");
+    }
+    return true;
   }
 
   /** Sends {@code signal} (a name such as {@code INT}) with {@code kill}, which works for any pid we may signal. */

@@ -33,6 +33,8 @@ final class ServerProcess {
   /** How long each escalation step of a stop waits (SIGQUIT, then SIGKILL). */
   private static final Duration ESCALATION_WAIT = Duration.ofSeconds(10);
   private static final int LOG_TAIL_LINES = 5;
+  /** How long a start after a crash waits for the dead postmaster's children to exit. */
+  static final Duration LEFTOVER_WAIT = Duration.ofSeconds(5);
 
   private final PostgresSettings settings;
   private final PgCommand commands;
@@ -72,6 +74,10 @@ final class ServerProcess {
     OptionalLong running = postmaster.pid();
     if (running.isPresent()) {
       throw new PostgresException("PostgreSQL is already running in " + settings.dataDir() + " (pid " + running.getAsLong() + ")");
+    }
+    if (pidFile.isPresent() && !postmaster.awaitNoProcessesInDataDir(LEFTOVER_WAIT)) {
+      // a killed postmaster's children still hold its shared memory; postgres will say so
+      LOG.warn("processes of a previous postmaster still run in {}: {}", settings.dataDir(), postmaster.processesInDataDir());
     }
     List<String> args = new ArrayList<>(List.of("-D", settings.dataDir().toString(),
         "--config-file=" + settings.dataDir().resolve("postgresql.conf")));

@@ -41,6 +41,36 @@ class ControlDataTest {
     assertThat(data.walLogHints()).isTrue();
   }
 
+  private static ControlData state(String state, String minRecoveryLsn, String minRecoveryTimeline) {
+    return ControlData.parse("Database cluster state:               " + state + "\n"
+        + "Minimum recovery ending location:     " + minRecoveryLsn + "\n"
+        + "Min recovery ending loc's timeline:   " + minRecoveryTimeline + "\n");
+  }
+
+  @Test
+  void tellsAPrimaryFromAStandbyByClusterState() {
+    for (String primary : new String[] {"in production", "shut down", "in crash recovery", "shutting down"}) {
+      assertThat(state(primary, "0/0", "0").wasPrimary()).as(primary).isTrue();
+    }
+    for (String standby : new String[] {"shut down in recovery", "in archive recovery"}) {
+      assertThat(state(standby, "0/3000060", "2").wasPrimary()).as(standby).isFalse();
+      // Patroni: a standby state without a recovery point is a crashed primary started in standby mode
+      assertThat(state(standby, "0/0", "0").wasPrimary()).as(standby + " at 0/0").isTrue();
+    }
+    assertThatThrownBy(() -> state("starting up", "0/0", "0").wasPrimary())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'starting up'");
+  }
+
+  @Test
+  void uncleanShutdownOnlyForPrimaryStatesOtherThanShutDown() {
+    assertThat(state("in production", "0/0", "0").uncleanPrimaryShutdown()).isTrue();
+    assertThat(state("in crash recovery", "0/0", "0").uncleanPrimaryShutdown()).isTrue();
+    assertThat(state("shutting down", "0/0", "0").uncleanPrimaryShutdown()).isTrue();
+    assertThat(state("shut down", "0/0", "0").uncleanPrimaryShutdown()).isFalse();
+    assertThat(state("in archive recovery", "0/3000060", "2").uncleanPrimaryShutdown()).isFalse();
+    assertThat(state("shut down in recovery", "0/3000060", "2").uncleanPrimaryShutdown()).isFalse();
+  }
+
   @Test
   void missingKeysAreReportedByName() {
     ControlData data = ControlData.parse("garbage\n");

@@ -105,7 +105,9 @@ public final class HealthCheck {
             if (s.standbyCluster()) {
                 return new Verdict(true, false, "replica".equals(role) || standbyLeaderRole, false);
             }
-            return new Verdict(true, true, false, replicaOk);
+            // Stricter than Patroni 3.0.2 (which answers from the lock alone): a lock holder whose PostgreSQL
+            // is restarting, still read-only or being demoted must not attract writes through HAProxy.
+            return new Verdict(true, s.postgresPrimary(), false, replicaOk);
         }
 
         // Patroni compares with the optime of its cached cluster view, which does not exist while the DCS

@@ -1,37 +1,50 @@
 package io.vigil.restapi;
 
-import io.javalin.Javalin;
-import io.javalin.compression.CompressionStrategy;
-import io.javalin.config.JavalinConfig;
-import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
-import io.javalin.http.HttpResponseException;
-import java.util.HashSet;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.eclipse.jetty.server.Connector;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Patroni's REST API (spec 5) on Javalin/Jetty: same paths, same status codes.
+ * Patroni's REST API (spec 5) on a bare Jetty core server: same paths, same status codes.
  *
- * <p>Routing is Patroni's, not Javalin's: one catch-all route per HTTP method hands every request to
- * {@link ReadEndpoints} (GET, HEAD, OPTIONS) or {@link WriteEndpoints} (everything else), because Patroni
- * matches health checks by substring anywhere in the path and falls back to a health check for unknown GET
- * paths. Answers are computed from the published {@link NodeStatus} only, never from PostgreSQL or the DCS.
+ * <p>Routing is Patroni's: every request is handed to {@link ReadEndpoints} (GET, HEAD, OPTIONS) or
+ * {@link WriteEndpoints} (everything else), because Patroni matches health checks by substring anywhere in
+ * the path and falls back to a health check for unknown GET paths. Answers are computed from the published
+ * {@link NodeStatus} only, never from PostgreSQL or the DCS.
  *
- * <p>Sized for a daemon running with a 64 MB heap: one acceptor, one selector and at most
- * {@value #MAX_THREADS} Jetty threads, no compression, request bodies up to {@value #MAX_BODY_BYTES} bytes.
+ * <p>Sized for an agent that idles most of the time while a load balancer probes it every second: no web
+ * framework, no servlet layer, one selector thread that also accepts, and at most {@value #MAX_THREADS} Jetty
+ * threads. Reads (health checks included) are answered straight from the selector thread, which saves two
+ * thread hand-offs per probe: they only look at the published snapshot and never block. Everything else is
+ * handed to a pool thread first, because it reads a request body (up to {@value #MAX_BODY_BYTES} bytes) and
+ * then waits for the write executor. No compression.
  */
 public final class RestApiServer implements AutoCloseable {
 
@@ -39,15 +52,19 @@ public final class RestApiServer implements AutoCloseable {
     static final int MIN_THREADS = 2;
     static final int MAX_BODY_BYTES = 256 * 1024;
     private static final int IDLE_TIMEOUT_MS = 30_000;
+    private static final int THREAD_IDLE_TIMEOUT_MS = 60_000;
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+    /** What the servlet layer used to answer with when a response had no type of its own. */
+    private static final String NO_CONTENT_TYPE = "text/plain";
+    private static final Pattern SINGLE_CHARSET = Pattern.compile("([^;]+);\\s*charset=([^;\\s]+)");
     private static final Logger LOG = LoggerFactory.getLogger(RestApiServer.class);
 
     private final String host;
     private final int requestedPort;
     private final ReadEndpoints reads;
     private final WriteEndpoints writes;
-    private final Set<HandlerType> routedMethods = new HashSet<>();
-    private Javalin app;
+    private Server server;
+    private ServerConnector connector;
     private boolean closed;
 
     /** A server with read endpoints only; every other method is answered 501. */
@@ -74,109 +91,175 @@ public final class RestApiServer implements AutoCloseable {
 
     /** Binds and starts serving; throws {@link RestApiException} if the address cannot be bound. */
     public synchronized void start() {
-        if (closed || app != null) {
+        if (closed || server != null) {
             throw new IllegalStateException(closed ? "REST API server is closed" : "REST API server already started");
         }
-        Javalin created = null;
+        QueuedThreadPool pool = threadPool();
+        Server created = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        // Paths are matched by substring like Patroni does; accept what the previous (Javalin) setup accepted.
+        http.setUriCompliance(UriCompliance.LEGACY);
+        // No separate acceptor thread: the selector accepts too. One selector is plenty for a few probes a second.
+        ServerConnector bound = new ServerConnector(created, 0, 1, new HttpConnectionFactory(http));
+        bound.setHost(host);
+        bound.setPort(requestedPort);
+        bound.setIdleTimeout(IDLE_TIMEOUT_MS);
+        created.addConnector(bound);
+        created.setHandler(new Routes(pool));
         try {
-            created = Javalin.create(this::configure);
             created.start();
-        } catch (RuntimeException e) {
-            if (created != null) {
-                stopQuietly(created);
-            }
+        } catch (Exception e) {
+            stopQuietly(created);
             throw new RestApiException("Couldn't start the REST API on " + address(requestedPort)
                     + ", check restapi.listen: " + (e.getMessage() != null ? e.getMessage() : e), e);
         }
-        app = created;
-        LOG.info("REST API listening on {}", address(app.port()));
+        server = created;
+        connector = bound;
+        LOG.info("REST API listening on {}", address(connector.getLocalPort()));
     }
 
     /** The bound port; meaningful once started. */
     public synchronized int port() {
-        if (app == null) {
+        if (server == null) {
             throw new IllegalStateException("REST API server not started");
         }
-        return app.port();
+        return connector.getLocalPort();
     }
 
     @Override
     public synchronized void close() {
         closed = true;
-        if (app != null) {
-            stopQuietly(app);
-            app = null;
+        if (server != null) {
+            stopQuietly(server);
+            server = null;
+            connector = null;
         }
         writes.close();
     }
 
-    private void configure(JavalinConfig cfg) {
-        cfg.startup.showJavalinBanner = false;
-        cfg.startup.showOldJavalinVersionWarning = false;
-        cfg.startup.startupWatcherEnabled = false;
-        cfg.http.maxRequestSize = MAX_BODY_BYTES;
-        cfg.http.compressionStrategy = CompressionStrategy.NONE;
-        cfg.jetty.threadPool = threadPool();
-        cfg.jetty.addConnector(this::connector);
-        for (HandlerType type : HandlerType.values()) {
-            if (type.isHttpMethod()) {
-                routedMethods.add(type);
-                cfg.routes.addHttpHandler(type, "*", this::handle);
-            }
+    /** Every method and path: reads inline, everything else on a pool thread. */
+    private final class Routes extends Handler.Abstract {
+        private final QueuedThreadPool pool;
+
+        Routes(QueuedThreadPool pool) {
+            // Non-blocking: Jetty may call handle() on the selector thread; see handle() for what may block.
+            super(Invocable.InvocationType.NON_BLOCKING);
+            this.pool = pool;
         }
-        // Only methods Javalin has no route for end up here (every path of a known method is routed);
-        // Patroni's server answers those 501. A 404 chosen by a write endpoint passes through untouched.
-        cfg.routes.error(404, ctx -> {
-            if (!routedMethods.contains(ctx.method())) {
-                send(ctx, WriteEndpoints.unsupported(ctx.method().name()));
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String method = request.getMethod();
+            if ("*".equals(request.getHttpURI().getPath())) {
+                // "OPTIONS *" (asterisk form) names no resource; the servlet layer answered it 404.
+                Response.writeError(request, response, callback, 404);
+                return true;
             }
-        });
-        cfg.routes.exception(Exception.class, (e, ctx) -> send(ctx, failure(ctx, e)));
+            if (READ_METHODS.contains(method)) {
+                RestResponse answer;
+                try {
+                    answer = reads.respond(method, request.getHttpURI().getPath(), query(request));
+                } catch (Exception e) {
+                    answer = failure(method, request, e);
+                }
+                send(response, callback, answer);
+                return true;
+            }
+            try {
+                pool.execute(() -> handleWrite(request, response, callback));
+            } catch (RejectedExecutionException e) {
+                send(response, callback, failure(method, request, e));
+            }
+            return true;
+        }
+
+        private void handleWrite(Request request, Response response, Callback callback) {
+            String method = request.getMethod();
+            String path = request.getHttpURI().getPath();
+            CompletableFuture<RestResponse> answer;
+            try {
+                Map<String, List<String>> query = query(request);
+                answer = writes.dispatch(method, path, request.getHeaders().get(HttpHeader.AUTHORIZATION),
+                        () -> new WriteRequest(method, path, query, headers(request.getHeaders()), body(request),
+                                Request.getRemoteAddr(request)));
+            } catch (Exception e) {
+                answer = CompletableFuture.completedFuture(failure(method, request, e));
+            }
+            answer.whenComplete((r, e) -> send(response, callback, e == null ? r : failure(method, request, e)));
+        }
     }
 
-    private void handle(Context ctx) {
-        String method = ctx.method().name();
-        String path = ctx.path();
-        Map<String, List<String>> query = QueryString.parse(ctx.queryString());
-        if (READ_METHODS.contains(method)) {
-            send(ctx, reads.respond(method, path, query));
-            return;
+    private static Map<String, List<String>> query(Request request) {
+        return QueryString.parse(request.getHttpURI().getQuery());
+    }
+
+    /** First value per name, like the servlet header map the write endpoints were written against. */
+    private static Map<String, String> headers(HttpFields fields) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (HttpField field : fields) {
+            headers.putIfAbsent(field.getName(), field.getValue());
         }
-        CompletableFuture<RestResponse> response = writes.dispatch(method, path, ctx.header("Authorization"),
-                () -> new WriteRequest(method, path, query, ctx.headerMap(), ctx.bodyAsBytes(), ctx.ip()));
-        if (response.isDone()) {
-            send(ctx, response.join());
-        } else {
-            ctx.future(() -> response.thenAccept(r -> send(ctx, r)));
+        return headers;
+    }
+
+    private static byte[] body(Request request) {
+        try {
+            return Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the request body", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IllegalArgumentException) {
+                // Content.Source.asByteArrayAsync's verdict on a body over the limit.
+                throw new BodyTooLarge();
+            }
+            throw new IllegalStateException("reading the request body failed: " + e.getCause(), e.getCause());
         }
     }
 
-    private static void send(Context ctx, RestResponse response) {
-        ctx.status(response.status());
-        response.headers().forEach(ctx::header);
-        if (response.contentType() != null) {
-            ctx.contentType(response.contentType());
+    /** The body exceeds {@link #MAX_BODY_BYTES}: answered 413. */
+    private static final class BodyTooLarge extends RuntimeException {
+        BodyTooLarge() {
+            super("request body larger than " + MAX_BODY_BYTES + " bytes", null, false, false);
         }
-        if (response.body().length > 0) {
-            ctx.result(response.body());
+    }
+
+    private static void send(Response response, Callback callback, RestResponse answer) {
+        response.setStatus(answer.status());
+        HttpFields.Mutable headers = response.getHeaders();
+        answer.headers().forEach(headers::put);
+        byte[] body = answer.body();
+        headers.put(HttpHeader.CONTENT_TYPE, contentType(answer.contentType()));
+        headers.put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, body.length > 0 ? ByteBuffer.wrap(body) : null, callback);
+    }
+
+    // The servlet layer formatted "type; charset=x" as "type;charset=x" and filled in text/plain when a response
+    // had no type; keep the bytes on the wire as they were.
+    private static String contentType(String type) {
+        if (type == null) {
+            return NO_CONTENT_TYPE;
         }
+        Matcher m = SINGLE_CHARSET.matcher(type);
+        return m.matches() ? m.group(1) + ";charset=" + m.group(2) : type;
     }
 
     // Never a stack trace to the client: malformed input is the client's problem (4xx), anything else 503,
     // which load balancers read as "do not route here".
-    private static RestResponse failure(Context ctx, Exception e) {
-        if (e instanceof HttpResponseException rejected) {
-            return RestResponse.error(rejected.getStatus());
+    private static RestResponse failure(String method, Request request, Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof BodyTooLarge) {
+            return RestResponse.error(413);
         }
-        LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), e.toString());
-        LOG.debug("stack trace of the failed request", e);
-        String method = ctx.method().name();
+        LOG.warn("{} {} failed: {}", method, request.getHttpURI().getPath(), cause.toString());
+        LOG.debug("stack trace of the failed request", cause);
         return "GET".equals(method) || !READ_METHODS.contains(method)
                 ? RestResponse.error(503) : RestResponse.statusOnly(503);
     }
 
     private static QueuedThreadPool threadPool() {
-        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, 60_000);
+        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, THREAD_IDLE_TIMEOUT_MS);
         pool.setName("vigil-rest");
         pool.setDaemon(true);
         // Reserved threads only pay off under heavy load; here they would just hold memory.
@@ -184,20 +267,10 @@ public final class RestApiServer implements AutoCloseable {
         return pool;
     }
 
-    // Jetty's default acceptor/selector counts grow with the CPU count and could lease the whole small pool.
-    private Connector connector(Server server, HttpConfiguration http) {
-        http.setSendServerVersion(false);
-        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-        connector.setHost(host);
-        connector.setPort(requestedPort);
-        connector.setIdleTimeout(IDLE_TIMEOUT_MS);
-        return connector;
-    }
-
-    private static void stopQuietly(Javalin javalin) {
+    private static void stopQuietly(Server jetty) {
         try {
-            javalin.stop();
-        } catch (RuntimeException e) {
+            jetty.stop();
+        } catch (Exception e) {
             LOG.warn("stopping the REST API failed: {}", e.toString());
         }
     }

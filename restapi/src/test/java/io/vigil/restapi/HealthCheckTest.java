@@ -275,14 +275,16 @@ class HealthCheckTest {
         }
 
         @Test
-        void primaryDependsOnlyOnTheLock() {
-            NodeStatus stopped = Snapshots.from(LEADER).state("stopped").build();
-            assertThat(check("/primary", stopped)).isEqualTo(200);
+        void primaryNeedsTheLockAndAWritablePostgres() {
+            // Vigil is stricter than Patroni 3.0.2 here: a lock holder that cannot take writes is not /primary.
+            NodeStatus stopped = Snapshots.from(LEADER).state("stopped").postgresPrimary(false).build();
+            assertThat(check("/primary", stopped)).isEqualTo(503);
+            assertThat(check("/read-write", stopped)).isEqualTo(503);
+            assertThat(check("/leader", stopped)).isEqualTo(200);
             assertThat(check("/health", stopped)).isEqualTo(503);
 
-            // Restarted read-only after a crash, before the promote: Patroni answers both.
-            NodeStatus readOnlyLockHolder = Snapshots.from(LEADER).role("replica").build();
-            assertThat(check("/primary", readOnlyLockHolder)).isEqualTo(200);
+            NodeStatus readOnlyLockHolder = Snapshots.from(LEADER).role("replica").postgresPrimary(false).build();
+            assertThat(check("/primary", readOnlyLockHolder)).isEqualTo(503);
             assertThat(check("/replica", readOnlyLockHolder)).isEqualTo(200);
         }
     }

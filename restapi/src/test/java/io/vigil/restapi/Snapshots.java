@@ -104,6 +104,11 @@ final class Snapshots {
             return this;
         }
 
+        Builder postgresPrimary(boolean value) {
+            postgresPrimary = value;
+            return this;
+        }
+
         Builder paused(boolean value) {
             paused = value;
             return this;

@@ -12,12 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Which cluster the CLI talks to, found like patronictl does: {@code -c} (or
- * {@code PATRONICTL_CONFIG_FILE}) gives scope, namespace and ZooKeeper hosts; {@code --dcs-url}
- * overrides the hosts; a cluster-name argument overrides the scope. The CLI needs only these keys,
- * so it reads them leniently rather than validating a whole agent configuration.
+ * Which cluster the CLI talks to and how, found like patronictl does: {@code -c} (or
+ * {@code PATRONICTL_CONFIG_FILE}, or {@code ~/.config/patroni/patronictl.yaml} when it exists) gives scope,
+ * namespace, ZooKeeper hosts, REST credentials and the superuser; {@code --dcs-url} overrides the hosts; a
+ * cluster-name argument overrides the scope. The CLI needs only these keys, so it reads them leniently
+ * rather than validating a whole agent configuration.
  */
 final class Target implements AutoCloseable {
 
@@ -28,38 +31,95 @@ final class Target implements AutoCloseable {
   final String scope;
   final String basePath;
   final String connectString;
+  final JsonNode yaml;
+  private final Map<String, String> env;
   private ZooKeeperDcs dcs;
 
-  private Target(String scope, String namespace, String connectString) {
+  private Target(String scope, String namespace, String connectString, JsonNode yaml, Map<String, String> env) {
     this.scope = scope;
     this.basePath = ("/" + namespace + "/" + scope).replaceAll("/+", "/");
     this.connectString = connectString;
+    this.yaml = yaml;
+    this.env = env;
   }
 
   static Target resolve(Path configFile, String dcsUrl, String clusterName) {
-    Path file = configFile;
-    if (file == null && System.getenv("PATRONICTL_CONFIG_FILE") != null) {
-      file = Path.of(System.getenv("PATRONICTL_CONFIG_FILE"));
+    Map<String, String> env = System.getenv();
+    JsonNode yaml = read(configFile(configFile, env));
+    String scope = clusterName != null ? clusterName : configuredScope(yaml, env);
+    String namespace = text(yaml.path("namespace"), env.getOrDefault("PATRONI_NAMESPACE", "/service"));
+    String url = dcsUrl != null ? dcsUrl : env.get("DCS_URL");
+    String hosts = url != null ? hostsFromUrl(url) : hostsFromYaml(yaml.path("zookeeper").path("hosts"));
+    if ((hosts == null || hosts.isEmpty()) && env.get("PATRONI_ZOOKEEPER_HOSTS") != null) {
+      hosts = env.get("PATRONI_ZOOKEEPER_HOSTS").replaceAll("[\\[\\]'\" ]", "");
     }
-    JsonNode yaml = read(file);
-    String scope = clusterName != null ? clusterName : text(yaml.path("scope"), System.getenv("PATRONI_SCOPE"));
-    String namespace = text(yaml.path("namespace"), System.getenv().getOrDefault("PATRONI_NAMESPACE", "/service"));
-    String hosts = dcsUrl != null ? hostsFromUrl(dcsUrl) : hostsFromYaml(yaml.path("zookeeper").path("hosts"));
     if (hosts == null || hosts.isEmpty()) {
-      throw new IllegalArgumentException("no ZooKeeper to talk to: give -c <patroni.yml> with zookeeper.hosts, or --dcs-url");
+      throw CtlException.usage("no ZooKeeper to talk to: give -c <patroni.yml> with zookeeper.hosts, or --dcs-url");
     }
     if (scope == null || scope.isEmpty()) {
-      throw new IllegalArgumentException("no cluster name: give -c <patroni.yml> with scope, or the cluster name");
+      throw CtlException.usage("no cluster name: give -c <patroni.yml> with scope, or the cluster name");
     }
-    return new Target(scope, namespace, hosts);
+    return new Target(scope, namespace, hosts, yaml, env);
+  }
+
+  /** The scope the configuration names, or null: decides whether a first positional is a cluster name. */
+  static String configuredScope(Path configFile) {
+    Map<String, String> env = System.getenv();
+    return configuredScope(read(configFile(configFile, env)), env);
+  }
+
+  private static String configuredScope(JsonNode yaml, Map<String, String> env) {
+    return text(yaml.path("scope"), env.get("PATRONI_SCOPE"));
   }
 
   ClusterView read() throws DcsException {
+    return dcs().read();
+  }
+
+  ZooKeeperDcs dcs() {
     if (dcs == null) {
       dcs = ZooKeeperDcs.connect(new ZooKeeperDcsSettings(connectString, basePath,
           "vigilctl-" + ProcessHandle.current().pid(), CTL_TTL, CTL_LOOP_WAIT, CTL_RETRY_TIMEOUT));
     }
-    return dcs.read();
+    return dcs;
+  }
+
+  /**
+   * {@code username:password} for the members' REST API: {@code ctl.authentication}, else {@code ctl.auth}, else
+   * {@code restapi.authentication} (or {@code PATRONI_RESTAPI_USERNAME}/{@code _PASSWORD}).
+   */
+  Optional<String> restCredentials() {
+    JsonNode ctl = yaml.path("ctl");
+    if (ctl.path("authentication").isObject()) {
+      return Optional.of(credentials(ctl.path("authentication")));
+    }
+    if (ctl.path("auth").isTextual()) {
+      return Optional.of(ctl.path("auth").asText());
+    }
+    if (yaml.path("restapi").path("authentication").isObject()) {
+      return Optional.of(credentials(yaml.path("restapi").path("authentication")));
+    }
+    if (env.get("PATRONI_RESTAPI_USERNAME") != null) {
+      return Optional.of(env.get("PATRONI_RESTAPI_USERNAME") + ":" + env.getOrDefault("PATRONI_RESTAPI_PASSWORD", ""));
+    }
+    return Optional.empty();
+  }
+
+  /** {@code ctl.insecure} from the configuration (also set by {@code -k}). */
+  boolean insecure() {
+    return yaml.path("ctl").path("insecure").asBoolean(false);
+  }
+
+  /** The superuser of {@code postgresql.authentication} (or the legacy {@code postgresql.superuser}); may be empty. */
+  String[] superuser() {
+    JsonNode pg = yaml.path("postgresql");
+    JsonNode su = pg.path("authentication").path("superuser");
+    if (!su.isObject()) {
+      su = pg.path("superuser");
+    }
+    String user = text(su.path("username"), env.getOrDefault("PATRONI_SUPERUSER_USERNAME", "postgres"));
+    String password = text(su.path("password"), env.get("PATRONI_SUPERUSER_PASSWORD"));
+    return new String[] {user, password};
   }
 
   @Override
@@ -69,21 +129,40 @@ final class Target implements AutoCloseable {
     }
   }
 
+  private static String credentials(JsonNode auth) {
+    return text(auth.path("username"), "") + ":" + text(auth.path("password"), "");
+  }
+
+  private static Path configFile(Path given, Map<String, String> env) {
+    if (given != null) {
+      return given;
+    }
+    if (env.get("PATRONICTL_CONFIG_FILE") != null) {
+      return Path.of(env.get("PATRONICTL_CONFIG_FILE"));
+    }
+    Path dflt = Path.of(System.getProperty("user.home"), ".config", "patroni", "patronictl.yaml");
+    return Files.isReadable(dflt) ? dflt : null;
+  }
+
   private static JsonNode read(Path file) {
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
     if (file == null) {
-      return yaml.createObjectNode();
+      return mapper.createObjectNode();
+    }
+    if (!Files.isReadable(file)) {
+      throw CtlException.usage("Provided config file " + file + " not existing or no read rights."
+          + " Check the -c/--config-file parameter");
     }
     try {
-      JsonNode n = yaml.readTree(Files.readString(file));
-      return n == null ? yaml.createObjectNode() : n;
+      JsonNode n = mapper.readTree(Files.readString(file));
+      return n == null || !n.isObject() ? mapper.createObjectNode() : n;
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage().lines().findFirst().orElse("unreadable"));
+      throw CtlException.usage(file + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse("unreadable"));
     }
   }
 
   private static String text(JsonNode n, String fallback) {
-    return n.isValueNode() ? n.asText() : fallback;
+    return n.isValueNode() && !n.isNull() ? n.asText() : fallback;
   }
 
   private static String hostsFromYaml(JsonNode hosts) {

@@ -1,10 +1,16 @@
 package io.vigil.agent.cli;
 
-import io.vigil.agent.daemon.Version;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.vigil.agent.daemon.Version;
+import io.vigil.dcs.DcsException;
+import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -12,33 +18,64 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code vigilctl}: patronictl's verbs and options over the same ZooKeeper layout. It reads the
- * cluster straight from ZooKeeper, as patronictl does.
+ * {@code vigilctl}: patronictl's verbs and options over the same ZooKeeper layout and REST API. It reads the
+ * cluster straight from ZooKeeper and sends state changes to the members' REST API, as patronictl does.
+ * Exit status: 0 success, 1 refused or failed (one line on stderr), 2 bad usage.
  */
 @Command(name = "vigilctl", mixinStandardHelpOptions = true, versionProvider = VigilCtl.VersionProvider.class,
     description = "Inspect and operate a Vigil/Patroni cluster.",
-    subcommands = {ListCommand.class, TopologyCommand.class, ShowConfigCommand.class, HistoryCommand.class,
-        VersionCommand.class})
+    subcommands = {ListCommand.class, TopologyCommand.class, SwitchoverCommand.class, FailoverCommand.class,
+        RestartCommand.class, ReloadCommand.class, ReinitCommand.class, PauseCommand.class, ResumeCommand.class,
+        ShowConfigCommand.class, EditConfigCommand.class, HistoryCommand.class, DsnCommand.class, QueryCommand.class,
+        FlushCommand.class, RemoveCommand.class, VersionCommand.class})
 public final class VigilCtl implements Callable<Integer> {
 
-  @Option(names = {"-c", "--config-file"}, description = "configuration file (the agent's patroni.yml)")
+  @Option(names = {"-c", "--config-file"}, description = "configuration file (the agent's patroni.yml); "
+      + "default $PATRONICTL_CONFIG_FILE, else ~/.config/patroni/patronictl.yaml")
   Path configFile;
 
-  @Option(names = {"-d", "--dcs-url", "--dcs"}, description = "ZooKeeper address, e.g. zookeeper://127.0.0.1:2181")
+  @Option(names = {"-d", "--dcs-url", "--dcs"}, description = "ZooKeeper address, e.g. zookeeper://127.0.0.1:2181 "
+      + "(default $DCS_URL)")
   String dcsUrl;
+
+  @Option(names = {"-k", "--insecure"}, description = "Allow connections to SSL sites without certs")
+  boolean insecure;
+
+  Terminal term;
+
+  private VigilCtl(Terminal term) {
+    this.term = term;
+  }
 
   @Override
   public Integer call() {
-    new CommandLine(this).usage(System.out);
+    new CommandLine(this).usage(term.out);
     return 0;
   }
 
-  /** Runs the CLI and returns its exit status: 0 success, 1 refused or failed, 2 bad usage. */
+  /** Runs the CLI on the process's streams and returns its exit status. */
   public static int run(String[] args) {
-    CommandLine cli = new CommandLine(new VigilCtl());
+    return run(args, System.in, System.out, System.err);
+  }
+
+  /** Runs the CLI on the given streams (prompts read {@code in}) and returns its exit status. */
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    CommandLine cli = new CommandLine(new VigilCtl(new Terminal(in, out, err)));
+    cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      PrintWriter err = cmd.getErr();
-      err.println("Error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+      out.flush();
+      if (ex instanceof Terminal.Aborted) {
+        err.println("Aborted!");
+        return 1;
+      }
+      if (ex instanceof CtlException c) {
+        err.println("Error: " + c.getMessage());
+        return c.exitCode();
+      }
+      String message = ex instanceof DcsException ? "ZooKeeper: " + ex.getMessage()
+          : ex.getMessage() == null ? ex.toString() : ex.getMessage();
+      err.println("Error: " + message.lines().findFirst().orElse(message));
       return 1;
     });
     return cli.execute(args);
@@ -54,6 +91,25 @@ public final class VigilCtl implements Callable<Integer> {
   Target target(String clusterName) {
     return Target.resolve(configFile, dcsUrl, clusterName);
   }
+
+  MemberApi api(Target target) {
+    return new MemberApi(target.restCredentials(), insecure || target.insecure());
+  }
+
+  /**
+   * Splits {@code [CLUSTER_NAME] [MEMBER_NAMES...]}: the first word is the cluster name when it equals the
+   * configured scope or no scope is configured; otherwise all words are member names of the configured cluster.
+   */
+  Selection positional(List<String> words) {
+    String configured = Target.configuredScope(configFile);
+    if (!words.isEmpty() && (configured == null || words.get(0).equals(configured))) {
+      return new Selection(words.get(0), new ArrayList<>(words.subList(1, words.size())));
+    }
+    return new Selection(null, new ArrayList<>(words));
+  }
+
+  /** A cluster name (null = the configured scope) and member names. */
+  record Selection(String cluster, List<String> members) {}
 
   static final class VersionProvider implements CommandLine.IVersionProvider {
     @Override

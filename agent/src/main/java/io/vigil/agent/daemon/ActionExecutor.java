@@ -5,6 +5,7 @@ import io.vigil.agent.ha.AgentMemory;
 import io.vigil.agent.ha.Decision;
 import io.vigil.agent.ha.Observation;
 import io.vigil.config.EffectiveParameters;
+import io.vigil.config.RewindPolicy;
 import io.vigil.config.VigilConfig;
 import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsException;
@@ -61,6 +62,23 @@ final class ActionExecutor {
           LOG.info(won ? "won the initialize race: bootstrapping a new cluster" : "failed to acquire initialize lock");
           memory = memory.withInitializeWon(won);
           again |= won;
+        } else if (a instanceof Action.StartPostgres st) {
+          try {
+            startPostgres(st.upstream(), st.asReplica(), o);
+            memory = memory.withStartSucceeded();
+            again = true;
+          } catch (PostgresException e) {
+            memory = memory.withStartFailed(o.nowMillis());
+            throw e;
+          }
+        } else if (a instanceof Action.Rewind r) {
+          try {
+            rewind(r, o);
+            memory = memory.withRewindPending(false);
+          } catch (PostgresException e) {
+            memory = afterFailedRewind(memory, o, e);
+            throw e;
+          }
         } else if (a instanceof Action.BootstrapCluster b) {
           Optional<Action.Exit> failed = bootstrap(b, o);
           if (failed.isPresent()) {
@@ -88,11 +106,8 @@ final class ActionExecutor {
   private boolean apply(Action a, Observation o) throws DcsException, PostgresException {
     if (a instanceof Action.CloneFrom c) {
       return cloneFrom(c);
-    } else if (a instanceof Action.StartPostgres s) {
-      startPostgres(s.upstream(), s.asReplica(), o);
-      return true;
     } else if (a instanceof Action.StopPostgres s) {
-      published.dropLock();
+      published.postgresStopping();
       pg.stop(s.mode(), stopTimeout());
       return true;
     } else if (a instanceof Action.Follow f) {
@@ -102,6 +117,21 @@ final class ActionExecutor {
       published.setPgState("running", "promoted");
       pg.promote();
       LOG.info("promoted: PostgreSQL accepts writes");
+      // pg_rewind on the old primary reads the timeline from our pg_control: make it current now.
+      pg.checkpoint();
+      return true;
+    } else if (a instanceof Action.GracefulDemote g) {
+      gracefulDemote(g);
+      return true;
+    } else if (a instanceof Action.ClearFailover c) {
+      dcs.writeFailover(Map.of(), c.expectedVersion());
+    } else if (a instanceof Action.RecheckSoon r) {
+      sleep(r.millis());
+      return true;
+    } else if (a instanceof Action.ReleaseLock) {
+      published.dropLock();
+      dcs.releaseLeader(java.util.OptionalLong.empty());
+      LOG.info("released the leader lock");
       return true;
     } else if (a instanceof Action.AcquireLock) {
       boolean won = dcs.attemptLeader();
@@ -178,6 +208,62 @@ final class ActionExecutor {
     }
   }
 
+  /**
+   * Stop cleanly so the shutdown checkpoint is streamed to the replicas, publish its LSN as the
+   * optime the candidate must have, then delete the lock: the candidate is woken by the deletion.
+   */
+  private void gracefulDemote(Action.GracefulDemote g) throws PostgresException, DcsException {
+    published.postgresStopping();
+    LOG.info("switchover: stopping PostgreSQL for {}", g.candidate());
+    pg.stop(StopMode.FAST, stopTimeout());
+    long checkpoint = pg.controlData().latestCheckpointLsn();
+    dcs.releaseLeader(java.util.OptionalLong.of(checkpoint));
+    LOG.info("switchover: released the leader lock at LSN {} for {}", checkpoint, g.candidate());
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(Math.max(0, Math.min(millis, 60_000)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void rewind(Action.Rewind r, Observation o) throws PostgresException {
+    RewindPolicy policy = RewindPolicy.of(config, o.settings().dynamic());
+    if (!policy.usePgRewind() || !pg.rewindPossible()) {
+      throw new PostgresException("pg_rewind is not possible here (use_pg_rewind " + policy.usePgRewind()
+          + "; it also needs wal_log_hints or data checksums)");
+    }
+    published.setPgState("running pg_rewind from " + r.member(), "replica");
+    LOG.info("running pg_rewind from {} ({}:{})", r.member(), r.host(), r.port());
+    LocalPostgres.RewindResult result = pg.rewind(r.host(), r.port());
+    LOG.info(result.rewound() ? "pg_rewind from {} done" : "no rewind was needed: already on {}'s timeline",
+        r.member());
+  }
+
+  /**
+   * A node that cannot be rewound is re-cloned when the configuration allows it (wipe now, the next
+   * cycle clones from the leader); otherwise it counts the failure and stays down, visibly.
+   */
+  private AgentMemory afterFailedRewind(AgentMemory memory, Observation o, PostgresException cause) {
+    RewindPolicy policy = RewindPolicy.of(config, o.settings().dynamic());
+    boolean wipe = policy.usePgRewind() ? policy.removeDataDirectoryOnRewindFailure()
+        : policy.removeDataDirectoryOnDivergedTimelines();
+    if (!wipe) {
+      LOG.error("pg_rewind failed and the configuration keeps the data directory: {}", cause.getMessage());
+      return memory.withRewindFailed();
+    }
+    try {
+      LOG.warn("pg_rewind failed ({}); removing the data directory to clone it again", cause.getMessage());
+      pg.wipeDataDirectory();
+      return memory.withRewindPending(false);
+    } catch (PostgresException e) {
+      LOG.error("could not remove the data directory: {}", e.getMessage());
+      return memory.withRewindFailed();
+    }
+  }
+
   private boolean cloneFrom(Action.CloneFrom c) throws PostgresException {
     published.setPgState("creating replica", "replica");
     LOG.info("cloning from {} ({}:{}) with pg_basebackup", c.member(), c.host(), c.port());
@@ -215,6 +301,30 @@ final class ActionExecutor {
 
   private Duration stopTimeout() {
     return Duration.ofSeconds(config.postgresql().pgCtlTimeout());
+  }
+
+  /** Operator restart: stop fast and start again in the role PostgreSQL had (wire spec 5.4 POST /restart). */
+  void restartInPlace(Observation o, AgentMemory m) throws PostgresException {
+    boolean replica = !o.pg().isPrimary();
+    published.postgresStopping();
+    pg.stop(StopMode.FAST, stopTimeout());
+    startPostgres(replica ? m.following() : Optional.empty(), replica, o);
+  }
+
+  /** Operator reload: rewrite the configuration files for the current role and signal PostgreSQL. */
+  void reloadConfiguration(Observation o, AgentMemory m) throws PostgresException {
+    pg.writeConfig(parameters(o), o.pg().isPrimary() ? Optional.empty()
+        : Optional.of(m.following().orElse(RecoveryTarget.none())));
+    pg.reload();
+  }
+
+  /** Operator reinitialize: stop and empty the data directory; the next cycle clones from the leader. */
+  void wipeForReinitialize() throws PostgresException {
+    published.postgresStopping();
+    if (pg.isRunning()) {
+      pg.stop(StopMode.IMMEDIATE, stopTimeout());
+    }
+    pg.wipeDataDirectory();
   }
 
   /** Release leadership on shutdown: publish the last WAL position, then delete the lock. */

@@ -81,6 +81,12 @@ final class HaLoop implements Runnable {
     }
   }
 
+  AgentMemory memory() {
+    synchronized (cycleLock) {
+      return memory;
+    }
+  }
+
   NodeSettings settings() {
     synchronized (cycleLock) {
       return settings;
@@ -143,6 +149,11 @@ final class HaLoop implements Runnable {
       o = adoptDynamicConfig(o);
       Decision d = HaCore.decide(o, memory);
       decisions.record(o, d, settings.dynamic().pause());
+      if (d.acts()) {
+        // Health checks see what was observed (e.g. PostgreSQL gone) before slow actions run.
+        published.publish(o, d.memory().pgState(), settings.dynamic().ttl(), settings.dynamic().pause(),
+            clock.millis() + 2L * settings.dynamic().ttl() * 1000L);
+      }
       ActionExecutor.Outcome outcome = executor.execute(d, o);
       memory = outcome.memory();
       last = o;

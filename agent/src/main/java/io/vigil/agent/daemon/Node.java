@@ -1,5 +1,6 @@
 package io.vigil.agent.daemon;
 
+import io.vigil.agent.api.WriteApi;
 import io.vigil.agent.ha.Action;
 import io.vigil.agent.ha.NodeSettings;
 import io.vigil.agent.ha.Observation;
@@ -41,11 +42,11 @@ public final class Node implements AutoCloseable {
   private final LocalPostgres pg;
   private final PublishedStatus published;
   private final DecisionLog decisions = new DecisionLog();
-  private Dcs dcs;
+  private volatile Dcs dcs;
   private RestApiServer rest;
-  private HaLoop loop;
+  private volatile HaLoop loop;
   private Thread loopThread;
-  private ActionExecutor executor;
+  private volatile ActionExecutor executor;
   private volatile boolean closed;
 
   public Node(VigilConfig config) {
@@ -62,18 +63,22 @@ public final class Node implements AutoCloseable {
     NodeSettings settings = NodeWiring.node(config, dynamic);
     writePgpass();
     try {
+      NodeControl control = new NodeControl(config.name(), () -> dcs, () -> loop, () -> executor);
       rest = new RestApiServer(config.restapi().listen().host(), config.restapi().listen().port(), published,
-          config.restapi().authentication().map(c -> new BasicCredentials(c.username(), c.password())));
+          config.restapi().authentication().map(c -> new BasicCredentials(c.username(), c.password())),
+          WriteApi.endpoints(control));
       rest.start();
     } catch (RestApiException e) {
       throw new StartupException(1, "restapi.listen " + config.restapi().listen() + ": " + e.getMessage());
     }
     dcs = ZooKeeperDcs.connect(NodeWiring.dcs(config, dynamic));
+    published.trackDcsContact(dcs::lastContactMillis, Math.max(dynamic.loopWait() - 2, 2) * 1000L);
     checkNameNotInUse(settings);
     executor = new ActionExecutor(config, pg, dcs, published);
-    loop = new HaLoop(new Observer(dcs, pg, new PeerClient(), Clock.SYSTEM), executor, published, decisions,
-        settings, Clock.SYSTEM);
+    Observer observer = new Observer(dcs, pg, new PeerClient(), Clock.SYSTEM);
+    loop = new HaLoop(observer, executor, published, decisions, settings, Clock.SYSTEM);
     dcs.onChange(loop::wakeUp);
+    observer.onPostmasterExit(loop::wakeUp);
     loopThread = new Thread(loop, "ha-loop-" + config.name());
     loopThread.start();
     LOG.info("Vigil {} started: member {} of cluster {} (REST {}, PostgreSQL {})", Version.VIGIL, config.name(),
@@ -175,6 +180,7 @@ public final class Node implements AutoCloseable {
       boolean leader = last.map(Observation::holdsLock).orElse(false);
       published.dropLock();
       if (!paused) {
+        published.postgresStopping();
         stopPostgres();
       }
       if (leader && !paused) {

@@ -29,6 +29,13 @@ final class Observer {
   private Optional<String> sysid = Optional.empty();
   private String lastStatusError = "";
 
+  /** Called when the postmaster exits, so a crash is handled at once rather than at the next tick. */
+  private Runnable onPostmasterExit = () -> { };
+
+  void onPostmasterExit(Runnable wake) {
+    this.onPostmasterExit = wake;
+  }
+
   Observer(Dcs dcs, LocalPostgres pg, PeerClient peers, Clock clock) {
     this.dcs = dcs;
     this.pg = pg;
@@ -47,8 +54,9 @@ final class Observer {
     }
     LocalPg local = local();
     List<PeerStatus> peerStatus = List.of();
-    if (view.isPresent() && view.get().leader().isEmpty() && local.running()
-        && local.dataDir() == LocalPg.DataDir.INITIALIZED) {
+    boolean race = view.isPresent() && view.get().leader().isEmpty() && local.running();
+    boolean manualFailover = view.isPresent() && view.get().failover().isPresent();
+    if ((race || manualFailover) && local.dataDir() == LocalPg.DataDir.INITIALIZED) {
       List<MemberNode> others = view.get().members().stream()
           .filter(m -> !m.name().equals(settings.name()) && !m.tagTrue("nofailover"))
           .toList();
@@ -88,6 +96,16 @@ final class Observer {
         }
       }
     }
-    return new LocalPg(dataDir, running, status, sysid);
+    boolean wasPrimary = false;
+    if (running) {
+      pg.watchPostmaster(onPostmasterExit);
+    } else {
+      try {
+        wasPrimary = pg.wasPrimary();
+      } catch (PostgresException e) {
+        LOG.warn("pg_controldata failed: {}", e.getMessage());
+      }
+    }
+    return new LocalPg(dataDir, running, status, sysid, wasPrimary);
   }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.LongSupplier;
 
 /**
  * The snapshot the REST API serves. The HA loop publishes it at the end of every cycle (and when a
@@ -24,7 +25,7 @@ final class PublishedStatus implements NodeStatusSource {
 
   private record Snapshot(
       Optional<Observation> observation, String state, String role, long lockValidUntil, long loopDeadline,
-      boolean paused, Map<String, Object> tags) {}
+      boolean paused, Map<String, Object> tags, boolean postgresDown) {}
 
   private final String scope;
   private final Clock clock;
@@ -33,10 +34,22 @@ final class PublishedStatus implements NodeStatusSource {
   private volatile NodeStatus cached;
   private volatile Snapshot cachedFor;
 
+  /**
+   * When the last answer from ZooKeeper is older than this, the session may be gone without the HA
+   * loop knowing yet (it may be frozen, or blocked on a retry): stop claiming the lock right away.
+   */
+  private volatile long contactLimitMs = Long.MAX_VALUE;
+  private volatile LongSupplier lastDcsContact = () -> Long.MAX_VALUE;
+
   PublishedStatus(String scope, Map<String, Object> tags, Clock clock) {
     this.scope = scope;
     this.clock = clock;
-    this.snapshot = new Snapshot(Optional.empty(), "stopped", "uninitialized", 0, Long.MAX_VALUE, false, tags);
+    this.snapshot = new Snapshot(Optional.empty(), "stopped", "uninitialized", 0, Long.MAX_VALUE, false, tags, true);
+  }
+
+  void trackDcsContact(LongSupplier lastContactMillis, long limitMillis) {
+    this.lastDcsContact = lastContactMillis;
+    this.contactLimitMs = limitMillis;
   }
 
   /** Publishes the outcome of a cycle. */
@@ -45,39 +58,49 @@ final class PublishedStatus implements NodeStatusSource {
         ? "uninitialized" : "replica";
     long lockValidUntil = o.holdsLock() ? o.nowMillis() + ttlSeconds * 1000L : 0;
     snapshot = new Snapshot(Optional.of(o), state, role, lockValidUntil, nextCycleDeadline, paused,
-        o.settings().tags());
+        o.settings().tags(), false);
   }
 
   /** A long action (clone, bootstrap, promote) changes what the node is doing before the cycle ends. */
   synchronized void setPgState(String state, String role) {
     Snapshot s = snapshot;
-    snapshot = new Snapshot(s.observation(), state, role, s.lockValidUntil(), s.loopDeadline(), s.paused(), s.tags());
+    snapshot = new Snapshot(s.observation(), state, role, s.lockValidUntil(), s.loopDeadline(), s.paused(), s.tags(),
+        s.postgresDown());
+  }
+
+  /**
+   * The agent is about to stop PostgreSQL: drop the lock and the WAL position from the document, so
+   * neither HAProxy nor a peer in a leader race takes this node for a live primary meanwhile.
+   */
+  synchronized void postgresStopping() {
+    Snapshot s = snapshot;
+    snapshot = new Snapshot(s.observation(), "stopping", s.role(), 0, s.loopDeadline(), s.paused(), s.tags(), true);
   }
 
   /** The node is stepping down: stop advertising the lock before anything else happens. */
   synchronized void dropLock() {
     Snapshot s = snapshot;
-    snapshot = new Snapshot(s.observation(), s.state(), s.role(), 0, s.loopDeadline(), s.paused(), s.tags());
+    snapshot = new Snapshot(s.observation(), s.state(), s.role(), 0, s.loopDeadline(), s.paused(), s.tags(),
+        s.postgresDown());
   }
 
   @Override
   public NodeStatus status() {
     Snapshot s = snapshot;
     long now = clock.millis();
+    boolean holdsLock = now < s.lockValidUntil() && now - lastDcsContact.getAsLong() < contactLimitMs;
     NodeStatus c = cached;
-    if (c != null && cachedFor == s && c.holdsLock() == now < s.lockValidUntil()
-        && c.livenessOk() == now < s.loopDeadline()) {
+    if (c != null && cachedFor == s && c.holdsLock() == holdsLock && c.livenessOk() == now < s.loopDeadline()) {
       return c;
     }
-    c = build(s, now);
+    c = build(s, now, holdsLock);
     cached = c;
     cachedFor = s;
     return c;
   }
 
-  private NodeStatus build(Snapshot s, long now) {
-    Optional<PgStatus> pg = s.observation().flatMap(o -> o.pg().status());
-    boolean holdsLock = now < s.lockValidUntil();
+  private NodeStatus build(Snapshot s, long now, boolean holdsLock) {
+    Optional<PgStatus> pg = s.postgresDown() ? Optional.empty() : s.observation().flatMap(o -> o.pg().status());
     boolean primary = pg.map(p -> !p.inRecovery()).orElse(false) && "running".equals(s.state());
     OptionalLong replayed = pg.filter(PgStatus::inRecovery).map(p -> OptionalLong.of(p.replayLsn()))
         .orElse(OptionalLong.empty());

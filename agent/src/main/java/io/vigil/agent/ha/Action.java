@@ -34,7 +34,31 @@ public sealed interface Action {
   /** Point the running replica at another upstream: rewrite the recovery settings and reload. */
   record Follow(RecoveryTarget target) implements Action {}
 
+  /** pg_ctl promote, then a CHECKPOINT so pg_rewind on the old primary sees the new timeline. */
   record Promote() implements Action {}
+
+  /**
+   * pg_rewind from the leader (after a clean stop and crash recovery when needed). On failure the
+   * executor wipes the data directory when the configuration allows it, so the next cycle clones.
+   */
+  record Rewind(String member, String host, int port) implements Action {}
+
+  /**
+   * Switchover, old leader's side: stop PostgreSQL cleanly (the shutdown checkpoint reaches the
+   * replicas), publish that final LSN as the optime, then release the lock so the candidate takes it.
+   */
+  record GracefulDemote(String candidate) implements Action {}
+
+  /** Clear {@code /failover} ({@code {}}); with a version only if nobody wrote a newer request. */
+  record ClearFailover(java.util.OptionalInt expectedVersion) implements Action {
+    @Override public boolean housekeeping() { return true; }
+  }
+
+  /** Nothing to do yet, but something is about to change (a scheduled switchover): look again soon. */
+  record RecheckSoon(long millis) implements Action {}
+
+  /** Give the leader lock up (delete our znode), e.g. after PostgreSQL failed to start for too long. */
+  record ReleaseLock() implements Action {}
 
   record AcquireLock() implements Action {}
 

@@ -7,30 +7,64 @@ import java.util.Optional;
  * What the agent carries from one cycle to the next. It is an input and an output of every decision,
  * so a cycle is a pure function of (observation, memory) and the simulator can replay it.
  *
- * @param pgState        the PostgreSQL state the agent publishes ("running", "creating replica", ...)
- * @param initializeWon  this node created {@code /initialize} and must bootstrap the cluster
- * @param following      the upstream the local recovery configuration points to, when known
- * @param cycle          number of the cycle that produced this memory
+ * @param pgState          the PostgreSQL state the agent publishes ("running", "creating replica", ...)
+ * @param initializeWon    this node created {@code /initialize} and must bootstrap the cluster
+ * @param following        the upstream the local recovery configuration points to, when known
+ * @param cycle            number of the cycle that produced this memory
+ * @param rewindPending    this node was a primary and another node leads now: its timeline may have
+ *                         forked, so it must be rewound before it can stream from the leader
+ * @param rewindFailures   failed rewind attempts since the last success (bounded retries)
+ * @param startFailedSince when the first of the current run of failed starts happened (0 = none)
  */
-public record AgentMemory(String pgState, boolean initializeWon, Optional<RecoveryTarget> following, long cycle) {
+public record AgentMemory(
+    String pgState,
+    boolean initializeWon,
+    Optional<RecoveryTarget> following,
+    long cycle,
+    boolean rewindPending,
+    int rewindFailures,
+    long startFailedSince) {
+
+  /** After this many failed pg_rewind runs the node stops trying and says so. */
+  public static final int MAX_REWIND_ATTEMPTS = 3;
 
   public static AgentMemory initial() {
-    return new AgentMemory("stopped", false, Optional.empty(), 0);
+    return new AgentMemory("stopped", false, Optional.empty(), 0, false, 0, 0);
   }
 
   public AgentMemory withPgState(String s) {
-    return new AgentMemory(s, initializeWon, following, cycle);
+    return new AgentMemory(s, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince);
   }
 
   public AgentMemory withInitializeWon(boolean won) {
-    return new AgentMemory(pgState, won, following, cycle);
+    return new AgentMemory(pgState, won, following, cycle, rewindPending, rewindFailures, startFailedSince);
   }
 
   public AgentMemory withFollowing(Optional<RecoveryTarget> target) {
-    return new AgentMemory(pgState, initializeWon, target, cycle);
+    return new AgentMemory(pgState, initializeWon, target, cycle, rewindPending, rewindFailures, startFailedSince);
+  }
+
+  public AgentMemory withRewindPending(boolean pending) {
+    return new AgentMemory(pgState, initializeWon, following, cycle, pending, pending ? rewindFailures : 0,
+        startFailedSince);
+  }
+
+  public AgentMemory withRewindFailed() {
+    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures + 1,
+        startFailedSince);
+  }
+
+  public AgentMemory withStartFailed(long now) {
+    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures,
+        startFailedSince == 0 ? now : startFailedSince);
+  }
+
+  public AgentMemory withStartSucceeded() {
+    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, 0);
   }
 
   public AgentMemory nextCycle() {
-    return new AgentMemory(pgState, initializeWon, following, cycle + 1);
+    return new AgentMemory(pgState, initializeWon, following, cycle + 1, rewindPending, rewindFailures,
+        startFailedSince);
   }
 }

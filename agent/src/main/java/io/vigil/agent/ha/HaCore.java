@@ -55,22 +55,69 @@ public final class HaCore {
 
   private static Step dcsUnreachable(Observation o, AgentMemory memory) {
     String why = "DCS is not accessible" + o.dcsError().map(e -> " (" + e + ")").orElse("");
-    if (o.pg().isPrimary()) {
+    if (o.pg().isPrimary() && !o.settings().dynamic().pause()) {
       // Without the DCS this node cannot prove it holds the lock; another node may already lead.
       return new Step(Rule.DCS_UNREACHABLE, "demoting self because " + why,
           List.of(new Action.StopPostgres(StopMode.FAST), new Action.StartPostgres(true, Optional.empty())),
-          memory.withFollowing(Optional.empty()));
+          memory.withFollowing(Optional.empty()).withRewindPending(true));
     }
     return new Step(Rule.DCS_UNREACHABLE, why, List.of(), memory);
   }
 
   private static Step withCluster(Observation o, ClusterView view, AgentMemory memory) {
+    if (o.settings().dynamic().pause()) {
+      Optional<Step> paused = whilePaused(o, view, memory);
+      if (paused.isPresent()) {
+        return paused.get();
+      }
+    }
     return switch (o.pg().dataDir()) {
       case NOT_ACCESSIBLE -> new Step(Rule.DATA_DIR_NOT_ACCESSIBLE,
           "data directory is not accessible", List.of(), memory);
       case EMPTY -> emptyDataDirectory(o, view, memory);
       case INITIALIZED -> initializedDataDirectory(o, view, memory);
     };
+  }
+
+  /**
+   * Maintenance mode (wire spec 8.2): no automatic promotion, demotion, start or stop. Returns the
+   * paused answer, or empty where the normal rules apply unchanged (a primary keeping or taking
+   * the lock, a named switchover candidate, a replica following the leader).
+   */
+  private static Optional<Step> whilePaused(Observation o, ClusterView view, AgentMemory memory) {
+    LocalPg pg = o.pg();
+    if (pg.dataDir() != LocalPg.DataDir.INITIALIZED) {
+      return Optional.of(new Step(Rule.PAUSED, "running with empty data directory", List.of(), memory));
+    }
+    if (!pg.running()) {
+      if (o.holdsLock()) {
+        return Optional.of(new Step(Rule.PAUSED, "removed leader lock because postgres is not running",
+            List.of(new Action.ReleaseLock()), memory));
+      }
+      return Optional.of(new Step(Rule.PAUSED, "postgres is not running", List.of(), memory));
+    }
+    if (pg.status().isEmpty() || o.lockNamesMeWithOtherSession()) {
+      return Optional.empty();
+    }
+    boolean candidate = ManualFailover.candidateStance(o, view).orElse(false);
+    if (o.holdsLock()) {
+      if (pg.isPrimary() || candidate) {
+        return Optional.empty();
+      }
+      return Optional.of(new Step(Rule.PAUSED, "removed leader lock because postgres is not running as primary",
+          List.of(new Action.ReleaseLock()), memory));
+    }
+    if (view.leader().isEmpty()) {
+      if (pg.isPrimary() || candidate) {
+        return Optional.empty();
+      }
+      return Optional.of(new Step(Rule.PAUSED, "no action: the cluster is paused and there is no leader",
+          List.of(), memory));
+    }
+    if (pg.isPrimary()) {
+      return Optional.of(new Step(Rule.PAUSED, "continue to run as primary without lock", List.of(), memory));
+    }
+    return Optional.empty();
   }
 
   private static Step emptyDataDirectory(Observation o, ClusterView view, AgentMemory memory) {
@@ -80,7 +127,7 @@ public final class HaCore {
       var addr = leader.get().pgAddress().get();
       return new Step(Rule.CLONE_FROM_LEADER, "trying to bootstrap from leader '" + leader.get().name() + "'",
           List.of(new Action.CloneFrom(leader.get().name(), addr.host(), addr.port())),
-          memory.withFollowing(Optional.of(target(o, addr.host(), addr.port()))));
+          memory.withFollowing(Optional.of(target(o, addr.host(), addr.port()))).withRewindPending(false));
     }
     if (memory.initializeWon()) {
       return new Step(Rule.BOOTSTRAP_NEW_CLUSTER, "trying to bootstrap a new cluster",
@@ -116,19 +163,61 @@ public final class HaCore {
 
   private static Step notRunning(Observation o, ClusterView view, AgentMemory memory) {
     String me = o.settings().name();
-    if (o.holdsLock()) {
-      return new Step(Rule.START_AS_PRIMARY_WITH_LOCK, "starting as primary because i had the session lock",
-          List.of(new Action.StartPostgres(false, Optional.empty())), memory.withFollowing(Optional.empty()));
+    if (o.pg().wasPrimary()) {
+      memory = memory.withRewindPending(true);
     }
-    Optional<RecoveryTarget> upstream = view.leaderMember()
-        .filter(l -> !l.name().equals(me))
-        .flatMap(MemberNode::pgAddress)
-        .map(a -> target(o, a.host(), a.port()));
+    if (o.holdsLock()) {
+      long timeoutMs = o.settings().dynamic().primaryStartTimeout() * 1000L;
+      if (memory.startFailedSince() > 0 && o.nowMillis() - memory.startFailedSince() >= timeoutMs) {
+        return new Step(Rule.START_TIMEOUT_RELEASE_LOCK,
+            "removed leader key after trying and failing to start postgres for primary_start_timeout ("
+                + o.settings().dynamic().primaryStartTimeout() + " s)",
+            List.of(new Action.ReleaseLock()), memory.withStartSucceeded());
+      }
+      return new Step(Rule.START_AS_PRIMARY_WITH_LOCK, "starting as primary because i had the session lock",
+          List.of(new Action.StartPostgres(false, Optional.empty())),
+          memory.withFollowing(Optional.empty()).withRewindPending(false));
+    }
+    Optional<MemberNode> leader = view.leaderMember().filter(l -> !l.name().equals(me));
+    Optional<RecoveryTarget> upstream = leader.flatMap(MemberNode::pgAddress).map(a -> target(o, a.host(), a.port()));
+    if (upstream.isPresent() && memory.rewindPending()) {
+      return rewindFromLeader(o, leader.get(), upstream.get(), List.of(), memory);
+    }
+    if (view.leader().isEmpty() && ManualFailover.candidateStance(o, view).equals(Optional.of(false))) {
+      return new Step(Rule.FAILOVER_WAIT_FOR_CANDIDATE, "waiting for the switchover candidate "
+          + view.failover().flatMap(f -> f.member()).orElse("") + " to take the leader lock", List.of(), memory);
+    }
     String msg = upstream.isPresent()
         ? "starting as a secondary following leader " + o.leaderName().orElse("")
         : "starting as a read-only secondary: there is no leader yet";
     return new Step(Rule.START_AS_REPLICA, msg, List.of(new Action.StartPostgres(true, upstream)),
         memory.withFollowing(upstream));
+  }
+
+  /**
+   * A former primary may have written WAL the new leader never saw; pg_rewind brings it back onto the
+   * leader's timeline. It needs the leader to be a primary whose post-promote checkpoint is done, and
+   * gives up (with a clear state) after a bounded number of failures.
+   */
+  private static Step rewindFromLeader(Observation o, MemberNode leader, RecoveryTarget upstream,
+      List<Action> before, AgentMemory memory) {
+    if (memory.rewindFailures() >= AgentMemory.MAX_REWIND_ATTEMPTS) {
+      return new Step(Rule.REWIND_GAVE_UP, "pg_rewind from " + leader.name() + " failed "
+          + memory.rewindFailures() + " times; not starting PostgreSQL (reinitialize this member)", List.of(),
+          memory.withPgState("rewind failed"));
+    }
+    boolean leaderReady = leader.role().map(r -> r.equals("master") || r.equals("primary")).orElse(false)
+        && !leader.data().containsKey("checkpoint_after_promote");
+    if (!leaderReady) {
+      return new Step(Rule.REWIND_FROM_LEADER, "waiting for leader " + leader.name()
+          + " to finish its promotion before pg_rewind", before, memory);
+    }
+    List<Action> actions = new ArrayList<>(before);
+    actions.add(new Action.Rewind(leader.name(), upstream.host(), upstream.port()));
+    actions.add(new Action.StartPostgres(true, Optional.of(upstream)));
+    return new Step(Rule.REWIND_FROM_LEADER, "rewinding from leader " + leader.name()
+        + " because this node was a primary and its timeline may have diverged", actions,
+        memory.withFollowing(Optional.of(upstream)));
   }
 
   private static Step running(Observation o, ClusterView view, AgentMemory memory) {
@@ -146,6 +235,15 @@ public final class HaCore {
       return leaderWithLock(o, view, memory);
     }
     if (view.leader().isEmpty()) {
+      Optional<Boolean> stance = ManualFailover.candidateStance(o, view);
+      if (stance.equals(Optional.of(true))) {
+        return new Step(Rule.ACQUIRE_LOCK, "acquiring session lock: i am the switchover candidate",
+            List.of(new Action.AcquireLock()), memory);
+      }
+      if (stance.equals(Optional.of(false))) {
+        return new Step(Rule.FAILOVER_WAIT_FOR_CANDIDATE, "waiting for the switchover candidate "
+            + view.failover().flatMap(f -> f.member()).orElse("") + " to take the leader lock", List.of(), memory);
+      }
       Optional<String> notHealthiest = LeaderRace.whyNotHealthiest(o);
       if (notHealthiest.isEmpty()) {
         String msg = pg.isPrimary() ? "acquiring session lock as a leader"
@@ -159,10 +257,16 @@ public final class HaCore {
     Optional<RecoveryTarget> upstream = view.leaderMember().flatMap(MemberNode::pgAddress)
         .map(a -> target(o, a.host(), a.port()));
     if (pg.isPrimary()) {
+      // Stop at once; the next cycle rewinds (the timeline may have forked) and starts as a replica.
       return new Step(Rule.DEMOTE_WITHOUT_LOCK,
           "demoting self because i do not have the lock and i was a leader (leader is " + leader + ")",
-          List.of(new Action.StopPostgres(StopMode.IMMEDIATE), new Action.StartPostgres(true, upstream)),
-          memory.withFollowing(upstream));
+          List.of(new Action.StopPostgres(StopMode.IMMEDIATE)),
+          memory.withFollowing(Optional.empty()).withRewindPending(true));
+    }
+    Optional<MemberNode> leaderMember = view.leaderMember();
+    if (memory.rewindPending() && upstream.isPresent()) {
+      return rewindFromLeader(o, leaderMember.get(), upstream.get(),
+          List.of(new Action.StopPostgres(StopMode.FAST)), memory);
     }
     if (upstream.isPresent() && !upstream.equals(memory.following())) {
       return new Step(Rule.FOLLOW_LEADER, "changing primary_conninfo to follow the leader (" + leader + ")",
@@ -177,7 +281,7 @@ public final class HaCore {
     LocalPg pg = o.pg();
     if (!pg.isPrimary()) {
       return new Step(Rule.PROMOTE_WITH_LOCK, "promoted self to leader because i had the session lock",
-          List.of(new Action.Promote()), memory.withFollowing(Optional.empty()));
+          List.of(new Action.Promote()), memory.withFollowing(Optional.empty()).withRewindPending(false));
     }
     List<Action> actions = new ArrayList<>();
     if (view.config().map(c -> c.data().isEmpty()).orElse(true)) {
@@ -192,8 +296,14 @@ public final class HaCore {
     if (o.settings().dynamic().useSlots()) {
       actions.add(new Action.SyncSlots(wantedSlots(me, view)));
     }
+    memory = memory.withFollowing(Optional.empty()).withRewindPending(false);
+    Optional<ManualFailover.Verdict> manual = ManualFailover.onLeader(o, view);
+    if (manual.isPresent()) {
+      actions.addAll(manual.get().actions());
+      return new Step(manual.get().rule(), manual.get().message(), actions, memory);
+    }
     return new Step(Rule.LEADER_WITH_LOCK, "no action. I am (" + me + "), the leader with the lock",
-        actions, memory.withFollowing(Optional.empty()));
+        actions, memory);
   }
 
   /** Rewrite {@code /history} unless its last line already records the switch to my timeline. */

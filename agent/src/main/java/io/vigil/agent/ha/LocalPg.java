@@ -10,8 +10,15 @@ import java.util.Optional;
  * @param running      a live postmaster owns the data directory
  * @param status       the result of the status query; empty when PostgreSQL is down or did not answer
  * @param sysid        the database system identifier from pg_controldata, when the data directory has one
+ * @param wasPrimary   PostgreSQL is down and pg_control says it last ran as a primary (its timeline may
+ *                     have forked from a newer leader's)
  */
-public record LocalPg(DataDir dataDir, boolean running, Optional<PgStatus> status, Optional<String> sysid) {
+public record LocalPg(DataDir dataDir, boolean running, Optional<PgStatus> status, Optional<String> sysid,
+    boolean wasPrimary) {
+
+  public LocalPg(DataDir dataDir, boolean running, Optional<PgStatus> status, Optional<String> sysid) {
+    this(dataDir, running, status, sysid, false);
+  }
 
   public enum DataDir { EMPTY, INITIALIZED, NOT_ACCESSIBLE }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.config.DynamicConfig;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.ConfigNode;
+import io.vigil.dcs.FailoverNode;
 import io.vigil.dcs.LeaderNode;
 import io.vigil.dcs.MemberNode;
 import io.vigil.postgres.PgStatus;
@@ -30,11 +31,14 @@ class HaCoreTest {
   private final List<MemberNode> members = new ArrayList<>();
   private Optional<LeaderNode> leader = Optional.empty();
   private Optional<String> initialize = Optional.of(SYSID);
+  private Optional<FailoverNode> failover = Optional.empty();
+  private boolean paused;
   private OptionalLong optime = OptionalLong.empty();
   private LocalPg pg = replica(100);
   private List<PeerStatus> peers = List.of();
   private boolean nofailover;
   private AgentMemory memory = AgentMemory.initial();
+  private long now = 1_000;
 
   private static LocalPg replica(long wal) {
     return new LocalPg(LocalPg.DataDir.INITIALIZED, true, Optional.of(status(true, wal)), Optional.of(SYSID));
@@ -46,6 +50,10 @@ class HaCoreTest {
 
   private static LocalPg stopped() {
     return new LocalPg(LocalPg.DataDir.INITIALIZED, false, Optional.empty(), Optional.of(SYSID));
+  }
+
+  private static LocalPg stoppedFormerPrimary() {
+    return new LocalPg(LocalPg.DataDir.INITIALIZED, false, Optional.empty(), Optional.of(SYSID), true);
   }
 
   private static LocalPg empty() {
@@ -67,18 +75,27 @@ class HaCoreTest {
     return this;
   }
 
+  private HaCoreTest primaryMember(String name, int port) {
+    member(name, port);
+    MemberNode m = members.remove(members.size() - 1);
+    Map<String, Object> data = new LinkedHashMap<>(m.data());
+    data.put("role", "master");
+    members.add(new MemberNode(name, data, m.session()));
+    return this;
+  }
+
   private HaCoreTest leader(String name, long session) {
     leader = Optional.of(new LeaderNode(name, session, 0));
     return this;
   }
 
   private Decision decide() {
-    DynamicConfig dyn = DynamicConfig.defaults();
+    DynamicConfig dyn = paused ? DynamicConfig.fromMap(Map.of("pause", true)) : DynamicConfig.defaults();
     NodeSettings s = new NodeSettings("me", nofailover, true, Map.of("ttl", 30), dyn,
         "postgres://127.0.0.1:5000/postgres", "http://127.0.0.1:6000/patroni", Map.of());
     ClusterView view = new ClusterView(initialize, Optional.of(new ConfigNode(Map.of("ttl", 30), 0)), leader,
-        members, optime, List.of(), false, Optional.empty());
-    Observation o = new Observation(1_000, Optional.of(view), Optional.empty(), MY_SESSION, pg, peers, s);
+        members, optime, List.of(), false, failover);
+    Observation o = new Observation(now, Optional.of(view), Optional.empty(), MY_SESSION, pg, peers, s);
     return HaCore.decide(o, memory);
   }
 
@@ -222,17 +239,6 @@ class HaCoreTest {
   // ---- following --------------------------------------------------------------------------------
 
   @Test
-  void primaryWithoutTheLockDemotesAndFollowsTheLeader() {
-    member("n1", 5432).leader("n1", 7);
-    pg = primary(10);
-    Decision d = decide();
-    assertThat(d.rule()).isEqualTo(Rule.DEMOTE_WITHOUT_LOCK);
-    RecoveryTarget n1 = new RecoveryTarget("127.0.0.1", 5432, Optional.of("me"));
-    assertThat(acting(d)).containsExactly(new Action.StopPostgres(StopMode.IMMEDIATE),
-        new Action.StartPostgres(true, Optional.of(n1)));
-  }
-
-  @Test
   void replicaPointsAtTheLeaderOnceThenStaysQuiet() {
     member("n1", 5432).leader("n1", 7);
     Decision first = decide();
@@ -294,5 +300,189 @@ class HaCoreTest {
     memory = memory.withPgState("running");
     pg = stopped();
     assertThat(decide().memory().pgState()).isEqualTo("crashed");
+  }
+
+  // ---- rejoin and rewind ------------------------------------------------------------------------
+
+  private static final RecoveryTarget N1 = new RecoveryTarget("127.0.0.1", 5432, Optional.of("me"));
+
+  @Test
+  void aFormerPrimaryIsRewoundFromTheLeaderBeforeItStarts() {
+    pg = stoppedFormerPrimary();
+    primaryMember("n1", 5432).leader("n1", 7);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.REWIND_FROM_LEADER);
+    assertThat(acting(d)).containsExactly(new Action.Rewind("n1", "127.0.0.1", 5432),
+        new Action.StartPostgres(true, Optional.of(N1)));
+  }
+
+  @Test
+  void rewindWaitsUntilTheLeaderIsAPrimaryWithItsCheckpointDone() {
+    pg = stoppedFormerPrimary();
+    member("n1", 5432).leader("n1", 7);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.REWIND_FROM_LEADER);
+    assertThat(acting(d)).isEmpty();
+    assertThat(d.message()).contains("waiting for leader n1");
+  }
+
+  @Test
+  void aDemotedPrimaryStopsFirstAndIsRewoundNext() {
+    primaryMember("n1", 5432).leader("n1", 7);
+    pg = primary(10);
+    Decision demote = decide();
+    assertThat(acting(demote)).containsExactly(new Action.StopPostgres(StopMode.IMMEDIATE));
+    assertThat(demote.memory().rewindPending()).isTrue();
+
+    memory = demote.memory();
+    pg = stopped();
+    assertThat(acting(decide())).containsExactly(new Action.Rewind("n1", "127.0.0.1", 5432),
+        new Action.StartPostgres(true, Optional.of(N1)));
+  }
+
+  @Test
+  void aReplicaStartedFromAFormerPrimaryIsRewoundOnceALeaderAppears() {
+    memory = memory.withRewindPending(true);
+    primaryMember("n1", 5432).leader("n1", 7);
+    assertThat(acting(decide())).containsExactly(new Action.StopPostgres(StopMode.FAST),
+        new Action.Rewind("n1", "127.0.0.1", 5432), new Action.StartPostgres(true, Optional.of(N1)));
+  }
+
+  @Test
+  void rewindGivesUpVisiblyAfterBoundedFailures() {
+    pg = stoppedFormerPrimary();
+    primaryMember("n1", 5432).leader("n1", 7);
+    memory = memory.withRewindPending(true);
+    for (int i = 0; i < AgentMemory.MAX_REWIND_ATTEMPTS; i++) {
+      memory = memory.withRewindFailed();
+    }
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.REWIND_GAVE_UP);
+    assertThat(acting(d)).isEmpty();
+    assertThat(d.memory().pgState()).isEqualTo("rewind failed");
+  }
+
+  @Test
+  void aLeaderWhosePostgresKeepsFailingToStartReleasesTheLockAfterPrimaryStartTimeout() {
+    pg = stopped();
+    member("me", 5000).leader("me", MY_SESSION);
+    now = 400_000;
+    memory = memory.withStartFailed(100_000);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.START_TIMEOUT_RELEASE_LOCK);
+    assertThat(acting(d)).containsExactly(new Action.ReleaseLock());
+
+    memory = AgentMemory.initial().withStartFailed(399_000);
+    assertThat(decide().rule()).isEqualTo(Rule.START_AS_PRIMARY_WITH_LOCK);
+  }
+
+  // ---- switchover, manual failover, pause ------------------------------------------------------
+
+  private void switchover(String leaderName, String candidate, String scheduledAt) {
+    failover = Optional.of(new FailoverNode(Optional.ofNullable(leaderName), Optional.ofNullable(candidate),
+        Optional.ofNullable(scheduledAt), 3));
+  }
+
+  @Test
+  void leaderStepsDownForAHealthyCandidate() {
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
+    pg = primary(100);
+    peers = List.of(new PeerStatus("n2", true, false, 100, false));
+    switchover("me", "n2", null);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.MANUAL_FAILOVER_DEMOTE);
+    assertThat(acting(d)).containsExactly(new Action.GracefulDemote("n2"));
+  }
+
+  @Test
+  void requestForAnUnhealthyCandidateIsRemovedWithCas() {
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
+    pg = primary(100);
+    peers = List.of(PeerStatus.unreachable("n2"));
+    switchover("me", "n2", null);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.MANUAL_FAILOVER_CLEARED);
+    assertThat(d.actions()).contains(new Action.ClearFailover(java.util.OptionalInt.of(3)));
+    assertThat(acting(d)).isEmpty();
+  }
+
+  @Test
+  void scheduledSwitchoverWaitsThenFiresThenExpires() {
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
+    pg = primary(100);
+    peers = List.of(new PeerStatus("n2", true, false, 100, false));
+    switchover("me", "n2", "1970-01-01T00:01:00+00:00"); // 60 s after the observation time of 1 s
+    assertThat(decide().rule()).isEqualTo(Rule.SCHEDULED_FAILOVER_WAIT);
+    switchover("me", "n2", "1970-01-01T00:00:05+00:00");
+    assertThat(acting(decide())).containsExactly(new Action.RecheckSoon(4_000));
+    switchover("me", "n2", "1970-01-01T00:00:00.500+00:00");
+    assertThat(acting(decide())).containsExactly(new Action.GracefulDemote("n2"));
+    failover = Optional.empty();
+    // more than 1.5 loop_wait late: stale, cleared
+    NodeSettings s = new NodeSettings("me", false, true, Map.of(), DynamicConfig.defaults(), "c", "a", Map.of());
+    ClusterView view = new ClusterView(initialize, Optional.of(new ConfigNode(Map.of("ttl", 30), 0)),
+        leader, members, optime, List.of(), false, Optional.of(new FailoverNode(Optional.of("me"),
+            Optional.of("n2"), Optional.of("1970-01-01T00:00:00+00:00"), 3)));
+    Observation late = new Observation(60_000, Optional.of(view), Optional.empty(), MY_SESSION, pg, peers, s);
+    assertThat(HaCore.decide(late, AgentMemory.initial()).rule()).isEqualTo(Rule.MANUAL_FAILOVER_CLEARED);
+  }
+
+  @Test
+  void namedCandidateTakesTheFreeLockAndOthersLetItWin() {
+    member("me", 5000).member("n2", 5433);
+    switchover("n1", "me", null);
+    assertThat(acting(decide())).containsExactly(new Action.AcquireLock());
+
+    switchover("n1", "n2", null);
+    peers = List.of(new PeerStatus("n2", true, false, 50, false));
+    Decision other = decide();
+    assertThat(other.rule()).isEqualTo(Rule.FAILOVER_WAIT_FOR_CANDIDATE);
+    assertThat(acting(other)).isEmpty();
+  }
+
+  @Test
+  void theStoppedOldLeaderWaitsForTheCandidateInsteadOfStarting() {
+    pg = stoppedFormerPrimary();
+    member("me", 5000).member("n2", 5433);
+    switchover("me", "n2", null);
+    peers = List.of(new PeerStatus("n2", true, false, 100, false));
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.FAILOVER_WAIT_FOR_CANDIDATE);
+    assertThat(acting(d)).isEmpty();
+  }
+
+  @Test
+  void theNewLeaderClearsTheRequestThatMadeIt() {
+    member("me", 5000).leader("me", MY_SESSION);
+    pg = primary(100);
+    switchover("n1", "me", null);
+    assertThat(decide().actions()).contains(new Action.ClearFailover(java.util.OptionalInt.empty()));
+  }
+
+  @Test
+  void pausedClusterNeitherRacesNorDemotesNorStarts() {
+    paused = true;
+    assertThat(acting(decide())).isEmpty(); // a replica with no leader does not race
+
+    pg = stopped();
+    Decision stopped = decide();
+    assertThat(stopped.rule()).isEqualTo(Rule.PAUSED);
+    assertThat(stopped.message()).isEqualTo("postgres is not running");
+    assertThat(acting(stopped)).isEmpty();
+
+    pg = primary(10);
+    member("n1", 5432).leader("n1", 7);
+    Decision d = decide();
+    assertThat(d.message()).isEqualTo("continue to run as primary without lock");
+    assertThat(acting(d)).isEmpty();
+    Action.TouchMember touch = (Action.TouchMember) d.actions().get(d.actions().size() - 1);
+    assertThat(touch.data()).containsEntry("pause", true);
+  }
+
+  @Test
+  void pausedPrimaryStillTakesAFreeLock() {
+    paused = true;
+    pg = primary(10);
+    assertThat(acting(decide())).containsExactly(new Action.AcquireLock());
   }
 }

@@ -1,0 +1,61 @@
+package io.vigil.agent.api;
+
+import io.vigil.config.ConfigException;
+import io.vigil.config.DynamicConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What Vigil accepts as a new {@code /config}, checked before it is written (REST {@code PATCH}/{@code PUT
+ * /config} and {@code vigilctl edit-config}).
+ *
+ * <p>Vigil is stricter than Patroni here. Patroni 3.0.2 writes whatever it is given and every agent then
+ * rejects or ignores the bad part on its own (a non-numeric {@code ttl} makes each agent keep its previous
+ * configuration, a {@code postgresql.data_dir} is silently dropped). Vigil refuses such a change up front,
+ * with the key path, so that what is stored is what every member applies:
+ * <ul>
+ *   <li>a value of the wrong type for a key Vigil or Patroni reads ({@link DynamicConfig#fromMap});</li>
+ *   <li>keys that are local to each member and never taken from {@code /config} (wire spec 7.1 rules 2 and
+ *       3): {@code postgresql.connect_address, listen, data_dir, config_dir, pgpass, authentication,
+ *       proxy_address} and {@code watchdog}. Only keys that the change adds or alters are refused, so an
+ *       old {@code /config} that already has them can still be edited.</li>
+ * </ul>
+ */
+public final class DynamicConfigRules {
+
+  private static final List<String> LOCAL_POSTGRESQL_KEYS = List.of("connect_address", "listen", "data_dir",
+      "config_dir", "pgpass", "authentication", "proxy_address");
+
+  private DynamicConfigRules() {}
+
+  /**
+   * @param proposed the complete new configuration
+   * @param current  the configuration it replaces ({@code Map.of()} when there is none)
+   * @return a one-line reason to refuse {@code proposed}, naming the key
+   */
+  public static Optional<String> problem(Map<String, ?> proposed, Map<String, ?> current) {
+    Object pg = proposed.get("postgresql");
+    Object oldPg = current.get("postgresql");
+    if (pg instanceof Map<?, ?> pgMap) {
+      Map<?, ?> oldMap = oldPg instanceof Map<?, ?> m ? m : Map.of();
+      for (String key : LOCAL_POSTGRESQL_KEYS) {
+        if (pgMap.get(key) != null && !Objects.equals(pgMap.get(key), oldMap.get(key))) {
+          return Optional.of("postgresql." + key + ": can not be set in the dynamic configuration, it is local to "
+              + "each member (set it in the member's YAML file)");
+        }
+      }
+    }
+    if (proposed.get("watchdog") != null && !Objects.equals(proposed.get("watchdog"), current.get("watchdog"))) {
+      return Optional.of("watchdog: can not be set in the dynamic configuration, it is local to each member "
+          + "(set it in the member's YAML file)");
+    }
+    try {
+      DynamicConfig.fromMap(proposed);
+    } catch (ConfigException e) {
+      return Optional.of(e.getMessage());
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,111 @@
+package io.vigil.agent.ha;
+
+import io.vigil.dcs.ClusterView;
+import io.vigil.dcs.FailoverNode;
+import io.vigil.dcs.MemberNode;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Switchover and manual failover (wire spec 3.10, 3.11.2): the leader's side, which steps down for
+ * a healthy candidate, and the candidates' side, which lets the named candidate take the free lock.
+ */
+final class ManualFailover {
+
+  private ManualFailover() {}
+
+  /** What the lock holder does about a pending {@code /failover} request; empty when there is none. */
+  static Optional<Verdict> onLeader(Observation o, ClusterView view) {
+    Optional<FailoverNode> request = view.failover();
+    if (request.isEmpty()) {
+      return Optional.empty();
+    }
+    FailoverNode f = request.get();
+    String me = o.settings().name();
+    OptionalInt version = OptionalInt.of(f.version());
+    if (f.scheduledAt().isPresent() && !o.settings().dynamic().pause()) {
+      Optional<Long> at = instant(f.scheduledAt().get());
+      long loopWaitMs = o.settings().dynamic().loopWait() * 1000L;
+      if (at.isEmpty()) {
+        return Optional.of(clear(Rule.MANUAL_FAILOVER_CLEARED,
+            "removed a failover request with an unreadable scheduled_at " + f.scheduledAt().get(), version));
+      }
+      long in = at.get() - o.nowMillis();
+      if (in > loopWaitMs) {
+        return Optional.of(new Verdict(Rule.SCHEDULED_FAILOVER_WAIT,
+            "awaiting failover at " + f.scheduledAt().get() + " (in " + in / 1000 + " seconds)", List.of()));
+      }
+      if (-in > loopWaitMs * 3 / 2) {
+        return Optional.of(clear(Rule.MANUAL_FAILOVER_CLEARED,
+            "found a stale failover value scheduled at " + f.scheduledAt().get() + ", cleaning up", version));
+      }
+      if (in > 0) {
+        return Optional.of(new Verdict(Rule.SCHEDULED_FAILOVER_WAIT,
+            "failover scheduled at " + f.scheduledAt().get() + " is due in " + in + " ms",
+            List.of(new Action.RecheckSoon(in))));
+      }
+    }
+    boolean forMe = f.leader().map(me::equals).orElse(true);
+    if (!forMe || f.member().map(me::equals).orElse(false)) {
+      // Completed (I am the requested member) or aimed at a leader I am not: either way it is done.
+      return Optional.of(clear(Rule.MANUAL_FAILOVER_CLEARED, "cleared the completed or stale failover request",
+          f.member().map(me::equals).orElse(false) ? OptionalInt.empty() : version));
+    }
+    Optional<String> candidate = healthyCandidate(o, view, f.member());
+    if (candidate.isEmpty()) {
+      return Optional.of(clear(Rule.MANUAL_FAILOVER_CLEARED, "manual failover: no healthy candidate"
+          + f.member().map(m -> " (" + m + " is not a healthy replica)").orElse("") + "; request removed", version));
+    }
+    return Optional.of(new Verdict(Rule.MANUAL_FAILOVER_DEMOTE,
+        "manual failover: demoting myself for " + candidate.get(), List.of(new Action.GracefulDemote(candidate.get()))));
+  }
+
+  /**
+   * A node's stance on a free lock while a request is pending: empty = no request, decide as usual;
+   * TRUE = I am the named candidate; FALSE = a healthy named candidate exists, let it win.
+   */
+  static Optional<Boolean> candidateStance(Observation o, ClusterView view) {
+    Optional<FailoverNode> request = view.failover();
+    if (request.isEmpty() || request.get().member().isEmpty()) {
+      return Optional.empty();
+    }
+    String member = request.get().member().get();
+    if (member.equals(o.settings().name())) {
+      return Optional.of(true);
+    }
+    boolean healthy = view.member(member).isPresent() && peerHealthy(o, member);
+    return healthy ? Optional.of(false) : Optional.empty();
+  }
+
+  /** The named candidate if it is a healthy replica, else (no name given) the first healthy replica. */
+  private static Optional<String> healthyCandidate(Observation o, ClusterView view, Optional<String> named) {
+    String me = o.settings().name();
+    List<String> names = named.map(List::of).orElseGet(() -> view.members().stream()
+        .map(MemberNode::name).filter(n -> !n.equals(me)).toList());
+    return names.stream()
+        .filter(n -> !n.equals(me) && view.member(n).map(m -> !m.tagTrue("nofailover")).orElse(false))
+        .filter(n -> peerHealthy(o, n))
+        .findFirst();
+  }
+
+  private static boolean peerHealthy(Observation o, String name) {
+    return o.peers().stream().anyMatch(p -> p.name().equals(name) && p.reachable() && !p.primary() && !p.nofailover());
+  }
+
+  static Optional<Long> instant(String iso) {
+    try {
+      return Optional.of(OffsetDateTime.parse(iso.replace(' ', 'T')).toInstant().toEpochMilli());
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Verdict clear(Rule rule, String message, OptionalInt version) {
+    return new Verdict(rule, message, List.of(new Action.ClearFailover(version)));
+  }
+
+  record Verdict(Rule rule, String message, List<Action> actions) {}
+}

@@ -1,0 +1,35 @@
+package io.vigil.agent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DynamicConfigRulesTest {
+
+  @Test
+  void acceptsAPatroniConfig() {
+    assertThat(DynamicConfigRules.problem(Map.of("ttl", 30L, "loop_wait", 10L, "pause", true,
+        "postgresql", Map.of("use_pg_rewind", true, "parameters", Map.of("max_connections", 200L))), Map.of()))
+        .isEmpty();
+  }
+
+  @Test
+  void wrongTypeNamesTheKey() {
+    assertThat(DynamicConfigRules.problem(Map.of("ttl", "thirty"), Map.of())).hasValueSatisfying(
+        m -> assertThat(m).startsWith("ttl:"));
+    assertThat(DynamicConfigRules.problem(Map.of("postgresql", Map.of("use_slots", Map.of())), Map.of()))
+        .hasValueSatisfying(m -> assertThat(m).startsWith("postgresql.use_slots:"));
+  }
+
+  @Test
+  void localKeysAreRefusedWhenAddedOrChanged() {
+    assertThat(DynamicConfigRules.problem(Map.of("postgresql", Map.of("data_dir", "/x")), Map.of()))
+        .hasValueSatisfying(m -> assertThat(m).startsWith("postgresql.data_dir: can not be set"));
+    assertThat(DynamicConfigRules.problem(Map.of("watchdog", Map.of("mode", "off")), Map.of()))
+        .hasValueSatisfying(m -> assertThat(m).startsWith("watchdog:"));
+    Map<String, Object> old = Map.of("postgresql", Map.of("listen", "0.0.0.0:5432"));
+    assertThat(DynamicConfigRules.problem(Map.of("ttl", 20L, "postgresql", Map.of("listen", "0.0.0.0:5432")), old))
+        .as("an existing local key does not block other edits").isEmpty();
+  }
+}

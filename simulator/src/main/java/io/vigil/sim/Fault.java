@@ -1,0 +1,127 @@
+package io.vigil.sim;
+
+/**
+ * One injected fault: when it strikes, whom, and for how long. A fault aimed at the primary hits
+ * whichever node became primary last when it strikes (or its fallback node before there is one), so
+ * schedules exercise failovers rather than mostly replicas. Every fault heals before the liveness phase.
+ */
+sealed interface Fault {
+
+  long at();
+
+  /** Schedules the fault and its healing on the cluster's clock. */
+  void inject(SimCluster c);
+
+  /** Which node a fault hits: the current primary, or a fixed node. */
+  record Target(int node, boolean primary) {
+    SimNode resolve(SimCluster c) {
+      SimNode newest = c.newestPrimary();
+      return primary && newest != null ? newest : c.node(node);
+    }
+
+    @Override
+    public String toString() {
+      return primary ? "the primary" : "node" + (node + 1);
+    }
+  }
+
+  /** SIGKILL of the agent; PostgreSQL keeps running; the agent is started again after {@code downMs}. */
+  record AgentKill(Target target, long at, long downMs) implements Fault {
+    @Override
+    public void inject(SimCluster c) {
+      c.clock().at(at, () -> {
+        SimNode n = target.resolve(c);
+        if (c.kill(n)) {
+          c.trace("FAULT", "kill the agent on " + n.name + " for " + Trace.seconds(downMs));
+          c.clock().after(downMs, () -> c.restartAgent(n));
+        }
+      });
+    }
+  }
+
+  /** The agent freezes (SIGSTOP, GC): no cycles, no REST answers, no ZooKeeper pings; PostgreSQL keeps running. */
+  record AgentPause(Target target, long at, long durationMs) implements Fault {
+    @Override
+    public void inject(SimCluster c) {
+      c.clock().at(at, () -> {
+        SimNode n = target.resolve(c);
+        SimAgent frozen = n.agent();
+        if (c.freeze(n)) {
+          c.trace("FAULT", "freeze the agent on " + n.name + " for " + Trace.seconds(durationMs));
+          c.clock().after(durationMs, () -> c.thaw(n, frozen));
+        }
+      });
+    }
+  }
+
+  /** The postmaster dies (OOM killer, segfault); the agent finds it down at its next cycle. */
+  record PostmasterCrash(Target target, long at) implements Fault {
+    @Override
+    public void inject(SimCluster c) {
+      c.clock().at(at, () -> {
+        SimNode n = target.resolve(c);
+        c.trace("FAULT", "crash the postmaster on " + n.name);
+        n.pg.crash();
+      });
+    }
+  }
+
+  /** The whole ZooKeeper ensemble is unavailable; sessions cannot expire meanwhile. */
+  record ZooKeeperOutage(long at, long durationMs) implements Fault {
+    @Override
+    public void inject(SimCluster c) {
+      c.clock().at(at, () -> {
+        c.trace("FAULT", "ZooKeeper down for " + Trace.seconds(durationMs));
+        c.zooKeeperUp(false);
+      });
+      c.clock().at(at + durationMs, () -> {
+        c.trace("FAULT", "ZooKeeper up");
+        c.zooKeeperUp(true);
+      });
+    }
+  }
+
+  /** Cuts a node off from ZooKeeper, from the other nodes (REST and replication), or from both. */
+  record Partition(Target target, boolean fromZooKeeper, boolean fromPeers, long at, long durationMs) implements Fault {
+    @Override
+    public void inject(SimCluster c) {
+      c.clock().at(at, () -> {
+        SimNode n = target.resolve(c);
+        c.trace("FAULT", "partition " + n.name + " from " + scope() + " for " + Trace.seconds(durationMs));
+        c.partition(n, fromZooKeeper, fromPeers, 1);
+        c.clock().after(durationMs, () -> {
+          c.trace("FAULT", "heal the partition of " + n.name + " from " + scope());
+          c.partition(n, fromZooKeeper, fromPeers, -1);
+        });
+      });
+    }
+
+    private String scope() {
+      return fromZooKeeper && fromPeers ? "ZooKeeper and its peers" : fromZooKeeper ? "ZooKeeper" : "its peers";
+    }
+  }
+
+  /**
+   * An operator asks for a switchover (the REST endpoint writes {@code /failover}): the current lock
+   * holder must hand over to {@code candidate}, or to any healthy replica when there is none.
+   */
+  record Switchover(Target candidate, boolean anyCandidate, long at) implements Fault {
+    @Override
+    public void inject(SimCluster c) {
+      c.clock().at(at, () -> c.requestSwitchover(anyCandidate ? null : candidate.resolve(c)));
+    }
+  }
+
+  /** The node's wall clock is stepped (NTP correction, VM migration); monotonic ZooKeeper timers are not. */
+  record ClockJump(Target target, long at, long deltaMs) implements Fault {
+    @Override
+    public void inject(SimCluster c) {
+      c.clock().at(at, () -> {
+        SimNode n = target.resolve(c);
+        c.trace("FAULT", "step the wall clock of " + n.name + " by " + (deltaMs < 0 ? "-" : "+")
+            + Trace.seconds(Math.abs(deltaMs)));
+        c.stepClock(n, deltaMs);
+      });
+    }
+  }
+}

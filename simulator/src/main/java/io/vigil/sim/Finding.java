@@ -1,0 +1,28 @@
+package io.vigil.sim;
+
+/**
+ * A root cause the checker recognises behind a violation, so a report names the open problem it hits
+ * rather than only the invariant. A violation without any finding is unexplained.
+ */
+public enum Finding {
+  STALE_TIMELINE_RACE("a node whose WAL forked off the newest primary's history (an older timeline, or a reused "
+      + "timeline id) won the leader race: a replica passes because LSNs are compared across timelines, an old "
+      + "primary because it races without any check"),
+  TIMELINE_ID_REUSED("two promotions created the same timeline id from different histories, which PostgreSQL "
+      + "cannot tell apart"),
+  SWITCHOVER_NEVER_COMPLETES("a switchover request is still pending after the faults: the leader steps down for a "
+      + "candidate that does not take over (it lags beyond maximum_lag_on_failover), takes the lock back and "
+      + "promotes itself again, over and over"),
+  WALL_CLOCK_LEASE("the stale node's wall clock was stepped back: its lock flag and ZooKeeper contact age are "
+      + "measured on the wall clock and outlive the lock");
+
+  private final String explanation;
+
+  Finding(String explanation) {
+    this.explanation = explanation;
+  }
+
+  public String explanation() {
+    return explanation;
+  }
+}

@@ -1,0 +1,28 @@
+package io.vigil.sim;
+
+/** The properties every schedule is checked against; the number is the one the README uses. */
+public enum Invariant {
+  LOCK_EXCLUSIVE("1", "never two nodes that each answer /primary (valid lock flag) and accept writes"),
+  PROMOTE_HOLDS_LOCK("2", "a node promotes only while it holds the leader lock"),
+  PROMOTE_WITHIN_LAG("3", "a promoted node misses at most maximum_lag_on_failover of the last known leader WAL"),
+  NO_SPLIT_BRAIN_ACK("4", "the router never gets a write acknowledged by a primary older than the newest one"),
+  STALE_PRIMARY_FENCED("4b", "a running agent stops its old primary taking writes within the fencing grace"),
+  CONVERGES("5", "after the faults end: one primary with the lock, every other node streaming from it"),
+  WAL_HISTORY_CONSISTENT("6", "a standby never receives WAL that conflicts with its own");
+
+  private final String number;
+  private final String statement;
+
+  Invariant(String number, String statement) {
+    this.number = number;
+    this.statement = statement;
+  }
+
+  public String number() {
+    return number;
+  }
+
+  public String statement() {
+    return statement;
+  }
+}

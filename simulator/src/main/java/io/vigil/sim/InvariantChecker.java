@@ -1,0 +1,211 @@
+package io.vigil.sim;
+
+import io.vigil.agent.ha.Rule;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks the invariants while a schedule runs and keeps the first violation. Lock exclusivity is checked
+ * after every event; promotion checks when a Promote action is carried out; router acknowledgements as
+ * they happen; fencing and convergence on every data-plane tick (100 ms).
+ *
+ * <p>Split brain through the router (invariant 4) is a violation. Writes that bypass the router and
+ * reach a stale primary whose agent is frozen or dead are only counted: that is the known gap of an
+ * agent without a watchdog (a frozen agent cannot stop its PostgreSQL). Once the stale primary's agent
+ * has been running for the fencing grace, it had every chance to demote, and invariant 4b fails.
+ *
+ * <p>Convergence (invariant 5) expects every node to stream from the one primary within the bound. A node
+ * still stuck at the bound because its WAL diverged and was never rewound, or because the core parked
+ * it for an operator, is reported as stuck rather than as a violation, unless liveness is strict.
+ */
+final class InvariantChecker {
+
+  private final SimCluster cluster;
+  private final SimSettings settings;
+  private final boolean strictLiveness;
+  private Violation violation;
+  private long staleDirectAcks;
+  private long longestStaleDirectMs;
+  private long convergedAt = -1;
+  private List<StuckNode> stuck = List.of();
+
+  InvariantChecker(SimCluster cluster, SimSettings settings, boolean strictLiveness) {
+    this.cluster = cluster;
+    this.settings = settings;
+    this.strictLiveness = strictLiveness;
+  }
+
+  Violation violation() {
+    return violation;
+  }
+
+  boolean done() {
+    return violation != null || convergedAt >= 0 || !stuck.isEmpty();
+  }
+
+  /** Nodes still stuck when the convergence bound passed (only without strict liveness). */
+  List<StuckNode> stuck() {
+    return stuck;
+  }
+
+  long convergedAt() {
+    return convergedAt;
+  }
+
+  long staleDirectAcks() {
+    return staleDirectAcks;
+  }
+
+  long longestStaleDirectMs() {
+    return longestStaleDirectMs;
+  }
+
+  void fail(Invariant invariant, String message, Finding... findings) {
+    if (violation == null) {
+      Set<Finding> causes = EnumSet.noneOf(Finding.class);
+      causes.addAll(Arrays.asList(findings));
+      violation = new Violation(invariant, cluster.now(), message, causes);
+      cluster.trace("CHECK", "VIOLATION " + violation);
+    }
+  }
+
+  /**
+   * Why a stale node answers /primary: it won the lock on an old timeline, or it lost the lock and its
+   * flag outlived it because its wall clock was stepped back.
+   */
+  private Finding[] staleLeaderFindings(SimNode stale) {
+    if (cluster.holdsLock(stale)) {
+      return staleTimeline(stale);
+    }
+    return stale.steppedBack() ? new Finding[] {Finding.WALL_CLOCK_LEASE} : new Finding[0];
+  }
+
+  /** The node's WAL forked off the newest primary's history (an older timeline, or a reused timeline id). */
+  private Finding[] staleTimeline(SimNode n) {
+    SimNode newest = cluster.newestPrimary();
+    boolean stale = newest != null && newest != n && cluster.divergedFrom(n, newest);
+    return stale ? new Finding[] {Finding.STALE_TIMELINE_RACE} : new Finding[0];
+  }
+
+  /** Invariant 1, after every event. */
+  void afterEvent() {
+    SimNode first = null;
+    for (SimNode n : cluster.nodes()) {
+      if (cluster.answersPrimary(n) && n.pg.acceptsWrites()) {
+        if (first != null) {
+          SimNode stale = cluster.newestPrimary() == first ? n : first;
+          fail(Invariant.LOCK_EXCLUSIVE, first.name + " and " + n.name
+              + " both answer /primary with a valid lock flag and both accept writes", staleLeaderFindings(stale));
+          return;
+        }
+        first = n;
+      }
+    }
+  }
+
+  /** Invariants 2 and 3, when a Promote action is carried out. */
+  void promoting(SimAgent agent) {
+    SimNode node = agent.node;
+    if (!cluster.holdsLock(node)) {
+      fail(Invariant.PROMOTE_HOLDS_LOCK, node.name + " promotes but the leader lock is "
+          + cluster.lockDescription() + " (its session is s" + agent.dcs.currentSession() + ")");
+      return;
+    }
+    SimCluster.LeaderPosition last = cluster.lastLeaderPosition();
+    if (last == null || node.pg.wal() == null) {
+      return;
+    }
+    long known = Math.min(last.optime(), node.pg.wal().commonPrefix(last.wal()));
+    long missing = last.optime() - known;
+    if (missing > settings.maximumLagOnFailover()) {
+      fail(Invariant.PROMOTE_WITHIN_LAG, node.name + " promotes at " + node.pg.wal() + " and misses " + missing
+          + " bytes of the last known leader WAL (optime " + last.optime() + " written by " + last.writer()
+          + "), more than maximum_lag_on_failover " + settings.maximumLagOnFailover(), staleTimeline(node));
+    }
+  }
+
+  /** Invariant 4: a write the router sent to {@code node} was acknowledged. */
+  void routerAck(SimNode node) {
+    SimNode newest = cluster.newestPrimary();
+    if (newest != node) {
+      fail(Invariant.NO_SPLIT_BRAIN_ACK, "the router got a write acknowledged by " + node.name + " "
+          + Trace.seconds(cluster.now() - cluster.newestPrimarySince()) + " after " + newest.name + " became primary",
+          staleLeaderFindings(node));
+    }
+  }
+
+  /** A write that bypassed the router was acknowledged by a stale primary: the S4 gap, counted. */
+  void staleDirectAck() {
+    staleDirectAcks++;
+    longestStaleDirectMs = Math.max(longestStaleDirectMs, cluster.now() - cluster.newestPrimarySince());
+  }
+
+  /** Invariants 4b and 5, every data-plane tick. */
+  void onTick() {
+    SimNode newest = cluster.newestPrimary();
+    for (SimNode n : cluster.nodes()) {
+      if (n != newest && newest != null && n.pg.acceptsWrites() && n.agentRunning()) {
+        long since = Math.max(cluster.newestPrimarySince(), n.runningSince());
+        if (cluster.now() - since > settings.fencingGraceMs()) {
+          fail(Invariant.STALE_PRIMARY_FENCED, n.name + " still accepts writes " + Trace.seconds(cluster.now() - since)
+              + " after " + newest.name + " became primary, although its agent is running");
+          return;
+        }
+      }
+    }
+    long heal = settings.healAtMs();
+    if (cluster.now() < heal || done()) {
+      return;
+    }
+    List<StuckNode> stuckNow = new ArrayList<>();
+    List<String> problems = convergence(stuckNow);
+    boolean late = cluster.now() - heal > settings.convergenceBoundMs();
+    if (problems.isEmpty() && stuckNow.isEmpty()) {
+      convergedAt = cluster.now();
+      cluster.trace("CHECK", "converged " + Trace.seconds(convergedAt - heal) + " after the last fault");
+    } else if (late && problems.isEmpty() && !strictLiveness) {
+      stuck = stuckNow;
+      cluster.trace("CHECK", "converged except for stuck nodes: " + stuck);
+    } else if (late) {
+      stuckNow.forEach(n -> problems.add(n.toString()));
+      fail(Invariant.CONVERGES, "not converged " + Trace.seconds(cluster.now() - heal) + " after the last fault: "
+          + String.join("; ", problems), cluster.switchoverPending()
+              ? new Finding[] {Finding.SWITCHOVER_NEVER_COMPLETES} : new Finding[0]);
+    }
+  }
+
+  /**
+   * What keeps the cluster from being converged. A node whose WAL diverged from the primary's and was
+   * never rewound, or that the core parked for an operator after failed rewinds, goes to {@code stuck}.
+   */
+  private List<String> convergence(List<StuckNode> stuckNodes) {
+    List<String> problems = new ArrayList<>();
+    List<SimNode> writable = cluster.nodes().stream().filter(n -> n.pg.acceptsWrites()).toList();
+    if (writable.size() != 1) {
+      problems.add(writable.size() + " nodes accept writes");
+      cluster.nodes().forEach(n -> problems.add(cluster.describe(n)));
+      return problems;
+    }
+    SimNode primary = writable.get(0);
+    if (!cluster.holdsLock(primary) || !cluster.answersPrimary(primary)) {
+      problems.add("primary " + primary.name + " does not hold the lock or does not answer /primary (lock "
+          + cluster.lockDescription() + ")");
+    }
+    for (SimNode n : cluster.nodes()) {
+      if (n == primary || (n.agentRunning() && cluster.streamsFrom(n, primary))) {
+        continue;
+      }
+      if (n.agentRunning() && n.agent().lastRule() == Rule.REWIND_GAVE_UP) {
+        stuckNodes.add(new StuckNode(n.name, StuckNode.Why.PARKED_BY_THE_CORE, cluster.describe(n)));
+      } else if (n.agentRunning() && cluster.divergedFrom(n, primary)) {
+        stuckNodes.add(new StuckNode(n.name, StuckNode.Why.DIVERGED_NOT_REWOUND, cluster.describe(n)));
+      } else {
+        problems.add(cluster.describe(n));
+      }
+    }
+    return problems;
+  }
+}

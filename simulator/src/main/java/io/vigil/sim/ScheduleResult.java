@@ -1,0 +1,30 @@
+package io.vigil.sim;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The outcome of one schedule.
+ *
+ * @param seed             replays this schedule exactly
+ * @param violation        the first invariant broken, if any
+ * @param trace            the decision records and events (rendered only when printed)
+ * @param steps            events the clock ran
+ * @param decisions        decision records in the trace
+ * @param promotions       times a PostgreSQL became writable (bootstrap, promotion, start as primary)
+ * @param routedWrites     writes acknowledged through the router
+ * @param staleDirectAcks  writes that bypassed the router and were acknowledged by a stale primary
+ * @param longestStaleDirectMs longest time after a newer promotion a stale primary acknowledged such a write
+ * @param convergenceMs    time from the last fault to convergence, -1 when it did not converge
+ * @param rewinds          pg_rewind runs that discarded WAL of a diverged former primary
+ * @param stuck            nodes still stuck at the convergence bound (diverged, or parked by the core)
+ */
+public record ScheduleResult(long seed, Optional<Violation> violation, Trace trace, long steps, int decisions,
+    int promotions, long routedWrites, long staleDirectAcks, long longestStaleDirectMs, long convergenceMs,
+    int rewinds, List<StuckNode> stuck) {
+
+  /** The trace as printed: one line per decision record or event. */
+  public String renderTrace() {
+    return trace.render();
+  }
+}

@@ -1,0 +1,174 @@
+package io.vigil.sim;
+
+import io.vigil.agent.ha.AgentMemory;
+import io.vigil.agent.ha.Decision;
+import io.vigil.agent.ha.LocalPg;
+import io.vigil.agent.ha.NodeSettings;
+import io.vigil.agent.ha.Observation;
+import io.vigil.agent.ha.PeerStatus;
+import io.vigil.agent.ha.Rule;
+import io.vigil.dcs.ClusterView;
+import io.vigil.dcs.MemberNode;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One run of the agent process on a node: the daemon's HaLoop, Observer and publishing, driven by
+ * events instead of a thread. A cycle reads ZooKeeper (retried up to retry_timeout), looks at the local
+ * PostgreSQL, polls the peers only when the leader key is missing or a switchover is pending, decides
+ * with the unchanged HA core, carries out the actions and publishes the result. The next cycle runs at
+ * once when an action asked for it (at most 20 in a row), else {@code loop_wait} after the previous one
+ * started on the node's wall clock, or earlier when a ZooKeeper watch, a connection change or the exit
+ * of the watched postmaster wakes the loop.
+ */
+final class SimAgent {
+
+  private static final int MAX_IMMEDIATE_CYCLES = 20;
+
+  final SimNode node;
+  final SimDcsClient dcs;
+  final SimPublishedStatus published;
+  private final SimCluster cluster;
+  private final SimSettings settings;
+  private final NodeSettings nodeSettings;
+  private final DecisionCore core;
+  private final SimExecutor executor;
+  private AgentMemory memory = AgentMemory.initial();
+  private boolean wakeRequested;
+  private boolean sleeping;
+  private long sleepToken;
+  private long sleepUntilNodeMillis;
+  private int immediate;
+  private long cycleStartedNodeMillis;
+  private Rule lastRule;
+
+  SimAgent(SimNode node, SimCluster cluster, SimSettings settings, NodeSettings nodeSettings, DecisionCore core) {
+    this.node = node;
+    this.cluster = cluster;
+    this.settings = settings;
+    this.nodeSettings = nodeSettings;
+    this.core = core;
+    this.dcs = cluster.newDcsClient(this);
+    this.published = new SimPublishedStatus(dcs::lastContactMillis, settings.livenessTimeoutMs());
+    this.executor = new SimExecutor(this, cluster);
+  }
+
+  /** The rule of this agent's latest decision. */
+  Rule lastRule() {
+    return lastRule;
+  }
+
+  String name() {
+    return node.name;
+  }
+
+  void start() {
+    later(0, this::cycle);
+  }
+
+  /** Schedules work of this agent process: dropped if it dies, held back while it is frozen. */
+  void later(long delay, Runnable action) {
+    node.agentEvent(this, delay, action);
+  }
+
+  void traceEvent(String text) {
+    cluster.trace(node.name, text);
+  }
+
+  /** HaLoop.wakeUp: a sleeping loop runs a cycle now; a busy one runs another right after this one. */
+  void wakeUp() {
+    wakeRequested = true;
+    if (sleeping) {
+      sleeping = false;
+      wakeRequested = false;
+      later(0, this::cycle);
+    }
+  }
+
+  /** The wall clock was stepped: the loop sleeps until its deadline on the new clock. */
+  void clockStepped() {
+    if (sleeping) {
+      scheduleWake();
+    }
+  }
+
+  private void sleep(long millis) {
+    sleeping = true;
+    sleepUntilNodeMillis = node.nowMillis() + millis;
+    scheduleWake();
+  }
+
+  private void scheduleWake() {
+    long token = ++sleepToken;
+    later(Math.max(0, sleepUntilNodeMillis - node.nowMillis()), () -> {
+      if (sleeping && token == sleepToken) {
+        sleeping = false;
+        wakeRequested = false;
+        cycle();
+      }
+    });
+  }
+
+  private void cycle() {
+    cycleStartedNodeMillis = node.nowMillis();
+    dcs.read(result -> {
+      Optional<ClusterView> view = result.failed() ? Optional.empty() : Optional.of(result.value());
+      Optional<String> error = Optional.ofNullable(result.error());
+      LocalPg local = node.pg.observe();
+      if (local.running()) {
+        node.pg.watchPostmaster(() -> later(0, this::wakeUp));
+      }
+      boolean race = view.isPresent() && view.get().leader().isEmpty() && local.running();
+      boolean manualFailover = view.isPresent() && view.get().failover().isPresent();
+      if ((race || manualFailover) && local.dataDir() == LocalPg.DataDir.INITIALIZED) {
+        List<MemberNode> others = view.get().members().stream()
+            .filter(m -> !m.name().equals(node.name) && !m.tagTrue("nofailover")).toList();
+        cluster.pollPeers(this, others, peers -> decide(view, error, local, peers));
+      } else {
+        decide(view, error, local, List.of());
+      }
+    });
+  }
+
+  private void decide(Optional<ClusterView> view, Optional<String> error, LocalPg local, List<PeerStatus> peers) {
+    Observation o = new Observation(node.nowMillis(), view, error, dcs.sessionId(), local, peers, nodeSettings);
+    Decision d = core.decide(o, memory);
+    if (d.acts() || d.rule() != lastRule) {
+      cluster.traceDecision(node.name, o, d);
+    }
+    lastRule = d.rule();
+    if (d.acts()) {
+      // Health checks see what was observed (e.g. PostgreSQL gone) before slow actions run.
+      published.publish(o, d.memory().pgState(), settings.ttlMs());
+    }
+    executor.execute(d, o, outcome -> finishCycle(o, outcome));
+  }
+
+  private void finishCycle(Observation o, SimExecutor.Outcome outcome) {
+    memory = outcome.memory();
+    published.publish(o, memory.pgState(), settings.ttlMs());
+    if (outcome.exit().isPresent()) {
+      cluster.agentExited(node, this, outcome.exit().get());
+      return;
+    }
+    boolean again = outcome.runAgainNow();
+    immediate = again ? immediate + 1 : 0;
+    if (again && immediate < MAX_IMMEDIATE_CYCLES) {
+      later(0, this::cycle);
+      return;
+    }
+    long wait = cycleStartedNodeMillis + settings.loopWaitMs() - node.nowMillis();
+    if (wait <= 0) {
+      // "loop time exceeded, rescheduling immediately": a pending wake-up stays pending.
+      later(0, this::cycle);
+      return;
+    }
+    if (wakeRequested) {
+      // A watch fired during the cycle: the sleep returns at once.
+      wakeRequested = false;
+      later(0, this::cycle);
+      return;
+    }
+    sleep(wait);
+  }
+}

@@ -1,0 +1,478 @@
+package io.vigil.sim;
+
+import io.vigil.agent.ha.Action;
+import io.vigil.agent.ha.Decision;
+import io.vigil.agent.ha.NodeSettings;
+import io.vigil.agent.ha.Observation;
+import io.vigil.agent.ha.PeerStatus;
+import io.vigil.dcs.MemberNode;
+import io.vigil.postgres.RecoveryTarget;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * The simulated world of one schedule: ZooKeeper, the network, the nodes with their PostgreSQL and
+ * agents, and the clients writing through an HAProxy-like router. A data-plane tick every 100 ms
+ * streams WAL to the standbys and sends the clients' writes.
+ *
+ * <p>The router sends a write to a node whose REST API answers {@code /primary} with 200, as HAProxy's
+ * health check would (checks are assumed instant). Other clients bypass the router and write to every
+ * PostgreSQL that accepts writes; their acknowledgements from a stale primary are the split-brain
+ * statistic.
+ */
+final class SimCluster {
+
+  static final long TICK_MS = 100;
+  /** WAL a connected standby receives per tick when it is behind: catching up takes a few ticks. */
+  private static final long STREAM_BYTES_PER_TICK = 4L << 20;
+
+  /** The last {@code /status} optime written by a lock holder, and that holder's WAL when it wrote it. */
+  record LeaderPosition(long optime, WalHistory wal, String writer) {}
+
+  private final SimSettings settings;
+  private final SimClock clock = new SimClock();
+  private final Trace trace = new Trace();
+  private final SplittableRandom rng;
+  private final SimZooKeeper zk;
+  private final SimNetwork network;
+  private final List<SimNode> nodes = new ArrayList<>();
+  private final DecisionCore core;
+  private final InvariantChecker checker;
+  private final String[] stuck;
+  private long generation;
+  private SimNode newestPrimary;
+  private long newestPrimarySince;
+  private LeaderPosition lastLeaderPosition;
+  private int promotions;
+  private int rewinds;
+  /** Which node's promotion first opened each timeline id, to notice an id opened twice. */
+  private final Map<Integer, SimNode> timelineCreators = new TreeMap<>();
+  private final Set<Integer> reusedTimelines = new TreeSet<>();
+  private int decisions;
+  private long routedWrites;
+
+  SimCluster(SimSettings settings, SplittableRandom rng, DecisionCore core, boolean strictLiveness) {
+    this.settings = settings;
+    this.rng = rng;
+    this.core = core;
+    this.zk = new SimZooKeeper(clock, trace);
+    this.network = new SimNetwork(settings.nodes(), rng.split());
+    this.checker = new InvariantChecker(this, settings, strictLiveness);
+    this.stuck = new String[settings.nodes()];
+    for (int i = 0; i < settings.nodes(); i++) {
+      String name = "node" + (i + 1);
+      SimPostgres pg = new SimPostgres(this, clock, rng.split(), name, i);
+      // NTP keeps the wall clocks within a few hundred milliseconds of each other.
+      nodes.add(new SimNode(i, name, "10.0.0." + (i + 1), pg, clock, rng.nextLong(-300, 301)));
+    }
+  }
+
+  /** Starts every agent within the first two seconds and the data-plane ticks. */
+  void start() {
+    for (SimNode n : nodes) {
+      clock.at(rng.nextLong(2_000), () -> startAgent(n));
+    }
+    clock.at(TICK_MS, this::tick);
+  }
+
+  /** Runs until a violation, convergence after the faults, or the end of the liveness bound. */
+  void run() {
+    long end = settings.healAtMs() + settings.convergenceBoundMs() + 1_000;
+    while (!checker.done() && clock.step(end)) {
+      checker.afterEvent();
+    }
+  }
+
+  // ---- what the rest of the simulator reads ----
+
+  long now() {
+    return clock.now();
+  }
+
+  SimClock clock() {
+    return clock;
+  }
+
+  List<SimNode> nodes() {
+    return nodes;
+  }
+
+  SimNode node(int index) {
+    return nodes.get(index);
+  }
+
+  Trace traceLog() {
+    return trace;
+  }
+
+  InvariantChecker checker() {
+    return checker;
+  }
+
+  SimNode newestPrimary() {
+    return newestPrimary;
+  }
+
+  long newestPrimarySince() {
+    return newestPrimarySince;
+  }
+
+  LeaderPosition lastLeaderPosition() {
+    return lastLeaderPosition;
+  }
+
+  int promotions() {
+    return promotions;
+  }
+
+  int rewinds() {
+    return rewinds;
+  }
+
+  int decisions() {
+    return decisions;
+  }
+
+  long routedWrites() {
+    return routedWrites;
+  }
+
+  long nextGeneration() {
+    return ++generation;
+  }
+
+  SimNode nodeByHost(String host) {
+    return nodes.stream().filter(n -> n.host.equals(host)).findFirst().orElse(null);
+  }
+
+  private SimNode nodeByName(String name) {
+    return nodes.stream().filter(n -> n.name.equals(name)).findFirst().orElse(null);
+  }
+
+  void trace(String who, String text) {
+    trace.event(clock.now(), who, text);
+  }
+
+  void traceDecision(String node, Observation o, Decision d) {
+    decisions++;
+    trace.decision(clock.now(), node, o, d);
+  }
+
+  /** REST answers {@code /primary} with 200: a running agent whose published lock flag is valid. */
+  boolean answersPrimary(SimNode n) {
+    return n.agentRunning() && n.agent().published.primaryOk(n.nowMillis());
+  }
+
+  /** The leader znode names the node and is owned by its agent's live session. */
+  boolean holdsLock(SimNode n) {
+    SimAgent a = n.agent();
+    return a != null && zk.get(SimZooKeeper.LEADER)
+        .map(z -> n.name.equals(z.data()) && z.ephemeralOwner() == a.dcs.currentSession() && zk.alive(z.ephemeralOwner()))
+        .orElse(false);
+  }
+
+  String lockDescription() {
+    return zk.get(SimZooKeeper.LEADER).map(z -> "held by " + z.data() + " with session s" + z.ephemeralOwner())
+        .orElse("free");
+  }
+
+  String describe(SimNode n) {
+    SimPostgres pg = n.pg;
+    String agent = n.agent() == null ? "agent dead" : n.paused() ? "agent frozen" : "agent running";
+    String data = pg.initialized() ? (pg.standby() ? "standby " : "primary ") + pg.wal()
+        + (pg.upstream().hasUpstream() ? " following " + pg.upstream().host() : "") : "empty data directory";
+    return n.name + ": " + agent + ", postgres " + pg.process() + ", " + data
+        + (stuck[n.index] != null ? ", " + stuck[n.index] : "");
+  }
+
+  // ---- hooks for the agents, PostgreSQL and ZooKeeper models ----
+
+  SimDcsClient newDcsClient(SimAgent agent) {
+    return new SimDcsClient(agent, zk, network, clock, settings, agent.name());
+  }
+
+  void pgEvent(SimPostgres pg, String text) {
+    trace(pg.name, "postgres: " + text);
+  }
+
+  /** A server started accepting writes; {@code promoted} when that opened a new timeline. */
+  void becameWritable(SimPostgres pg, String text, boolean promoted) {
+    int timeline = pg.wal().timeline();
+    SimNode creator = timelineCreators.get(timeline);
+    if (promoted && creator != null) {
+      reusedTimelines.add(timeline);
+      trace(pg.name, "timeline " + timeline + " opened a second time (first by " + creator.name + ")");
+    } else if (promoted) {
+      timelineCreators.put(timeline, nodes.get(pg.index));
+    }
+    newestPrimary = nodes.get(pg.index);
+    newestPrimarySince = clock.now();
+    promotions++;
+    pgEvent(pg, text + "; accepts writes");
+  }
+
+  /** pg_rewind cut a diverged data directory back: the WAL past the fork is discarded. */
+  void rewound(SimPostgres pg, long discardedBytes) {
+    rewinds++;
+    pgEvent(pg, "pg_rewind discarded " + discardedBytes + " bytes of WAL past the fork");
+  }
+
+  void statusWritten(SimNode writer, long optime) {
+    lastLeaderPosition = new LeaderPosition(optime, writer.pg.wal(), writer.name);
+  }
+
+  void promoting(SimAgent agent) {
+    checker.promoting(agent);
+  }
+
+  /** The daemon exits; systemd (Restart=on-failure, RestartSec=5) starts it again. */
+  void agentExited(SimNode node, SimAgent agent, Action.Exit exit) {
+    trace(node.name, "agent exits with status " + exit.code() + ": " + exit.message());
+    agent.dcs.close();
+    node.detach();
+    if (exit.code() != 0) {
+      clock.after(5_000, () -> restartAgent(node));
+    }
+  }
+
+  boolean canStreamFrom(SimPostgres standby, SimPostgres source) {
+    return network.linked(standby.index, source.index) && source.process() == SimPostgres.Process.RUNNING;
+  }
+
+  /** PeerClient.poll: all peers in parallel, each answer or 2 s timeout; done when the slowest is. */
+  void pollPeers(SimAgent asker, List<MemberNode> members, Consumer<List<PeerStatus>> done) {
+    List<PeerStatus> answers = new ArrayList<>();
+    long slowest = 0;
+    for (MemberNode m : members) {
+      SimNode peer = nodeByName(m.name());
+      long latency;
+      PeerStatus answer = PeerStatus.unreachable(m.name());
+      if (peer == null || m.apiUrl().isEmpty() || !network.linked(asker.node.index, peer.index) || peer.paused()) {
+        latency = SimNetwork.REST_TIMEOUT_MS;
+      } else if (peer.agent() == null) {
+        latency = 1; // connection refused: nothing listens on the REST port
+      } else {
+        latency = Math.min(network.restLatency(), SimNetwork.REST_TIMEOUT_MS);
+        if (latency < SimNetwork.REST_TIMEOUT_MS) {
+          answer = peer.agent().published.peerStatus(m.name());
+        }
+      }
+      answers.add(answer);
+      slowest = Math.max(slowest, latency);
+    }
+    List<PeerStatus> result = List.copyOf(answers);
+    asker.later(slowest, () -> done.accept(result));
+  }
+
+  // ---- agents and faults ----
+
+  private NodeSettings nodeSettings(SimNode n) {
+    return new NodeSettings(n.name, false, true, settings.bootstrapDcs(), settings.dynamic(),
+        "postgres://" + n.host + ":5432/postgres", "http://" + n.host + ":8008/patroni", Map.of());
+  }
+
+  private void startAgent(SimNode n) {
+    SimAgent agent = new SimAgent(n, this, settings, nodeSettings(n), core);
+    n.attach(agent);
+    trace(n.name, "agent started");
+    refreshContacts();
+    agent.start();
+  }
+
+  void restartAgent(SimNode n) {
+    if (n.agent() == null) {
+      startAgent(n);
+    }
+  }
+
+  /** SIGKILL: the session is left to expire; PostgreSQL keeps running. False if no agent was running. */
+  boolean kill(SimNode n) {
+    SimAgent agent = n.agent();
+    if (agent == null) {
+      return false;
+    }
+    agent.dcs.kill();
+    n.detach();
+    return true;
+  }
+
+  /** SIGSTOP or a long GC pause: nothing of the agent runs, its session may expire, PostgreSQL keeps running. */
+  boolean freeze(SimNode n) {
+    if (!n.agentRunning()) {
+      return false;
+    }
+    n.freeze();
+    refreshContacts();
+    return true;
+  }
+
+  void thaw(SimNode n, SimAgent frozen) {
+    if (n.agent() == frozen && n.paused()) {
+      n.thaw();
+      refreshContacts();
+    }
+  }
+
+  void stepClock(SimNode n, long deltaMs) {
+    n.jumpClock(deltaMs);
+    if (n.agent() != null) {
+      n.agent().clockStepped();
+    }
+  }
+
+  /** Writes {@code /failover} as the switchover endpoint does, naming the current lock holder; skipped without one. */
+  void requestSwitchover(SimNode candidate) {
+    var leader = zk.get(SimZooKeeper.LEADER);
+    if (!zk.up() || leader.isEmpty() || (candidate != null && candidate.name.equals(leader.get().data()))) {
+      return;
+    }
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("leader", leader.get().data());
+    if (candidate != null) {
+      request.put("member", candidate.name);
+    }
+    trace("FAULT", "switchover requested: " + request);
+    zk.put(SimZooKeeper.FAILOVER, Collections.unmodifiableMap(request));
+  }
+
+  /** A switchover request is still waiting in {@code /failover}. */
+  boolean switchoverPending() {
+    return zk.view().failover().isPresent();
+  }
+
+  void zooKeeperUp(boolean up) {
+    zk.setUp(up);
+    refreshContacts();
+  }
+
+  void partition(SimNode n, boolean fromZooKeeper, boolean fromPeers, int delta) {
+    if (fromZooKeeper) {
+      network.cutZooKeeper(n.index, delta);
+    }
+    if (fromPeers) {
+      network.cutPeers(n.index, delta);
+    }
+    refreshContacts();
+  }
+
+  private void refreshContacts() {
+    for (SimNode n : nodes) {
+      if (n.agent() != null) {
+        boolean reachable = zk.up() && n.agentRunning() && network.reachesZooKeeper(n.index);
+        n.agent().dcs.updateContact(reachable, !zk.up());
+      }
+    }
+  }
+
+  // ---- the data plane ----
+
+  private void tick() {
+    for (SimNode n : nodes) {
+      replicate(n);
+    }
+    clientWrites();
+    checker.onTick();
+    clock.after(TICK_MS, this::tick);
+  }
+
+  private void replicate(SimNode r) {
+    SimPostgres pg = r.pg;
+    if (pg.process() != SimPostgres.Process.RUNNING || !pg.standby() || !pg.upstream().hasUpstream()) {
+      return;
+    }
+    SimNode u = nodeByHost(pg.upstream().host());
+    if (u == null || u == r || !canStreamFrom(pg, u.pg)) {
+      return;
+    }
+    WalHistory mine = pg.wal();
+    WalHistory theirs = u.pg.wal();
+    if (!theirs.servesStandbyAt(mine.timeline(), mine.end())) {
+      markStuck(r, "cannot stream from " + u.name + ": its history does not contain timeline " + mine.timeline()
+          + " up to " + mine.end() + " (diverged; needs pg_rewind)");
+      return;
+    }
+    markStuck(r, null);
+    boolean newWal = theirs.end() > mine.end() || theirs.timeline() != mine.timeline();
+    if (!newWal) {
+      return;
+    }
+    if (mine.commonPrefix(theirs) < mine.end()) {
+      checker.fail(Invariant.WAL_HISTORY_CONSISTENT, r.name + " (" + mine + ") streams from " + u.name + " (" + theirs
+          + ") although their WAL differs from " + mine.commonPrefix(theirs)
+          + ": PostgreSQL sees the same timeline and cannot tell",
+          reusedTimelines.contains(theirs.timeline()) ? new Finding[] {Finding.TIMELINE_ID_REUSED} : new Finding[0]);
+      return;
+    }
+    pg.received(theirs.prefix(Math.min(theirs.end(), mine.end() + STREAM_BYTES_PER_TICK)));
+  }
+
+  private void markStuck(SimNode r, String reason) {
+    if (reason != null && !reason.equals(stuck[r.index])) {
+      trace(r.name, "postgres: " + reason);
+    }
+    stuck[r.index] = reason;
+  }
+
+  /** A clean shutdown of {@code primary}: connected standbys get all of its WAL. */
+  void flushToStandbys(SimPostgres primary) {
+    for (SimNode r : nodes) {
+      SimPostgres pg = r.pg;
+      if (pg != primary && pg.process() == SimPostgres.Process.RUNNING && pg.standby()
+          && primary.index == indexOfHost(pg.upstream()) && network.linked(r.index, primary.index)
+          && primary.wal().servesStandbyAt(pg.wal().timeline(), pg.wal().end())
+          && pg.wal().commonPrefix(primary.wal()) >= pg.wal().end()) {
+        pg.received(primary.wal());
+      }
+    }
+  }
+
+  private int indexOfHost(RecoveryTarget target) {
+    SimNode n = target.hasUpstream() ? nodeByHost(target.host()) : null;
+    return n == null ? -1 : n.index;
+  }
+
+  /** {@code n} holds WAL the primary does not have: it can only stream again after pg_rewind or a new clone. */
+  boolean divergedFrom(SimNode n, SimNode primary) {
+    return n.pg.initialized() && n.pg.wal().commonPrefix(primary.pg.wal()) < n.pg.wal().end();
+  }
+
+  /** {@code n} runs as a standby connected to {@code primary}, on its timeline, with a consistent history. */
+  boolean streamsFrom(SimNode n, SimNode primary) {
+    SimPostgres pg = n.pg;
+    return pg.process() == SimPostgres.Process.RUNNING && pg.standby()
+        && indexOfHost(pg.upstream()) == primary.index && canStreamFrom(pg, primary.pg)
+        && pg.wal().timeline() == primary.pg.wal().timeline()
+        && pg.wal().commonPrefix(primary.pg.wal()) == pg.wal().end();
+  }
+
+  private void clientWrites() {
+    SimNode routed = null;
+    for (SimNode n : nodes) {
+      if (answersPrimary(n)) {
+        routed = n;
+        break;
+      }
+    }
+    if (routed != null && routed.pg.acceptsWrites()) {
+      routed.pg.write(1 + rng.nextInt(32_768));
+      routedWrites++;
+      checker.routerAck(routed);
+    }
+    for (SimNode n : nodes) {
+      if (n != routed && n.pg.acceptsWrites()) {
+        n.pg.write(1 + rng.nextInt(8_192));
+        if (n != newestPrimary) {
+          checker.staleDirectAck();
+        }
+      }
+    }
+  }
+}

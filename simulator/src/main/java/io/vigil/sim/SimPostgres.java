@@ -1,0 +1,332 @@
+package io.vigil.sim;
+
+import io.vigil.agent.ha.LocalPg;
+import io.vigil.postgres.PgStatus;
+import io.vigil.postgres.RecoveryTarget;
+import io.vigil.postgres.StopMode;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * One node's PostgreSQL: a data directory (empty or holding a WAL history, standby or not) and a
+ * postmaster that starts, stops, crashes and gets promoted, each taking a while. The postmaster is its
+ * own process: it keeps running, and keeps accepting writes as a primary, whatever happens to the
+ * agent. Operations report back through a callback; the agent decides what to do with it.
+ */
+final class SimPostgres {
+
+  enum Process { STOPPED, STARTING, RUNNING, STOPPING }
+
+  /** Where a fresh initdb starts writing WAL. */
+  private static final long INITDB_LSN = 0x2000000L;
+
+  private final SimCluster cluster;
+  private final SimClock clock;
+  private final SplittableRandom rng;
+  final String name;
+  final int index;
+  private boolean initialized;
+  private boolean cloning;
+  private String sysid;
+  private WalHistory wal;
+  /** standby.signal is present: the server runs (or will run) in recovery. */
+  private boolean standby;
+  /** The last run was in recovery: a start without standby.signal ends recovery on the same timeline. */
+  private boolean recoveryOnDisk;
+  private RecoveryTarget upstream = RecoveryTarget.none();
+  private Process process = Process.STOPPED;
+  /** Changes whenever the postmaster dies or a new operation starts, invalidating pending completions. */
+  private long epoch;
+  private Consumer<Optional<String>> pending;
+  private boolean pendingIsStop;
+  /** The agent's postmaster watch: told (within its 100 ms poll) when the running postmaster exits. */
+  private Runnable exitWatch;
+
+  SimPostgres(SimCluster cluster, SimClock clock, SplittableRandom rng, String name, int index) {
+    this.cluster = cluster;
+    this.clock = clock;
+    this.rng = rng;
+    this.name = name;
+    this.index = index;
+  }
+
+  // ---- what the agent and the cluster can see ----
+
+  LocalPg observe() {
+    if (!initialized) {
+      return new LocalPg(LocalPg.DataDir.EMPTY, false, Optional.empty(), Optional.empty());
+    }
+    boolean running = process != Process.STOPPED;
+    // pg_controldata of a stopped server: it last ran as a primary unless it was in recovery.
+    return new LocalPg(LocalPg.DataDir.INITIALIZED, running, status(), Optional.of(sysid), !running && !recoveryOnDisk);
+  }
+
+  /** The status query; it fails unless the server accepts connections. */
+  Optional<PgStatus> status() {
+    if (process != Process.RUNNING) {
+      return Optional.empty();
+    }
+    long end = wal.end();
+    return Optional.of(new PgStatus(standby, wal.timeline(), standby ? 0 : end, standby ? end : 0,
+        standby ? end : 0, false, "2026-01-01 00:00:00.000000+00:00", 150006, Optional.empty(), Optional.empty(),
+        List.of()));
+  }
+
+  boolean initialized() {
+    return initialized;
+  }
+
+  Process process() {
+    return process;
+  }
+
+  boolean standby() {
+    return standby;
+  }
+
+  boolean acceptsWrites() {
+    return process == Process.RUNNING && !standby;
+  }
+
+  WalHistory wal() {
+    return wal;
+  }
+
+  RecoveryTarget upstream() {
+    return upstream;
+  }
+
+  String sysid() {
+    return sysid;
+  }
+
+  /** Arms the watch on the running postmaster, replacing an earlier one. */
+  void watchPostmaster(Runnable onExit) {
+    exitWatch = onExit;
+  }
+
+  private void exited() {
+    process = Process.STOPPED;
+    Runnable watch = exitWatch;
+    exitWatch = null;
+    if (watch != null) {
+      clock.after(rng.nextInt(101), watch);
+    }
+  }
+
+  void write(long bytes) {
+    wal = wal.append(bytes);
+  }
+
+  /** The walreceiver got WAL from its upstream. */
+  void received(WalHistory next) {
+    wal = next;
+  }
+
+  // ---- operations ----
+
+  void initdb(Consumer<Optional<String>> done) {
+    if (initialized || cloning) {
+      done.accept(Optional.of("initdb: directory is not empty"));
+      return;
+    }
+    clock.after(1_500 + rng.nextInt(1_501), () -> {
+      initialized = true;
+      sysid = Long.toString(7_000_000_000_000_000_000L + rng.nextLong(1_000_000_000_000_000_000L));
+      wal = WalHistory.initdb(cluster.nextGeneration(), INITDB_LSN);
+      standby = false;
+      recoveryOnDisk = false;
+      cluster.pgEvent(this, "initdb: new cluster, system identifier " + sysid);
+      done.accept(Optional.empty());
+    });
+  }
+
+  /** Writes the configuration for the role (standby.signal and primary_conninfo), then starts and waits. */
+  void start(boolean asReplica, RecoveryTarget target, Consumer<Optional<String>> done) {
+    if (!initialized) {
+      done.accept(Optional.of("no data directory"));
+      return;
+    }
+    if (process != Process.STOPPED) {
+      done.accept(Optional.of("postgres is already running"));
+      return;
+    }
+    standby = asReplica;
+    upstream = asReplica ? target : RecoveryTarget.none();
+    process = Process.STARTING;
+    long e = begin(done, false);
+    clock.after(500 + rng.nextInt(2_001), () -> {
+      if (epoch != e) {
+        return;
+      }
+      process = Process.RUNNING;
+      if (!standby) {
+        // Without standby.signal a former standby just ends recovery: no promotion, no new timeline.
+        String how = recoveryOnDisk ? "ended recovery without a promotion, staying on timeline " + wal.timeline()
+            : "started as primary on timeline " + wal.timeline();
+        wal = wal.branch(wal.timeline(), cluster.nextGeneration());
+        cluster.becameWritable(this, how, false);
+      } else {
+        cluster.pgEvent(this, "started as replica of " + (upstream.hasUpstream() ? upstream.host() : "nobody")
+            + " at " + wal);
+      }
+      recoveryOnDisk = standby;
+      finish(Optional.empty());
+    });
+  }
+
+  void stop(StopMode mode, Consumer<Optional<String>> done) {
+    if (process == Process.STOPPED) {
+      done.accept(Optional.empty());
+      return;
+    }
+    process = Process.STOPPING;
+    long e = begin(done, true);
+    long d = mode == StopMode.IMMEDIATE ? 50 + rng.nextInt(251) : 300 + rng.nextInt(1_201);
+    clock.after(d, () -> {
+      if (epoch != e) {
+        return;
+      }
+      if (mode != StopMode.IMMEDIATE && !standby) {
+        // A clean shutdown sends everything up to the shutdown checkpoint to connected standbys.
+        cluster.flushToStandbys(this);
+      }
+      exited();
+      cluster.pgEvent(this, "stopped (" + mode.name().toLowerCase(java.util.Locale.ROOT) + ") at " + wal);
+      finish(Optional.empty());
+    });
+  }
+
+  /** pg_ctl promote, waiting until the server leaves recovery on a new timeline. */
+  void promote(Consumer<Optional<String>> done) {
+    if (process != Process.RUNNING || !standby) {
+      done.accept(Optional.of(process != Process.RUNNING ? "postgres is not running" : "server is not in standby mode"));
+      return;
+    }
+    long e = begin(done, false);
+    clock.after(200 + rng.nextInt(1_001), () -> {
+      if (epoch != e) {
+        return;
+      }
+      standby = false;
+      recoveryOnDisk = false;
+      int from = wal.timeline();
+      wal = wal.branch(from + 1, cluster.nextGeneration());
+      cluster.becameWritable(this, "promoted: timeline " + from + " -> " + wal.timeline() + " at " + wal.end(), true);
+      finish(Optional.empty());
+    });
+  }
+
+  /** Follow: rewrite primary_conninfo, then reload (which needs a running server). */
+  Optional<String> follow(RecoveryTarget target) {
+    upstream = target;
+    return process == Process.RUNNING || process == Process.STARTING ? Optional.empty()
+        : Optional.of("pg_ctl reload: server is not running");
+  }
+
+  /** Slot maintenance is a query: it needs a running server and changes nothing the model tracks. */
+  Optional<String> syncSlots() {
+    return process == Process.RUNNING ? Optional.empty() : Optional.of("could not connect to the server");
+  }
+
+  /** pg_basebackup from {@code source}: a copy of its data directory as of the end of the backup. */
+  void basebackup(SimPostgres source, Consumer<Optional<String>> done) {
+    if (initialized || cloning || process != Process.STOPPED) {
+      done.accept(Optional.of("pg_basebackup: directory exists but is not empty"));
+      return;
+    }
+    if (!cluster.canStreamFrom(this, source)) {
+      // Two attempts 5 s apart, both refused or timing out.
+      clock.after(5_000 + rng.nextInt(5_001), () -> done.accept(Optional.of("pg_basebackup: could not connect to "
+          + source.name)));
+      return;
+    }
+    cloning = true;
+    clock.after(4_000 + rng.nextInt((int) SimSettings.CLONE_MAX_MS - 4_000 + 1), () -> {
+      cloning = false;
+      if (!cluster.canStreamFrom(this, source)) {
+        done.accept(Optional.of("pg_basebackup: connection to " + source.name + " lost"));
+        return;
+      }
+      initialized = true;
+      sysid = source.sysid;
+      wal = source.wal;
+      standby = true;
+      recoveryOnDisk = true;
+      upstream = RecoveryTarget.none();
+      cluster.pgEvent(this, "cloned from " + source.name + " at " + wal);
+      done.accept(Optional.empty());
+    });
+  }
+
+  /**
+   * pg_rewind from {@code source}, which must be a reachable primary: a data directory that went past
+   * the point where the source's history forked from it is cut back to that point; one that did not
+   * is left as it is ("no rewind required"). Either way it comes back as a standby.
+   */
+  void rewind(SimPostgres source, Consumer<Optional<String>> done) {
+    if (!initialized || process != Process.STOPPED) {
+      done.accept(Optional.of("pg_rewind: target server must be shut down cleanly"));
+      return;
+    }
+    clock.after(1_000 + rng.nextInt(4_001), () -> {
+      if (!cluster.canStreamFrom(this, source) || source.standby) {
+        done.accept(Optional.of("pg_rewind: could not fetch the source's timeline history from " + source.name
+            + (source.standby ? ": it is not a primary" : "")));
+        return;
+      }
+      long fork = wal.commonPrefix(source.wal);
+      if (fork < wal.end()) {
+        cluster.rewound(this, wal.end() - fork);
+        wal = source.wal.prefix(fork);
+      } else {
+        cluster.pgEvent(this, "pg_rewind from " + source.name + ": no rewind required at " + wal);
+      }
+      standby = true;
+      recoveryOnDisk = true;
+      done.accept(Optional.empty());
+    });
+  }
+
+  /** The data directory is removed (a failed bootstrap moved aside, a failed rewind wiped): empty again. */
+  void wipeDataDirectory() {
+    initialized = false;
+    sysid = null;
+    wal = null;
+    standby = false;
+    recoveryOnDisk = false;
+  }
+
+  /** The postmaster dies: no more writes, nothing more sent to standbys; waiting operations learn it. */
+  void crash() {
+    if (process == Process.STOPPED) {
+      return;
+    }
+    exited();
+    epoch++;
+    cluster.pgEvent(this, "postmaster crashed at " + wal);
+    Consumer<Optional<String>> waiting = pending;
+    boolean wasStop = pendingIsStop;
+    pending = null;
+    if (waiting != null) {
+      waiting.accept(wasStop ? Optional.empty() : Optional.of("postgres exited unexpectedly"));
+    }
+  }
+
+  private long begin(Consumer<Optional<String>> done, boolean isStop) {
+    epoch++;
+    pending = done;
+    pendingIsStop = isStop;
+    return epoch;
+  }
+
+  private void finish(Optional<String> result) {
+    Consumer<Optional<String>> waiting = pending;
+    pending = null;
+    if (waiting != null) {
+      waiting.accept(result);
+    }
+  }
+}

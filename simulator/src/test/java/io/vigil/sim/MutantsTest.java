@@ -1,0 +1,87 @@
+package io.vigil.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.agent.ha.Action;
+import io.vigil.agent.ha.Decision;
+import io.vigil.agent.ha.HaCore;
+import io.vigil.agent.ha.Observation;
+import io.vigil.agent.ha.Rule;
+import io.vigil.dcs.ClusterView;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The checker catches broken rules. Each mutant wraps the real core (nothing in production code knows
+ * about it) and must break, within a bounded number of schedules, the invariant that rule protects, on
+ * a seed where the real core keeps it.
+ */
+class MutantsTest {
+
+  private static final long BASE_SEED = 77_000;
+  private static final int MAX_SCHEDULES = 300;
+
+  /** The leader race without its WAL comparison: no peer answers, no leader optime to lag behind. */
+  private static final DecisionCore BLIND_RACE = (o, m) -> HaCore.decide(withoutWalComparison(o), m);
+
+  /** A primary that cannot reach ZooKeeper keeps running as primary. */
+  private static final DecisionCore NO_DEMOTION_WITHOUT_DCS = (o, m) -> {
+    Decision d = HaCore.decide(o, m);
+    return d.rule() == Rule.DCS_UNREACHABLE ? new Decision(d.rule(), d.message(), List.of(), d.memory()) : d;
+  };
+
+  /** The healthiest replica promotes itself instead of taking the free lock first. */
+  private static final DecisionCore PROMOTE_WITHOUT_LOCK = (o, m) -> {
+    Decision d = HaCore.decide(o, m);
+    if (d.rule() != Rule.ACQUIRE_LOCK || !o.pg().isReplica()) {
+      return d;
+    }
+    List<Action> actions = d.actions().stream()
+        .map(a -> a instanceof Action.AcquireLock ? (Action) new Action.Promote() : a).toList();
+    return new Decision(d.rule(), d.message(), actions, d.memory());
+  };
+
+  @Test
+  void blindRaceIsCaughtByTheLagInvariant() {
+    assertCaught(BLIND_RACE, Invariant.PROMOTE_WITHIN_LAG);
+  }
+
+  @Test
+  void missingDemotionWithoutDcsIsCaughtByTheFencingInvariant() {
+    assertCaught(NO_DEMOTION_WITHOUT_DCS, Invariant.STALE_PRIMARY_FENCED);
+  }
+
+  @Test
+  void promotionWithoutLockIsCaughtByTheLockInvariant() {
+    assertCaught(PROMOTE_WITHOUT_LOCK, Invariant.PROMOTE_HOLDS_LOCK);
+  }
+
+  /**
+   * Runs seeds until the mutant breaks {@code expected} on a seed where the real core does not, so the
+   * violation is the mutant's doing.
+   */
+  private static void assertCaught(DecisionCore mutant, Invariant expected) {
+    Optional<Violation> caught = Optional.empty();
+    long seed = BASE_SEED;
+    while (caught.isEmpty() && seed < BASE_SEED + MAX_SCHEDULES) {
+      Optional<Violation> v = Simulation.run(seed, RunOptions.defaults(), mutant).violation()
+          .filter(x -> x.invariant() == expected);
+      if (v.isPresent() && Simulation.run(seed, RunOptions.defaults(), DecisionCore.HA_CORE).violation()
+          .filter(x -> x.invariant() == expected).isEmpty()) {
+        caught = v;
+      }
+      seed++;
+    }
+    assertThat(caught).as("%s not broken by the mutant in %d schedules", expected, MAX_SCHEDULES).isPresent();
+    System.out.println(expected + " caught after " + (seed - BASE_SEED) + " schedule(s), seed " + (seed - 1) + ": "
+        + caught.get());
+  }
+
+  private static Observation withoutWalComparison(Observation o) {
+    Optional<ClusterView> view = o.view().map(v -> new ClusterView(v.initialize(), v.config(), v.leader(),
+        v.members(), OptionalLong.empty(), v.history(), v.historyPresent(), v.failover()));
+    return new Observation(o.nowMillis(), view, o.dcsError(), o.mySession(), o.pg(), List.of(), o.settings());
+  }
+}

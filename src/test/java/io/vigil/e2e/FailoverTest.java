@@ -1,0 +1,184 @@
+package io.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Unplanned events on a real 3-node cluster of agent processes (ttl 10, loop_wait 2,
+ * retry_timeout 3): crashes, kills, a ZooKeeper outage, divergence and lag. The scenarios share
+ * one cluster and run in order; each starts from a healthy cluster.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FailoverTest {
+
+  private static final Duration TTL = Duration.ofSeconds(10);
+  private ProcessCluster cluster;
+
+  @BeforeAll
+  void start() throws Exception {
+    cluster = new ProcessCluster(3);
+    cluster.startAll();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    cluster.close();
+  }
+
+  @BeforeEach
+  void healthy() {
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(cluster::healthy);
+  }
+
+  private String leader() {
+    return cluster.writablePrimary().orElseThrow();
+  }
+
+  @Test
+  @Order(1)
+  void crashedPostmasterOfTheLeaderIsRestartedInPlaceOnTheSameTimeline() throws Exception {
+    String leader = leader();
+    int timeline = cluster.timeline(leader);
+    long t0 = System.nanoTime();
+    cluster.killPostmaster(leader);
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> cluster.writable(leader));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(cluster.timeline(leader)).isEqualTo(timeline);
+    assertThat(cluster.writablePrimary()).contains(leader);
+    assertThat(cluster.log(leader)).contains("rule=START_AS_PRIMARY_WITH_LOCK");
+    System.out.printf("postmaster crash: %s writable again after %d ms on timeline %d%n", leader, ms, timeline);
+  }
+
+  @Test
+  @Order(2)
+  void killingTheLeaderAgentAndPostmasterFailsOverAndTheOldNodeRejoins() throws Exception {
+    String old = leader();
+    long t0 = System.nanoTime();
+    cluster.killAgent(old);
+    cluster.killPostmaster(old);
+    String next = await().atMost(TTL.plusSeconds(15)).pollInterval(Duration.ofMillis(200))
+        .until(cluster::writablePrimary, Optional::isPresent).get();
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(next).isNotEqualTo(old);
+    System.out.printf("failover: %s -> %s writable after %d ms%n", old, next, ms);
+    cluster.start(old);
+    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.streamingFrom(next).contains(old));
+    assertThat(cluster.rest(old, "/replica")).isEqualTo(200);
+  }
+
+  @Test
+  @Order(3)
+  void aDivergedOldPrimaryIsRewoundBeforeItFollows() throws Exception {
+    String old = leader();
+    cluster.killAgent(old);
+    String next = await().atMost(TTL.plusSeconds(15)).pollInterval(Duration.ofMillis(200))
+        .until(() -> cluster.names().stream().filter(n -> !n.equals(old) && cluster.rest(n, "/primary") == 200)
+            .findFirst(), Optional::isPresent).get();
+    // The old PostgreSQL still runs as a primary with nobody managing it: a client writes to it directly.
+    try (Connection c = cluster.connect(old); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO probe(node) VALUES ('diverged')");
+    }
+    cluster.start(old);
+    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.streamingFrom(next).contains(old));
+    assertThat(countRows(old, "diverged")).isZero();
+    assertThat(cluster.log(old)).contains("rule=REWIND_FROM_LEADER");
+  }
+
+  @Test
+  @Order(4)
+  void anOldPrimaryThatCannotBeRewoundIsClonedAgain() throws Exception {
+    String old = leader();
+    cluster.killAgent(old);
+    String next = await().atMost(TTL.plusSeconds(15)).pollInterval(Duration.ofMillis(200))
+        .until(() -> cluster.names().stream().filter(n -> !n.equals(old) && cluster.rest(n, "/primary") == 200)
+            .findFirst(), Optional::isPresent).get();
+    try (Connection c = cluster.connect(old); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO probe(node) VALUES ('diverged-2')");
+    }
+    useBinariesWithoutPgRewind(old);
+    cluster.start(old);
+    await().atMost(Duration.ofSeconds(90)).until(() -> cluster.streamingFrom(next).contains(old));
+    assertThat(countRows(old, "diverged-2")).isZero();
+    assertThat(cluster.log(old)).contains("removing the data directory to clone it again");
+  }
+
+  @Test
+  @Order(5)
+  void aLeaderThatLosesZooKeeperStopsAcceptingWritesWithinRetryTimeout() throws Exception {
+    String leader = leader();
+    long t0 = System.nanoTime();
+    cluster.files.zk.stop();
+    await().atMost(Duration.ofSeconds(3 + 2 + 5)).pollInterval(Duration.ofMillis(100))
+        .until(() -> !cluster.writable(leader));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    System.out.printf("zookeeper outage: %s stopped taking writes after %d ms%n", leader, ms);
+    assertThat(cluster.rest(leader, "/primary")).isEqualTo(503);
+    cluster.files.zk.restart();
+  }
+
+  @Test
+  @Order(6)
+  void aReplicaLaggingBeyondMaximumLagIsNeverPromoted() throws Exception {
+    String leader = leader();
+    String lagging = cluster.names().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+    String other = cluster.names().stream().filter(n -> !n.equals(leader) && !n.equals(lagging)).findFirst()
+        .orElseThrow();
+    assertThat(cluster.stopAgent(lagging)).isZero();
+    assertThat(cluster.stopAgent(other)).isZero();
+    try (Connection c = cluster.connect(leader); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE bulk AS SELECT g, repeat('x', 200) AS pad FROM generate_series(1, 40000) g");
+    }
+    Thread.sleep(2 * 2_000 + 500); // two loop_waits: the leader publishes its new optime
+    cluster.killAgent(leader);
+    cluster.killPostmaster(leader);
+    cluster.start(lagging);
+    await().atMost(TTL.plusSeconds(30)).until(() -> cluster.log(lagging).contains("maximum_lag_on_failover"));
+    assertThat(cluster.rest(lagging, "/primary")).isEqualTo(503);
+    try (Connection c = cluster.connect(lagging); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+      rs.next();
+      assertThat(rs.getBoolean(1)).isTrue();
+    }
+  }
+
+  private long countRows(String node, String marker) throws Exception {
+    try (Connection c = cluster.connect(node); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM probe WHERE node = '" + marker + "'")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** A bin_dir with every PostgreSQL binary except pg_rewind, so the rewind of this node fails. */
+  private void useBinariesWithoutPgRewind(String node) throws Exception {
+    Path bin = cluster.files.base.resolve(node + "-bin");
+    Files.createDirectories(bin);
+    try (Stream<Path> s = Files.list(Path.of(ClusterFixture.PG_BIN))) {
+      for (Path tool : s.toList()) {
+        if (!tool.getFileName().toString().equals("pg_rewind")) {
+          Files.createSymbolicLink(bin.resolve(tool.getFileName()), tool);
+        }
+      }
+    }
+    Path cfg = cluster.files.configs.get(cluster.index(node));
+    Files.writeString(cfg, Files.readString(cfg).replace("bin_dir: " + ClusterFixture.PG_BIN, "bin_dir: " + bin));
+  }
+}

@@ -1,0 +1,377 @@
+package io.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.agent.cli.VigilCtl;
+import io.vigil.agent.daemon.Node;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.zookeeper.CreateMode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The operator's side on a real 3-node cluster (in-process agents, real ZooKeeper and PostgreSQL, REST
+ * authentication on): every write endpoint of the REST API and every vigilctl verb, the refusals and that a
+ * refused request changes nothing. The scenarios share the cluster and run in order; each starts healthy.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperationsTest {
+
+  private static final String BASE = "/service/" + ClusterFixture.SCOPE;
+  private static final String AUTH = "Basic " + Base64.getEncoder()
+      .encodeToString("admin:e2e-rest".getBytes(StandardCharsets.UTF_8));
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ClusterFixture cluster;
+  private CuratorFramework zk;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+  record Reply(int status, String body) {}
+
+  record Run(int code, String out, String err) {}
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    cluster = new ClusterFixture(0);
+    for (int i = 1; i <= 3; i++) {
+      String name = "n" + i;
+      Path dir = cluster.base.resolve(name);
+      Files.createDirectories(dir);
+      if (ClusterFixture.ROOT) {
+        ClusterFixture.chownToPostgres(dir);
+      }
+      String yaml = cluster.yaml(name, ClusterFixture.freePort(), ClusterFixture.freePort(), ClusterFixture.PG_BIN, dir)
+          .replace("restapi:\n", "restapi:\n  authentication:\n    username: admin\n    password: e2e-rest\n");
+      Path yml = dir.resolve("patroni.yml");
+      Files.writeString(yml, yaml);
+      cluster.configs.add(yml);
+    }
+    cluster.startAll();
+    zk = CuratorFrameworkFactory.newClient(cluster.zk.getConnectString(), new RetryOneTime(100));
+    zk.start();
+  }
+
+  @AfterAll
+  void stopCluster() throws Exception {
+    if (zk != null) {
+      zk.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @BeforeEach
+  void healthy() {
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
+  }
+
+  @Test
+  @Order(1)
+  void writesWithoutCredentialsAre401AndChangeNothing() throws Exception {
+    String config = znode("/config");
+    Reply r = rest(cluster.leader(), "POST", "/switchover", "{\"leader\":\"n1\"}", null);
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.body()).isEqualTo("no auth header received");
+    r = rest(cluster.leader(), "PATCH", "/config", "{\"ttl\":20}",
+        "Basic " + Base64.getEncoder().encodeToString("admin:wrong".getBytes(StandardCharsets.UTF_8)));
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.body()).isEqualTo("not authenticated");
+    assertThat(znode("/config")).isEqualTo(config);
+    assertThat(znode("/failover")).isNull();
+  }
+
+  @Test
+  @Order(2)
+  void readOnlyVerbs() throws Exception {
+    String leader = name(cluster.leader());
+    Run list = ctl("", "list", "-f", "json");
+    assertThat(list.code()).as(list.err()).isZero();
+    List<?> rows = JSON.readValue(list.out(), List.class);
+    assertThat(rows).hasSize(3);
+    assertThat(ctl("", "topology").out()).contains("| " + leader + " ").contains("| + ");
+    assertThat(ctl("", "show-config").out()).contains("loop_wait: 2\n").contains("    hot_standby: 'on'\n");
+    assertThat(ctl("", "history").code()).isZero();
+    assertThat(ctl("", "dsn").out()).isEqualTo("host=127.0.0.1 port=" + cluster.leader().config().postgresql()
+        .listen().port() + "\n");
+    assertThat(ctl("", "version", ClusterFixture.SCOPE).out()).contains(leader + ": Patroni 3.0.2 PostgreSQL 15.");
+    Run query = ctl("", "query", "-c", "SELECT 1 AS one, pg_is_in_recovery() AS recovery");
+    assertThat(query.out()).as(query.err()).isEqualTo("one\trecovery\n1\tFalse\n");
+    assertThat(ctl("", "query", "-r", "replica", "-c", "SELECT pg_is_in_recovery()").out())
+        .isEqualTo("pg_is_in_recovery\nTrue\n");
+  }
+
+  @Test
+  @Order(3)
+  void refusedRequestsChangeNothing() throws Exception {
+    Node leaderNode = cluster.leader();
+    String leader = name(leaderNode);
+    String replica = name(cluster.replicas().get(0));
+    String config = znode("/config");
+    // a member key whose REST API does not answer: it exists, but is no healthy replica
+    try (CuratorFramework ghost = CuratorFrameworkFactory.newClient(cluster.zk.getConnectString(), new RetryOneTime(100))) {
+      ghost.start();
+      ghost.create().withMode(CreateMode.EPHEMERAL).forPath(BASE + "/members/ghost", ("{\"conn_url\":"
+          + "\"postgres://127.0.0.1:1/postgres\",\"api_url\":\"http://127.0.0.1:" + ClusterFixture.freePort()
+          + "/patroni\",\"state\":\"running\",\"role\":\"replica\",\"version\":\"3.0.2\"}").getBytes(StandardCharsets.UTF_8));
+      expect(leaderNode, "POST", "/switchover", "{\"leader\":\"" + leader + "\",\"candidate\":\"ghost\"}",
+          412, "switchover is not possible: no good candidates have been found");
+      Run r = ctl("", "switchover", "--candidate", "ghost", "--force");
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).isEqualTo(
+          "Switchover failed, details: 412, switchover is not possible: no good candidates have been found\n");
+    }
+    expect(leaderNode, "POST", "/switchover", "{\"leader\":\"" + leader + "\",\"candidate\":\"nobody\"}",
+        412, "candidate does not exists");
+    expect(leaderNode, "POST", "/switchover", "{\"leader\":\"" + replica + "\"}", 412, "leader name does not match");
+    expect(leaderNode, "POST", "/failover", "{\"leader\":\"" + leader + "\"}", 400,
+        "Failover could be performed only to a specific candidate");
+    expect(leaderNode, "POST", "/switchover", "{\"leader\":\"" + leader + "\",\"scheduled_at\":\"2020-01-01T00:00+00:00\"}",
+        422, "Cannot schedule switchover in the past");
+    expect(leaderNode, "POST", "/switchover", "{\"leader\":\"" + leader + "\",\"scheduled_at\":\"2099-01-01T00:00\"}",
+        400, "Timezone information is mandatory for the scheduled switchover");
+    assertThat(rest(leaderNode, "POST", "/switchover", "{\"leader\":", AUTH).status()).isEqualTo(400);
+    Reply patch = rest(leaderNode, "PATCH", "/config", "{\"loop_wait\":\"soon\"}", AUTH);
+    assertThat(patch.status()).isEqualTo(400);
+    assertThat(patch.body()).startsWith("loop_wait:");
+    patch = rest(leaderNode, "PATCH", "/config", "{\"postgresql\":{\"data_dir\":\"/tmp/elsewhere\"}}", AUTH);
+    assertThat(patch.status()).isEqualTo(400);
+    assertThat(patch.body()).startsWith("postgresql.data_dir: can not be set");
+    assertThat(rest(leaderNode, "PUT", "/config", "{\"ttl\":[]}", AUTH).status()).isEqualTo(400);
+    expect(leaderNode, "DELETE", "/restart", null, 404, "no restarts are scheduled");
+    expect(leaderNode, "DELETE", "/switchover", null, 404, "no switchover is scheduled");
+
+    assertThat(znode("/config")).isEqualTo(config);
+    assertThat(znode("/failover")).isNull();
+    assertThat(name(cluster.leader())).isEqualTo(leader);
+    assertThat(ctl("", "edit-config", "-s", "ttl=soon", "--force").err()).startsWith("Error: ttl:");
+    assertThat(znode("/config")).isEqualTo(config);
+  }
+
+  @Test
+  @Order(4)
+  void scheduledSwitchoverIsShownAndCancelled() throws Exception {
+    Node leaderNode = cluster.leader();
+    String leader = name(leaderNode);
+    String replica = name(cluster.replicas().get(0));
+    String at = OffsetDateTime.now(ZoneOffset.UTC).plusHours(1).withNano(0)
+        .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME).replace("Z", "+00:00");
+    expect(leaderNode, "POST", "/switchover", "{\"leader\":\"" + leader + "\",\"candidate\":\"" + replica
+        + "\",\"scheduled_at\":\"" + at + "\"}", 202, "Switchover scheduled");
+    assertThat(znode("/failover")).isEqualTo("{\"leader\":\"" + leader + "\",\"member\":\"" + replica
+        + "\",\"scheduled_at\":\"" + at + "\"}");
+    assertThat(ctl("", "list").out()).contains(" Switchover scheduled at: " + at + "\n")
+        .contains("from: " + leader + "\n").contains("to: " + replica + "\n");
+    expect(leaderNode, "DELETE", "/switchover", null, 200, "scheduled switchover deleted");
+    assertThat(znode("/failover")).isEqualTo("{}");
+
+    Run r = ctl("", "switchover", "--candidate", replica, "--scheduled", at, "--force");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains(" Switchover scheduled\n");
+    assertThat(ctl("", "list").out()).contains(" Switchover scheduled at: " + at);
+    r = ctl("", "flush", ClusterFixture.SCOPE, "switchover");
+    assertThat(r.out()).isEqualTo("Success: scheduled switchover deleted\n");
+    assertThat(znode("/failover")).isEqualTo("{}");
+    assertThat(name(cluster.leader())).isEqualTo(leader);
+  }
+
+  @Test
+  @Order(5)
+  void pauseAndResume() throws Exception {
+    Run r = ctl("", "pause", "--wait");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).endsWith("Success: cluster management is paused\n");
+    assertThat(JSON.readValue(znode("/config"), Map.class)).containsEntry("pause", true);
+    for (Node n : cluster.nodes) {
+      assertThat(JSON.readValue(znode("/members/" + name(n)), Map.class)).containsEntry("pause", true);
+    }
+    assertThat(ctl("", "list").out()).contains(" Maintenance mode: on");
+    expect(cluster.leader(), "POST", "/switchover", "{\"leader\":\"" + name(cluster.leader()) + "\"}", 400,
+        "Switchover is possible only to a specific candidate in a paused state");
+    assertThat(ctl("", "pause").err()).isEqualTo("Error: Cluster is already paused\n");
+
+    r = ctl("", "resume", "--wait");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(JSON.readValue(znode("/config"), Map.class)).doesNotContainKey("pause");
+    for (Node n : cluster.nodes) {
+      assertThat(JSON.readValue(znode("/members/" + name(n)), Map.class)).doesNotContainKey("pause");
+    }
+  }
+
+  @Test
+  @Order(6)
+  void configChangesUseCompareAndSet() throws Exception {
+    Reply r = rest(cluster.leader(), "PATCH", "/config", "{\"maximum_lag_on_failover\":2097152}", AUTH);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(JSON.readValue(r.body(), Map.class)).containsEntry("maximum_lag_on_failover", 2097152);
+    Run edit = ctl("", "edit-config", "-s", "max_timelines_history=10", "--force");
+    assertThat(edit.code()).as(edit.err()).isZero();
+    assertThat(edit.out()).contains("+max_timelines_history: 10\n").endsWith("Configuration changed\n");
+
+    String concurrent = znode("/config").replace("\"max_timelines_history\":10", "\"max_timelines_history\":20");
+    InputStream answerAfterAConcurrentChange = new InputStream() {
+      private InputStream answer;
+
+      @Override
+      public int read() throws IOException {
+        if (answer == null) {
+          try {
+            zk.setData().forPath(BASE + "/config", concurrent.getBytes(StandardCharsets.UTF_8));
+          } catch (Exception e) {
+            throw new IOException(e);
+          }
+          answer = new ByteArrayInputStream("y\n".getBytes(StandardCharsets.UTF_8));
+        }
+        return answer.read();
+      }
+    };
+    edit = ctl(answerAfterAConcurrentChange, "edit-config", "-s", "max_timelines_history=30");
+    assertThat(edit.code()).isEqualTo(1);
+    assertThat(edit.err()).isEqualTo("Error: Config modification aborted due to concurrent changes\n");
+    assertThat(znode("/config")).isEqualTo(concurrent);
+
+    Map<?, ?> whole = JSON.readValue(concurrent, Map.class);
+    r = rest(cluster.replicas().get(0), "PUT", "/config", concurrent, AUTH);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(JSON.readValue(r.body(), Map.class)).isEqualTo(whole);
+  }
+
+  @Test
+  @Order(7)
+  void reloadRestartAndReinitialize() throws Exception {
+    Run r = ctl("", "reload", "--force");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Reload request received for member n1 and will be processed within 2 seconds");
+    expect(cluster.replicas().get(0), "POST", "/reload", null, 202, "reload scheduled");
+
+    Node replica = cluster.replicas().get(0);
+    expect(replica, "POST", "/restart", "{}", 200, "restarted successfully");
+    expect(replica, "POST", "/restart", "{\"role\":\"master\"}", 503, "restart conditions are not satisfied");
+    expect(replica, "POST", "/restart", "{\"schedule\":\"2099-01-01T00:00+00:00\"}", 400,
+        "scheduled restart is not supported by Vigil yet");
+    healthy();
+    r = ctl("", "restart", ClusterFixture.SCOPE, name(replica), "--force");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).endsWith("Success: restart on member " + name(replica) + "\n");
+    healthy();
+
+    expect(cluster.leader(), "POST", "/reinitialize", "{}", 503, "I am the leader, can not reinitialize");
+    Node other = cluster.replicas().get(1);
+    r = ctl("", "reinit", name(other), "--force", "--wait");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Success: reinitialize for member " + name(other))
+        .contains("Reinitialize is completed on: " + name(other));
+  }
+
+  @Test
+  @Order(8)
+  void switchoverAndFailover() throws Exception {
+    String old = name(cluster.leader());
+    String target = name(cluster.replicas().get(0));
+    expect(cluster.leader(), "POST", "/switchover", "{\"leader\":\"" + old + "\",\"candidate\":\"" + target + "\"}", 200,
+        "Successfully switched over to \"" + target + "\"");
+    assertThat(name(awaitLeaderOtherThan(old))).isEqualTo(target);
+    healthy();
+
+    String next = name(cluster.replicas().get(0));
+    Run r = ctl("", "failover", "--candidate", next, "--force");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains(" Successfully failed over to \"" + next + "\"");
+    assertThat(name(awaitLeaderOtherThan(target))).isEqualTo(next);
+    healthy();
+    assertThat(ctl("", "history", "-f", "tsv").out().lines().count()).isEqualTo(3);
+  }
+
+  @Test
+  @Order(9)
+  void removeDeletesAClusterAfterThreeConfirmations() throws Exception {
+    String other = "/service/retired";
+    zk.create().creatingParentsIfNeeded().forPath(other + "/leader", "old1".getBytes(StandardCharsets.UTF_8));
+    zk.create().forPath(other + "/members");
+    zk.create().forPath(other + "/members/old1", "{\"state\":\"running\"}".getBytes(StandardCharsets.UTF_8));
+    assertThat(ctl("retired\nYes I am aware\nsomeone\n", "remove", "retired").err())
+        .isEqualTo("Error: You did not specify the current leader of the cluster\n");
+    assertThat(zk.checkExists().forPath(other)).isNotNull();
+    Run r = ctl("retired\nYes I am aware\nold1\n", "remove", "retired");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(zk.checkExists().forPath(other)).isNull();
+    assertThat(zk.checkExists().forPath(BASE + "/leader")).isNotNull();
+  }
+
+  private Node awaitLeaderOtherThan(String old) {
+    return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .until(() -> cluster.nodes.stream().filter(n -> n.status().holdsLock() && n.status().postgresPrimary()
+            && !name(n).equals(old)).findFirst().orElse(null), n -> n != null);
+  }
+
+  private void expect(Node n, String method, String path, String body, int status, String text) throws Exception {
+    Reply r = rest(n, method, path, body, AUTH);
+    assertThat(r.status() + " " + r.body()).as("%s %s %s", method, path, body).isEqualTo(status + " " + text);
+  }
+
+  private Reply rest(Node n, String method, String path, String body, String auth) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.restPort() + path))
+        .timeout(Duration.ofSeconds(40))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (auth != null) {
+      b.header("Authorization", auth);
+    }
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new Reply(r.statusCode(), r.body());
+  }
+
+  private Run ctl(String input, String... args) {
+    return ctl(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), args);
+  }
+
+  private Run ctl(InputStream in, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String[] all = new String[args.length + 2];
+    all[0] = "-c";
+    all[1] = cluster.configs.get(0).toString();
+    System.arraycopy(args, 0, all, 2, args.length);
+    int code = VigilCtl.run(all, in, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private String znode(String key) throws Exception {
+    return zk.checkExists().forPath(BASE + key) == null ? null
+        : new String(zk.getData().forPath(BASE + key), StandardCharsets.UTF_8);
+  }
+
+  private static String name(Node n) {
+    return n.config().name();
+  }
+}

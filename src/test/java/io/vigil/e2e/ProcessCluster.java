@@ -1,0 +1,177 @@
+package io.vigil.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Three Vigil agents as real processes ({@code java -jar vigil.jar patroni.yml}, as scripts/vigil
+ * runs them), so tests can kill -9 an agent, its postmaster, or both, and restart it.
+ */
+final class ProcessCluster implements AutoCloseable {
+
+  final ClusterFixture files;
+  private final Map<String, Process> agents = new HashMap<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  ProcessCluster(int size) throws Exception {
+    files = new ClusterFixture(size);
+  }
+
+  List<String> names() {
+    List<String> n = new ArrayList<>();
+    for (int i = 1; i <= files.configs.size(); i++) {
+      n.add("n" + i);
+    }
+    return n;
+  }
+
+  int index(String name) {
+    return Integer.parseInt(name.substring(1)) - 1;
+  }
+
+  void start(String name) throws IOException {
+    Path cfg = files.configs.get(index(name));
+    Path log = cfg.resolveSibling("agent.log");
+    ProcessBuilder pb = new ProcessBuilder("java", "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1",
+        "-jar", System.getProperty("vigil.jar", "agent/target/vigil.jar"), cfg.toString());
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    agents.put(name, pb.start());
+  }
+
+  void startAll() throws IOException {
+    for (String n : names()) {
+      start(n);
+    }
+  }
+
+  /** kill -9 of the agent process: its ZooKeeper session lives on until it expires. */
+  void killAgent(String name) throws InterruptedException {
+    Process p = agents.remove(name);
+    p.destroyForcibly();
+    p.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, as systemd or the harness stops an agent. */
+  int stopAgent(String name) throws InterruptedException {
+    Process p = agents.remove(name);
+    p.destroy();
+    p.waitFor(90, TimeUnit.SECONDS);
+    return p.exitValue();
+  }
+
+  /** kill -9 of the node's postmaster (read from postmaster.pid). */
+  void killPostmaster(String name) throws Exception {
+    long pid = postmasterPid(name).orElseThrow();
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+  }
+
+  Optional<Long> postmasterPid(String name) throws IOException {
+    Path pidFile = files.configs.get(index(name)).resolveSibling("data/postmaster.pid");
+    if (!Files.exists(pidFile)) {
+      return Optional.empty();
+    }
+    return Optional.of(Long.parseLong(Files.readAllLines(pidFile).get(0).trim()));
+  }
+
+  int rest(String name, String path) {
+    try {
+      HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + files.restPorts.get(index(name)) + path))
+          .timeout(Duration.ofSeconds(2)).GET().build();
+      return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException | InterruptedException e) {
+      return -1;
+    }
+  }
+
+  Connection connect(String name) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", "postgres");
+    p.setProperty("password", ClusterFixture.SU_PASSWORD);
+    p.setProperty("connectTimeout", "2");
+    p.setProperty("socketTimeout", "5");
+    return java.sql.DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + files.pgPorts.get(index(name)) + "/postgres", p);
+  }
+
+  /** The node takes a write right now. */
+  boolean writable(String name) {
+    try (Connection c = connect(name); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS probe(node text, at timestamptz default now())");
+      s.execute("INSERT INTO probe(node) VALUES ('" + name + "')");
+      return true;
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  Optional<String> writablePrimary() {
+    return names().stream().filter(n -> agents.containsKey(n) && rest(n, "/primary") == 200 && writable(n)).findFirst();
+  }
+
+  int timeline(String name) throws SQLException {
+    try (Connection c = connect(name); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT timeline_id FROM pg_control_checkpoint()")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  List<String> streamingFrom(String leader) {
+    List<String> out = new ArrayList<>();
+    try (Connection c = connect(leader); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      return List.of();
+    }
+    return out;
+  }
+
+  boolean healthy() {
+    Optional<String> leader = names().stream().filter(n -> rest(n, "/primary") == 200).findFirst();
+    return leader.isPresent() && streamingFrom(leader.get()).size() == names().size() - 1
+        && names().stream().filter(n -> !n.equals(leader.get())).allMatch(n -> rest(n, "/replica") == 200);
+  }
+
+  String log(String name) throws IOException {
+    Path log = files.configs.get(index(name)).resolveSibling("agent.log");
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (String n : new ArrayList<>(agents.keySet())) {
+      stopAgent(n);
+    }
+    for (String n : names()) {
+      if (postmasterPid(n).isPresent()) {
+        ProcessHandle.of(postmasterPid(n).get()).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+    files.close();
+  }
+}
