@@ -84,6 +84,9 @@ public interface Dcs extends AutoCloseable {
     /** {@link System#currentTimeMillis()} of the last successful server response; 0 if there was none yet. */
     long lastContactMillis();
 
+    /** Milliseconds since the last successful server response on the monotonic clock; MAX_VALUE if none yet. */
+    long millisSinceLastContact();
+
     /** Registers a wake-up for any watched change under the cluster's base path or any connection change. */
     void onChange(Runnable wakeUp);
 

@@ -17,6 +17,7 @@ final class SessionMonitor implements ConnectionStateListener {
     /** No session exists before the first connection, so the starting state is LOST. */
     private volatile DcsHealth health = DcsHealth.LOST;
     private volatile long lastContactMillis;
+    private volatile long lastContactNanos;
     private volatile long sessionId;
 
     SessionMonitor(ChangeNotifier notifier) {
@@ -46,6 +47,7 @@ final class SessionMonitor implements ConnectionStateListener {
     /** A server answered a request made under {@code session}. */
     void contact(long session) {
         lastContactMillis = System.currentTimeMillis();
+        lastContactNanos = System.nanoTime();
         if (session != 0) {
             sessionId = session;
         }
@@ -57,6 +59,12 @@ final class SessionMonitor implements ConnectionStateListener {
 
     long lastContactMillis() {
         return lastContactMillis;
+    }
+
+    /** Measured on the monotonic clock, so a wall-clock step cannot make an old answer look fresh. */
+    long millisSinceLastContact() {
+        long at = lastContactNanos;
+        return at == 0 ? Long.MAX_VALUE : (System.nanoTime() - at) / 1_000_000;
     }
 
     long sessionId() {

@@ -210,6 +210,11 @@ public final class ZooKeeperDcs implements Dcs {
     }
 
     @Override
+    public long millisSinceLastContact() {
+        return monitor.millisSinceLastContact();
+    }
+
+    @Override
     public void onChange(Runnable wakeUp) {
         notifier.add(Objects.requireNonNull(wakeUp, "wakeUp"));
     }

@@ -339,9 +339,15 @@ public final class LocalPostgres {
    * {@code in crash recovery}, {@code shutting down}; false for a standby ({@code shut down in
    * recovery}, {@code in archive recovery}). As in Patroni, a standby state whose minimum recovery
    * ending location is {@code 0/0} counts as a primary (see {@link ControlData#wasPrimary()}).
-   * Works whether or not PostgreSQL runs; fails on any other state.
+   * Works whether or not PostgreSQL runs; fails on any other state. A data directory with
+   * {@code standby.signal} (configured as a standby) or {@code backup_label} (a fresh base backup,
+   * whose copied pg_control still says {@code in production}) is not a former primary.
    */
   public boolean wasPrimary() throws PostgresException {
+    if (Files.exists(settings.dataDir().resolve("standby.signal"))
+        || Files.exists(settings.dataDir().resolve("backup_label"))) {
+      return false;
+    }
     ControlData data = controlData();
     try {
       return data.wasPrimary();

@@ -58,6 +58,19 @@ public final class RestApiServer implements AutoCloseable {
     private static final String NO_CONTENT_TYPE = "text/plain";
     private static final Pattern SINGLE_CHARSET = Pattern.compile("([^;]+);\\s*charset=([^;\\s]+)");
     private static final Logger LOG = LoggerFactory.getLogger(RestApiServer.class);
+    /**
+     * Jetty sizes some padding by the references per cache line. Unless told, it asks the HotSpot diagnostic
+     * MBean for UseCompressedOops, which starts the whole platform MBean server (JMX, java.util.logging,
+     * container metrics: ~300 classes, a few MB and ~100 ms at startup) just for a tuning hint.
+     */
+    private static final String REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+
+    static {
+        if (System.getProperty(REFERENCES_PER_CACHE_LINE) == null) {
+            // 64-byte lines, 4-byte compressed references: the agent's heap is far below 32 GB.
+            System.setProperty(REFERENCES_PER_CACHE_LINE, "16");
+        }
+    }
 
     private final String host;
     private final int requestedPort;

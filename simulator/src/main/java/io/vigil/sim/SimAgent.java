@@ -94,13 +94,13 @@ final class SimAgent {
 
   private void sleep(long millis) {
     sleeping = true;
-    sleepUntilNodeMillis = node.nowMillis() + millis;
+    sleepUntilNodeMillis = node.monotonicMillis() + millis;
     scheduleWake();
   }
 
   private void scheduleWake() {
     long token = ++sleepToken;
-    later(Math.max(0, sleepUntilNodeMillis - node.nowMillis()), () -> {
+    later(Math.max(0, sleepUntilNodeMillis - node.monotonicMillis()), () -> {
       if (sleeping && token == sleepToken) {
         sleeping = false;
         wakeRequested = false;
@@ -110,7 +110,7 @@ final class SimAgent {
   }
 
   private void cycle() {
-    cycleStartedNodeMillis = node.nowMillis();
+    cycleStartedNodeMillis = node.monotonicMillis();
     dcs.read(result -> {
       Optional<ClusterView> view = result.failed() ? Optional.empty() : Optional.of(result.value());
       Optional<String> error = Optional.ofNullable(result.error());
@@ -139,14 +139,14 @@ final class SimAgent {
     lastRule = d.rule();
     if (d.acts()) {
       // Health checks see what was observed (e.g. PostgreSQL gone) before slow actions run.
-      published.publish(o, d.memory().pgState(), settings.ttlMs());
+      published.publish(o, cycleStartedNodeMillis, d.memory().pgState(), settings.ttlMs());
     }
     executor.execute(d, o, outcome -> finishCycle(o, outcome));
   }
 
   private void finishCycle(Observation o, SimExecutor.Outcome outcome) {
     memory = outcome.memory();
-    published.publish(o, memory.pgState(), settings.ttlMs());
+    published.publish(o, cycleStartedNodeMillis, memory.pgState(), settings.ttlMs());
     if (outcome.exit().isPresent()) {
       cluster.agentExited(node, this, outcome.exit().get());
       return;
@@ -157,7 +157,7 @@ final class SimAgent {
       later(0, this::cycle);
       return;
     }
-    long wait = cycleStartedNodeMillis + settings.loopWaitMs() - node.nowMillis();
+    long wait = cycleStartedNodeMillis + settings.loopWaitMs() - node.monotonicMillis();
     if (wait <= 0) {
       // "loop time exceeded, rescheduling immediately": a pending wake-up stays pending.
       later(0, this::cycle);

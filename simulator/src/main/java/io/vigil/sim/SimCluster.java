@@ -168,14 +168,15 @@ final class SimCluster {
 
   /** REST answers {@code /primary} with 200: a running agent whose published lock flag is valid. */
   boolean answersPrimary(SimNode n) {
-    return n.agentRunning() && n.agent().published.primaryOk(n.nowMillis());
+    return n.agentRunning() && n.agent().published.primaryOk(n.monotonicMillis());
   }
 
   /** The leader znode names the node and is owned by its agent's live session. */
   boolean holdsLock(SimNode n) {
     SimAgent a = n.agent();
     return a != null && zk.get(SimZooKeeper.LEADER)
-        .map(z -> n.name.equals(z.data()) && z.ephemeralOwner() == a.dcs.currentSession() && zk.alive(z.ephemeralOwner()))
+        .map(z -> n.name.equals(z.data()) && z.ephemeralOwner() == a.dcs.currentSession()
+            && zk.alive(z.ephemeralOwner()))
         .orElse(false);
   }
 

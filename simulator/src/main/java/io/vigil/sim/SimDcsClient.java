@@ -54,7 +54,7 @@ final class SimDcsClient implements SimZooKeeper.Watcher {
 
   /** Wall-clock time of the last answer from ZooKeeper (the liveness probe keeps it current while connected). */
   long lastContactMillis() {
-    return contact ? agent.node.nowMillis() : lastContactMillis;
+    return contact ? agent.node.monotonicMillis() : lastContactMillis;
   }
 
   long sessionId() {
@@ -97,7 +97,7 @@ final class SimDcsClient implements SimZooKeeper.Watcher {
 
   private void lost(boolean serverDown) {
     contactLostAt = clock.now();
-    lastContactMillis = agent.node.nowMillis();
+    lastContactMillis = agent.node.monotonicMillis();
     if (session != null) {
       zk.contact(session, false);
     }

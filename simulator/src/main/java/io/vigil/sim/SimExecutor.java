@@ -94,6 +94,11 @@ final class SimExecutor {
         if (r.dcsError() != null) {
           agent.traceEvent(name(a) + " failed: DCS error: " + r.dcsError());
           again = false;
+          if (!a.housekeeping()) {
+            // As in the daemon's ActionExecutor: a failed step aborts the steps that depend on it.
+            done.accept(new Outcome(memory, false, Optional.empty()));
+            return;
+          }
         } else if (r.pgError() != null) {
           agent.traceEvent(name(a) + " failed: " + r.pgError());
           again = false;
@@ -146,6 +151,8 @@ final class SimExecutor {
       pg.stop(s.mode(), thenRunAgain(k));
     } else if (a instanceof Action.Follow f) {
       quick(pg.follow(f.target()), k);
+    } else if (a instanceof Action.RecordPromotion r) {
+      dcs.writeHistory(r.history(), dcsDone(k));
     } else if (a instanceof Action.Promote) {
       cluster.promoting(agent);
       agent.published.setPgState("running");
@@ -182,7 +189,8 @@ final class SimExecutor {
         k.accept(Result.ok(true));
       });
     } else if (a instanceof Action.ReclaimLock) {
-      dcs.refreshLeader(o.view().orElseThrow(), r -> k.accept(r.failed() ? Result.dcs(r.error()) : Result.ok(r.value())));
+      dcs.refreshLeader(o.view().orElseThrow(),
+          r -> k.accept(r.failed() ? Result.dcs(r.error()) : Result.ok(r.value())));
     } else if (a instanceof Action.SetInitialize s) {
       dcs.setInitialize(s.sysid(), dcsDone(k));
     } else if (a instanceof Action.WriteConfig w) {

@@ -40,6 +40,11 @@ final class SimNode {
     return EPOCH_MILLIS + clock.now() + clockOffset;
   }
 
+  /** The node's monotonic clock (System.nanoTime in the daemon): clock jumps do not move it. */
+  long monotonicMillis() {
+    return clock.now();
+  }
+
   void jumpClock(long deltaMs) {
     clockOffset += deltaMs;
     steppedBack |= deltaMs < 0;

@@ -202,7 +202,8 @@ final class SimPostgres {
   /** pg_ctl promote, waiting until the server leaves recovery on a new timeline. */
   void promote(Consumer<Optional<String>> done) {
     if (process != Process.RUNNING || !standby) {
-      done.accept(Optional.of(process != Process.RUNNING ? "postgres is not running" : "server is not in standby mode"));
+      done.accept(Optional.of(process != Process.RUNNING ? "postgres is not running"
+          : "server is not in standby mode"));
       return;
     }
     long e = begin(done, false);

@@ -9,8 +9,8 @@ import java.util.function.LongSupplier;
 /**
  * What one agent's REST API serves (the daemon's PublishedStatus): the snapshot of the last published
  * cycle, never a live query. The lock flag is valid for ttl after the observation that proved it, and
- * only while ZooKeeper answered within the liveness timeout, both measured on the node's own wall
- * clock; stepping down or stopping PostgreSQL drops it at once.
+ * only while ZooKeeper answered within the liveness timeout, both measured on the node's monotonic
+ * clock (a stepped wall clock cannot extend them); stepping down or stopping PostgreSQL drops it at once.
  */
 final class SimPublishedStatus {
 
@@ -26,10 +26,10 @@ final class SimPublishedStatus {
     this.contactLimitMs = contactLimitMs;
   }
 
-  void publish(Observation o, String pgState, long ttlMs) {
+  void publish(Observation o, long observedAtMonotonic, String pgState, long ttlMs) {
     observation = Optional.of(o);
     state = pgState;
-    lockValidUntil = o.holdsLock() ? o.nowMillis() + ttlMs : 0;
+    lockValidUntil = o.holdsLock() ? observedAtMonotonic + ttlMs : 0;
     postgresDown = false;
   }
 
@@ -53,8 +53,8 @@ final class SimPublishedStatus {
   }
 
   /** {@code GET /primary} answers 200: the lock flag holds and PostgreSQL was seen running as primary. */
-  boolean primaryOk(long nodeNowMillis) {
-    boolean holdsLock = nodeNowMillis < lockValidUntil && nodeNowMillis - lastDcsContact.getAsLong() < contactLimitMs;
+  boolean primaryOk(long monotonicNow) {
+    boolean holdsLock = monotonicNow < lockValidUntil && monotonicNow - lastDcsContact.getAsLong() < contactLimitMs;
     return holdsLock && pg().map(p -> !p.inRecovery()).orElse(false) && "running".equals(state);
   }
 
@@ -66,9 +66,9 @@ final class SimPublishedStatus {
     }
     PgStatus p = pg.get();
     if (!p.inRecovery() && p.writeLsn() > 0) {
-      return new PeerStatus(name, true, true, p.writeLsn(), false);
+      return new PeerStatus(name, true, true, p.writeLsn(), false, p.timeline());
     }
     long received = p.receiveLsn() > 0 ? p.receiveLsn() : p.replayLsn();
-    return new PeerStatus(name, true, false, Math.max(received, p.replayLsn()), false);
+    return new PeerStatus(name, true, false, Math.max(received, p.replayLsn()), false, p.timeline());
   }
 }

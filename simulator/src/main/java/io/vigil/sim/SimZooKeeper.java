@@ -218,7 +218,8 @@ final class SimZooKeeper {
     }
     Optional<String> initialize = get(INITIALIZE).map(z -> (String) z.data());
     Optional<ConfigNode> config = get(CONFIG).map(z -> new ConfigNode((Map<String, Object>) z.data(), z.version()));
-    Optional<LeaderNode> leader = get(LEADER).map(z -> new LeaderNode((String) z.data(), z.ephemeralOwner(), z.version()));
+    Optional<LeaderNode> leader = get(LEADER)
+        .map(z -> new LeaderNode((String) z.data(), z.ephemeralOwner(), z.version()));
     List<MemberNode> members = new ArrayList<>();
     for (Map.Entry<String, Znode> e : znodes.subMap(MEMBERS, MEMBERS + Character.MAX_VALUE).entrySet()) {
       members.add(new MemberNode(e.getKey().substring(MEMBERS.length()), (Map<String, Object>) e.getValue().data(),

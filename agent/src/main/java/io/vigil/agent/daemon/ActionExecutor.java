@@ -91,6 +91,9 @@ final class ActionExecutor {
       } catch (DcsException e) {
         LOG.warn("{} failed: DCS error: {}", name(a), e.getMessage());
         again = false;
+        if (!a.housekeeping()) {
+          break;
+        }
       } catch (PostgresException e) {
         LOG.error("{} failed: {}", name(a), e.getMessage());
         again = false;
@@ -113,6 +116,8 @@ final class ActionExecutor {
     } else if (a instanceof Action.Follow f) {
       pg.writeConfig(parameters(o), Optional.of(f.target()));
       pg.reload();
+    } else if (a instanceof Action.RecordPromotion r) {
+      dcs.writeHistory(r.history());
     } else if (a instanceof Action.Promote) {
       published.setPgState("running", "promoted");
       pg.promote();
@@ -247,6 +252,11 @@ final class ActionExecutor {
    * cycle clones from the leader); otherwise it counts the failure and stays down, visibly.
    */
   private AgentMemory afterFailedRewind(AgentMemory memory, Observation o, PostgresException cause) {
+    if (leaderUnreachable(cause)) {
+      // Says nothing about this data directory: retry later, without counting it or wiping anything.
+      LOG.warn("pg_rewind could not reach the leader ({}); will retry", cause.getMessage());
+      return memory;
+    }
     RewindPolicy policy = RewindPolicy.of(config, o.settings().dynamic());
     boolean wipe = policy.usePgRewind() ? policy.removeDataDirectoryOnRewindFailure()
         : policy.removeDataDirectoryOnDivergedTimelines();
@@ -262,6 +272,12 @@ final class ActionExecutor {
       LOG.error("could not remove the data directory: {}", e.getMessage());
       return memory.withRewindFailed();
     }
+  }
+
+  private static boolean leaderUnreachable(PostgresException e) {
+    String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    return m.contains("connection refused") || m.contains("could not connect") || m.contains("timeout expired")
+        || m.contains("no route to host") || m.contains("could not translate host name");
   }
 
   private boolean cloneFrom(Action.CloneFrom c) throws PostgresException {

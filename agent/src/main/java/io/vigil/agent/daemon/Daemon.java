@@ -47,7 +47,12 @@ public final class Daemon {
       node.close();
       return e.exitCode();
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(node::shutdown, "shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (node.shutdown()) {
+        // A clean SIGTERM shutdown is a success (systemd, the harness): exit 0, not the JVM's 143.
+        Runtime.getRuntime().halt(0);
+      }
+    }, "shutdown"));
     Action.Exit exit = node.exit().join();
     LOG.error("exiting: {}", exit.message());
     node.close();

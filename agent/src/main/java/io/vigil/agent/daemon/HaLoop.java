@@ -97,7 +97,7 @@ final class HaLoop implements Runnable {
   public void run() {
     int immediate = 0;
     while (!stopping) {
-      long started = clock.millis();
+      long started = clock.monotonicMillis();
       boolean again;
       try {
         again = cycle();
@@ -112,7 +112,7 @@ final class HaLoop implements Runnable {
       if (again && immediate < MAX_IMMEDIATE_CYCLES) {
         continue;
       }
-      long wait = started + settings.dynamic().loopWait() * 1000L - clock.millis();
+      long wait = started + settings.dynamic().loopWait() * 1000L - clock.monotonicMillis();
       if (wait <= 0) {
         LOG.warn("loop time exceeded, rescheduling immediately");
         continue;
@@ -123,9 +123,9 @@ final class HaLoop implements Runnable {
 
   private void sleep(long millis) {
     synchronized (wakeLock) {
-      long deadline = clock.millis() + millis;
+      long deadline = clock.monotonicMillis() + millis;
       while (!wakeRequested && !stopping) {
-        long left = deadline - clock.millis();
+        long left = deadline - clock.monotonicMillis();
         if (left <= 0) {
           break;
         }
@@ -145,20 +145,21 @@ final class HaLoop implements Runnable {
       if (stopping) {
         return false;
       }
+      long observedAt = clock.monotonicMillis();
       Observation o = observer.observe(settings);
       o = adoptDynamicConfig(o);
       Decision d = HaCore.decide(o, memory);
       decisions.record(o, d, settings.dynamic().pause());
       if (d.acts()) {
         // Health checks see what was observed (e.g. PostgreSQL gone) before slow actions run.
-        published.publish(o, d.memory().pgState(), settings.dynamic().ttl(), settings.dynamic().pause(),
-            clock.millis() + 2L * settings.dynamic().ttl() * 1000L);
+        published.publish(o, observedAt, d.memory().pgState(), settings.dynamic().ttl(), settings.dynamic().pause(),
+            clock.monotonicMillis() + 2L * settings.dynamic().ttl() * 1000L);
       }
       ActionExecutor.Outcome outcome = executor.execute(d, o);
       memory = outcome.memory();
       last = o;
-      long nextDeadline = clock.millis() + 2L * settings.dynamic().ttl() * 1000L;
-      published.publish(o, memory.pgState(), settings.dynamic().ttl(), settings.dynamic().pause(), nextDeadline);
+      long nextDeadline = clock.monotonicMillis() + 2L * settings.dynamic().ttl() * 1000L;
+      published.publish(o, observedAt, memory.pgState(), settings.dynamic().ttl(), settings.dynamic().pause(), nextDeadline);
       outcome.exit().ifPresent(exit::complete);
       return outcome.runAgainNow();
     }

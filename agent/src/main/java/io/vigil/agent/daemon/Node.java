@@ -72,7 +72,7 @@ public final class Node implements AutoCloseable {
       throw new StartupException(1, "restapi.listen " + config.restapi().listen() + ": " + e.getMessage());
     }
     dcs = ZooKeeperDcs.connect(NodeWiring.dcs(config, dynamic));
-    published.trackDcsContact(dcs::lastContactMillis, Math.max(dynamic.loopWait() - 2, 2) * 1000L);
+    published.trackDcsContact(dcs::millisSinceLastContact, Math.max(dynamic.loopWait() - 2, 2) * 1000L);
     checkNameNotInUse(settings);
     executor = new ActionExecutor(config, pg, dcs, published);
     Observer observer = new Observer(dcs, pg, new PeerClient(), Clock.SYSTEM);
@@ -166,10 +166,13 @@ public final class Node implements AutoCloseable {
     }
   }
 
-  /** SIGTERM: stop PostgreSQL, release the lock, close the session; while paused, leave PostgreSQL running. */
-  public void shutdown() {
+  /**
+   * SIGTERM: stop PostgreSQL, release the lock, close the session; while paused, leave PostgreSQL
+   * running. Returns false when the node was already closed (nothing was done).
+   */
+  public boolean shutdown() {
     if (closed) {
-      return;
+      return false;
     }
     LOG.info("shutting down");
     if (loop != null) {
@@ -189,6 +192,8 @@ public final class Node implements AutoCloseable {
       }
     }
     close();
+    LOG.info("shutdown complete");
+    return true;
   }
 
   private void joinLoop() {

@@ -51,12 +51,13 @@ final class PeerClient {
         return PeerStatus.unreachable(name);
       }
       boolean nofailover = doc.path("tags").path("nofailover").asBoolean(false);
+      int timeline = doc.path("timeline").asInt(0);
       long location = xlog.path("location").asLong(0);
       if (location > 0) {
-        return new PeerStatus(name, true, true, location, nofailover);
+        return new PeerStatus(name, true, true, location, nofailover, timeline);
       }
       long wal = Math.max(xlog.path("received_location").asLong(0), xlog.path("replayed_location").asLong(0));
-      return new PeerStatus(name, true, false, wal, nofailover);
+      return new PeerStatus(name, true, false, wal, nofailover, timeline);
     } catch (Exception garbage) {
       return PeerStatus.unreachable(name);
     }

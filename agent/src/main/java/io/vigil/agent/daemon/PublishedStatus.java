@@ -39,7 +39,7 @@ final class PublishedStatus implements NodeStatusSource {
    * loop knowing yet (it may be frozen, or blocked on a retry): stop claiming the lock right away.
    */
   private volatile long contactLimitMs = Long.MAX_VALUE;
-  private volatile LongSupplier lastDcsContact = () -> Long.MAX_VALUE;
+  private volatile LongSupplier sinceDcsContact = () -> 0L;
 
   PublishedStatus(String scope, Map<String, Object> tags, Clock clock) {
     this.scope = scope;
@@ -47,16 +47,20 @@ final class PublishedStatus implements NodeStatusSource {
     this.snapshot = new Snapshot(Optional.empty(), "stopped", "uninitialized", 0, Long.MAX_VALUE, false, tags, true);
   }
 
-  void trackDcsContact(LongSupplier lastContactMillis, long limitMillis) {
-    this.lastDcsContact = lastContactMillis;
+  void trackDcsContact(LongSupplier millisSinceContact, long limitMillis) {
+    this.sinceDcsContact = millisSinceContact;
     this.contactLimitMs = limitMillis;
   }
 
-  /** Publishes the outcome of a cycle. */
-  synchronized void publish(Observation o, String state, int ttlSeconds, boolean paused, long nextCycleDeadline) {
+  /**
+   * Publishes the outcome of a cycle; {@code observedAt} (monotonic) is when the cycle read the
+   * lock, so the flag never outlives the proof by more than {@code ttl}.
+   */
+  synchronized void publish(Observation o, long observedAt, String state, int ttlSeconds, boolean paused,
+      long nextCycleDeadline) {
     String role = o.pg().isPrimary() ? "master" : o.pg().dataDir() == io.vigil.agent.ha.LocalPg.DataDir.EMPTY
         ? "uninitialized" : "replica";
-    long lockValidUntil = o.holdsLock() ? o.nowMillis() + ttlSeconds * 1000L : 0;
+    long lockValidUntil = o.holdsLock() ? observedAt + ttlSeconds * 1000L : 0;
     snapshot = new Snapshot(Optional.of(o), state, role, lockValidUntil, nextCycleDeadline, paused,
         o.settings().tags(), false);
   }
@@ -87,8 +91,8 @@ final class PublishedStatus implements NodeStatusSource {
   @Override
   public NodeStatus status() {
     Snapshot s = snapshot;
-    long now = clock.millis();
-    boolean holdsLock = now < s.lockValidUntil() && now - lastDcsContact.getAsLong() < contactLimitMs;
+    long now = clock.monotonicMillis();
+    boolean holdsLock = now < s.lockValidUntil() && sinceDcsContact.getAsLong() < contactLimitMs;
     NodeStatus c = cached;
     if (c != null && cachedFor == s && c.holdsLock() == holdsLock && c.livenessOk() == now < s.loopDeadline()) {
       return c;

@@ -2,6 +2,7 @@ package io.vigil.agent.ha;
 
 import io.vigil.postgres.RecoveryTarget;
 import io.vigil.postgres.StopMode;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,6 +34,13 @@ public sealed interface Action {
 
   /** Point the running replica at another upstream: rewrite the recovery settings and reload. */
   record Follow(RecoveryTarget target) implements Action {}
+
+  /**
+   * Before promoting, record the coming timeline switch in {@code /history}, so that no node left on
+   * the old timeline can win a later race even if this node loses ZooKeeper right after promoting.
+   * A failed write aborts the promotion.
+   */
+  record RecordPromotion(List<List<Object>> history) implements Action {}
 
   /** pg_ctl promote, then a CHECKPOINT so pg_rewind on the old primary sees the new timeline. */
   record Promote() implements Action {}

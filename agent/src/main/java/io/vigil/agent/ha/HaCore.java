@@ -174,6 +174,12 @@ public final class HaCore {
                 + o.settings().dynamic().primaryStartTimeout() + " s)",
             List.of(new Action.ReleaseLock()), memory.withStartSucceeded());
       }
+      if (!o.pg().wasPrimary()) {
+        // A standby's data directory started without recovery would open on the same timeline the
+        // old primary used; start it read-only and promote it (next cycle) to get a new timeline.
+        return new Step(Rule.START_AS_REPLICA, "starting as a read-only secondary to promote: i have the lock",
+            List.of(new Action.StartPostgres(true, Optional.empty())), memory.withFollowing(Optional.empty()));
+      }
       return new Step(Rule.START_AS_PRIMARY_WITH_LOCK, "starting as primary because i had the session lock",
           List.of(new Action.StartPostgres(false, Optional.empty())),
           memory.withFollowing(Optional.empty()).withRewindPending(false));
@@ -244,11 +250,19 @@ public final class HaCore {
         return new Step(Rule.FAILOVER_WAIT_FOR_CANDIDATE, "waiting for the switchover candidate "
             + view.failover().flatMap(f -> f.member()).orElse("") + " to take the leader lock", List.of(), memory);
       }
-      Optional<String> notHealthiest = LeaderRace.whyNotHealthiest(o);
+      Optional<String> notHealthiest = LeaderRace.whyNotHealthiest(o, memory);
       if (notHealthiest.isEmpty()) {
         String msg = pg.isPrimary() ? "acquiring session lock as a leader"
             : "acquiring session lock to promote: i am the healthiest node";
-        return new Step(Rule.ACQUIRE_LOCK, msg, List.of(new Action.AcquireLock()), memory);
+        List<Action> actions = new ArrayList<>(List.of(new Action.AcquireLock()));
+        actions.addAll(ManualFailover.abandonedRequest(o, view));
+        return new Step(Rule.ACQUIRE_LOCK, msg, actions, memory);
+      }
+      if (pg.isPrimary()) {
+        // A primary that may not take the lock (e.g. it is on an old timeline) must not take writes either.
+        return new Step(Rule.DEMOTE_WITHOUT_LOCK, "demoting self because " + notHealthiest.get(),
+            List.of(new Action.StopPostgres(StopMode.IMMEDIATE), new Action.StartPostgres(true, Optional.empty())),
+            memory.withFollowing(Optional.empty()).withRewindPending(true));
       }
       return new Step(Rule.NOT_HEALTHIEST,
           "not racing for the leader lock because " + notHealthiest.get(), List.of(), memory);
@@ -264,6 +278,9 @@ public final class HaCore {
           memory.withFollowing(Optional.empty()).withRewindPending(true));
     }
     Optional<MemberNode> leaderMember = view.leaderMember();
+    if (!memory.rewindPending() && LeaderRace.divergedFromHistory(view, pg)) {
+      memory = memory.withRewindPending(true);
+    }
     if (memory.rewindPending() && upstream.isPresent()) {
       return rewindFromLeader(o, leaderMember.get(), upstream.get(),
           List.of(new Action.StopPostgres(StopMode.FAST)), memory);
@@ -281,7 +298,8 @@ public final class HaCore {
     LocalPg pg = o.pg();
     if (!pg.isPrimary()) {
       return new Step(Rule.PROMOTE_WITH_LOCK, "promoted self to leader because i had the session lock",
-          List.of(new Action.Promote()), memory.withFollowing(Optional.empty()).withRewindPending(false));
+          List.of(new Action.RecordPromotion(historyWithPromotion(o, view)), new Action.Promote()),
+          memory.withFollowing(Optional.empty()).withRewindPending(false));
     }
     List<Action> actions = new ArrayList<>();
     if (view.config().map(c -> c.data().isEmpty()).orElse(true)) {
@@ -306,6 +324,23 @@ public final class HaCore {
         actions, memory);
   }
 
+  /**
+   * Reason of a {@code /history} line written before the promotion; its LSN is where the replica had
+   * replayed when it decided, not the exact switch point, so the new leader replaces the line with
+   * the one from PostgreSQL's timeline history file, and nobody judges divergence by it.
+   */
+  static final String PROVISIONAL = "promotion in progress";
+
+  /** {@code /history} plus the switch this promotion is about to make: my timeline ends at my WAL position. */
+  static List<List<Object>> historyWithPromotion(Observation o, ClusterView view) {
+    List<List<Object>> history = new ArrayList<>(view.history());
+    int tl = o.pg().timeline();
+    history.removeIf(e -> !e.isEmpty() && e.get(0) instanceof Number n && n.intValue() >= tl);
+    String at = java.time.Instant.ofEpochMilli(o.nowMillis()).atOffset(java.time.ZoneOffset.UTC).toString();
+    history.add(List.of((long) tl, o.pg().walPosition(), PROVISIONAL, at, o.settings().name()));
+    return List.copyOf(history);
+  }
+
   /** Rewrite {@code /history} unless its last line already records the switch to my timeline. */
   private static boolean historyOutdated(ClusterView view, int timeline) {
     List<List<Object>> h = view.history();
@@ -313,7 +348,7 @@ public final class HaCore {
       return true;
     }
     List<Object> last = h.get(h.size() - 1);
-    return last.size() != 5 || !(last.get(0) instanceof Number n) || n.intValue() != timeline - 1;
+    return last.size() != 5 || PROVISIONAL.equals(last.get(2)) || !(last.get(0) instanceof Number n) || n.intValue() != timeline - 1;
   }
 
   /** One physical slot per other member, except those that replicate from another member (3.13). */

@@ -1,24 +1,40 @@
 package io.vigil.agent.ha;
 
+import io.vigil.dcs.ClusterView;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Am I the healthiest node to take a free leader lock (wire spec 3.11.1)? A node races only if no
- * peer is a running primary or ahead in WAL, it is allowed to fail over, and it is not lagging
- * beyond {@code maximum_lag_on_failover} behind the last known leader position.
+ * Am I the healthiest node to take a free leader lock (wire spec 3.11.1)? A node races only if it is
+ * on the cluster's newest timeline, no peer is a running primary, on a newer timeline or ahead in
+ * WAL, it is allowed to fail over, and it is not lagging beyond {@code maximum_lag_on_failover}
+ * behind the last known leader position. WAL positions are only comparable on one timeline, so the
+ * timeline checks come first (Patroni 3.0.2 makes them optional; Vigil always applies them).
  */
 final class LeaderRace {
 
   private LeaderRace() {}
 
   /** Empty when this node may race; otherwise the reason it must not. */
-  static Optional<String> whyNotHealthiest(Observation o) {
+  static Optional<String> whyNotHealthiest(Observation o, AgentMemory memory) {
     LocalPg pg = o.pg();
+    int clusterTimeline = o.view().map(LeaderRace::clusterTimeline).orElse(0);
+    if (pg.timeline() > 0 && pg.timeline() < clusterTimeline) {
+      return Optional.of("my timeline " + pg.timeline() + " is behind the cluster's timeline " + clusterTimeline);
+    }
+    for (PeerStatus peer : o.peers()) {
+      if (peer.reachable() && peer.timeline() > pg.timeline() && pg.timeline() > 0) {
+        return Optional.of(peer.name() + " is on a newer timeline (" + peer.timeline() + " > " + pg.timeline() + ")");
+      }
+    }
     if (pg.isPrimary()) {
       return Optional.empty();
     }
     if (o.settings().nofailover()) {
       return Optional.of("i am not allowed to promote (nofailover)");
+    }
+    if (memory.rewindFailures() >= AgentMemory.MAX_REWIND_ATTEMPTS) {
+      return Optional.of("my data directory could not be rewound and needs reinitializing");
     }
     long myWal = pg.walPosition();
     long maxLag = o.settings().dynamic().maximumLagOnFailover();
@@ -31,7 +47,8 @@ final class LeaderRace {
       if (!peer.reachable() || peer.nofailover()) {
         continue;
       }
-      if (peer.primary()) {
+      boolean olderTimeline = peer.timeline() > 0 && peer.timeline() < pg.timeline();
+      if (peer.primary() && !olderTimeline) {
         return Optional.of("primary " + peer.name() + " is still alive");
       }
       if (peer.walPosition() > myWal) {
@@ -39,5 +56,36 @@ final class LeaderRace {
       }
     }
     return Optional.empty();
+  }
+
+  /** Timeline the cluster has reached according to {@code /history} (wire spec 1.7); 0 = unknown. */
+  static int clusterTimeline(ClusterView view) {
+    if (!view.historyPresent()) {
+      return 0;
+    }
+    List<List<Object>> h = view.history();
+    if (h.isEmpty()) {
+      return 1;
+    }
+    Object parent = h.get(h.size() - 1).isEmpty() ? null : h.get(h.size() - 1).get(0);
+    return parent instanceof Number n ? n.intValue() + 1 : 0;
+  }
+
+  /**
+   * A replica on an older timeline that already replayed past the point where the cluster switched
+   * to the next timeline has WAL the leader never had: it cannot stream until it is rewound.
+   */
+  static boolean divergedFromHistory(ClusterView view, LocalPg pg) {
+    if (pg.timeline() <= 0) {
+      return false;
+    }
+    for (List<Object> entry : view.history()) {
+      if (entry.size() >= 3 && !HaCore.PROVISIONAL.equals(entry.get(2))
+          && entry.get(0) instanceof Number tl && tl.intValue() == pg.timeline()
+          && entry.get(1) instanceof Number switchLsn) {
+        return pg.walPosition() > switchLsn.longValue();
+      }
+    }
+    return false;
   }
 }

@@ -73,10 +73,14 @@ final class ManualFailover {
       return Optional.empty();
     }
     String member = request.get().member().get();
+    long maxLag = o.settings().dynamic().maximumLagOnFailover();
+    long optime = view.optime().orElse(0);
     if (member.equals(o.settings().name())) {
-      return Optional.of(true);
+      // Even a named candidate never promotes past maximum_lag_on_failover: it races like anyone else.
+      return optime - o.pg().walPosition() > maxLag ? Optional.empty() : Optional.of(true);
     }
-    boolean healthy = view.member(member).isPresent() && peerHealthy(o, member);
+    boolean healthy = view.member(member).isPresent() && o.peers().stream().anyMatch(p -> p.name().equals(member)
+        && p.reachable() && !p.primary() && !p.nofailover() && optime - p.walPosition() <= maxLag);
     return healthy ? Optional.of(false) : Optional.empty();
   }
 
@@ -87,8 +91,27 @@ final class ManualFailover {
         .map(MemberNode::name).filter(n -> !n.equals(me)).toList());
     return names.stream()
         .filter(n -> !n.equals(me) && view.member(n).map(m -> !m.tagTrue("nofailover")).orElse(false))
-        .filter(n -> peerHealthy(o, n))
+        .filter(n -> peerHealthy(o, n) && caughtUp(o, n))
         .findFirst();
+  }
+
+  /** A candidate further behind than maximum_lag_on_failover would lose writes: not eligible. */
+  private static boolean caughtUp(Observation o, String name) {
+    long mine = o.pg().walPosition();
+    long maxLag = o.settings().dynamic().maximumLagOnFailover();
+    return o.peers().stream().anyMatch(p -> p.name().equals(name) && mine - p.walPosition() <= maxLag);
+  }
+
+  /**
+   * The lock is free, a request names me as the leader to step down, and its candidate did not take
+   * over: when I take the lock back, the request is finished and must be removed, or I would step
+   * down again for the same candidate forever.
+   */
+  static List<Action> abandonedRequest(Observation o, ClusterView view) {
+    return view.failover()
+        .filter(f -> f.leader().map(o.settings().name()::equals).orElse(false))
+        .map(f -> List.<Action>of(new Action.ClearFailover(OptionalInt.of(f.version()))))
+        .orElse(List.of());
   }
 
   private static boolean peerHealthy(Observation o, String name) {

@@ -8,10 +8,16 @@ package io.vigil.agent.ha;
  * @param primary     its PostgreSQL is not in recovery (the document has {@code xlog.location})
  * @param walPosition primary: location; replica: max(received, replayed)
  * @param nofailover  the peer's own tags say it must not be promoted
+ * @param timeline    the peer's timeline; 0 when it did not say
  */
-public record PeerStatus(String name, boolean reachable, boolean primary, long walPosition, boolean nofailover) {
+public record PeerStatus(String name, boolean reachable, boolean primary, long walPosition, boolean nofailover,
+    int timeline) {
+
+  public PeerStatus(String name, boolean reachable, boolean primary, long walPosition, boolean nofailover) {
+    this(name, reachable, primary, walPosition, nofailover, 0);
+  }
 
   public static PeerStatus unreachable(String name) {
-    return new PeerStatus(name, false, false, 0, false);
+    return new PeerStatus(name, false, false, 0, false, 0);
   }
 }

@@ -206,7 +206,12 @@ class HaCoreTest {
     member("me", 5000).leader("me", MY_SESSION);
     Decision d = decide();
     assertThat(d.rule()).isEqualTo(Rule.PROMOTE_WITH_LOCK);
-    assertThat(acting(d)).containsExactly(new Action.Promote());
+    assertThat(acting(d)).hasSize(2).last().isEqualTo(new Action.Promote());
+    Action.RecordPromotion record = (Action.RecordPromotion) acting(d).get(0);
+    assertThat(record.history()).singleElement().satisfies(line -> {
+      assertThat(line.subList(0, 3)).containsExactly(1L, 100L, HaCore.PROVISIONAL);
+      assertThat(line.get(4)).isEqualTo("me");
+    });
   }
 
   @Test
@@ -253,9 +258,13 @@ class HaCoreTest {
 
   @Test
   void stoppedNodeStartsAsPrimaryOnlyWithTheLock() {
-    pg = stopped();
+    pg = stoppedFormerPrimary();
     member("me", 5000).leader("me", MY_SESSION);
     assertThat(acting(decide())).containsExactly(new Action.StartPostgres(false, Optional.empty()));
+
+    // a standby's data directory with the lock starts read-only, to be promoted onto a new timeline
+    pg = stopped();
+    assertThat(acting(decide())).containsExactly(new Action.StartPostgres(true, Optional.empty()));
 
     members.clear();
     member("n1", 5432).leader("n1", 7);
@@ -364,7 +373,7 @@ class HaCoreTest {
 
   @Test
   void aLeaderWhosePostgresKeepsFailingToStartReleasesTheLockAfterPrimaryStartTimeout() {
-    pg = stopped();
+    pg = stoppedFormerPrimary();
     member("me", 5000).leader("me", MY_SESSION);
     now = 400_000;
     memory = memory.withStartFailed(100_000);
@@ -484,5 +493,68 @@ class HaCoreTest {
     paused = true;
     pg = primary(10);
     assertThat(acting(decide())).containsExactly(new Action.AcquireLock());
+  }
+
+  // ---- timelines (found by the simulator) --------------------------------------------------------
+
+  private static LocalPg onTimeline(LocalPg base, int timeline) {
+    PgStatus st = base.status().orElseThrow();
+    return new LocalPg(base.dataDir(), base.running(), Optional.of(new PgStatus(st.inRecovery(), timeline,
+        st.writeLsn(), st.receiveLsn(), st.replayLsn(), false, st.postmasterStartTime(), st.serverVersion(),
+        Optional.empty(), Optional.empty(), List.of())), base.sysid());
+  }
+
+  private ClusterView viewWithHistory(List<List<Object>> history) {
+    return new ClusterView(initialize, Optional.of(new ConfigNode(Map.of("ttl", 30), 0)), leader, members,
+        optime, history, true, failover);
+  }
+
+  private Decision decideWith(ClusterView view) {
+    NodeSettings s = new NodeSettings("me", false, true, Map.of(), DynamicConfig.defaults(), "c", "a", Map.of());
+    return HaCore.decide(new Observation(now, Optional.of(view), Optional.empty(), MY_SESSION, pg, peers, s), memory);
+  }
+
+  @Test
+  void aStalePrimaryOnAnOldTimelineDoesNotTakeAFreeLock() {
+    pg = onTimeline(primary(5_000_000), 1);
+    Decision d = decideWith(viewWithHistory(List.of(List.of(1L, 1000L, "no recovery target specified", "t", "n2"))));
+    assertThat(d.message()).contains("behind the cluster's timeline 2");
+    // and, being a primary that may not lead, it stops taking writes
+    assertThat(d.rule()).isEqualTo(Rule.DEMOTE_WITHOUT_LOCK);
+    assertThat(acting(d)).startsWith(new Action.StopPostgres(StopMode.IMMEDIATE));
+  }
+
+  @Test
+  void aPeerOnANewerTimelineWinsOverAHigherWalPosition() {
+    pg = onTimeline(replica(9_000_000), 1);
+    peers = List.of(new PeerStatus("n2", true, false, 10, false, 2));
+    assertThat(decide().message()).contains("newer timeline");
+  }
+
+  @Test
+  void aReplicaThatReplayedPastTheSwitchPointIsRewound() {
+    primaryMember("n1", 5432).leader("n1", 7);
+    memory = memory.withFollowing(Optional.of(N1));
+    pg = onTimeline(replica(5_000), 1);
+    Decision d = decideWith(viewWithHistory(List.of(List.of(1L, 4_000L, "no recovery target specified", "t", "n1"))));
+    assertThat(acting(d)).containsExactly(new Action.StopPostgres(StopMode.FAST),
+        new Action.Rewind("n1", "127.0.0.1", 5432), new Action.StartPostgres(true, Optional.of(N1)));
+  }
+
+  @Test
+  void anOldLeaderThatTakesTheLockBackRemovesItsAbandonedSwitchover() {
+    pg = primary(100);
+    switchover("me", "n2", null);
+    Decision d = decide();
+    assertThat(d.actions()).contains(new Action.AcquireLock(), new Action.ClearFailover(java.util.OptionalInt.of(3)));
+  }
+
+  @Test
+  void aLaggingCandidateIsNotSwitchedTo() {
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
+    pg = primary(10_000_000);
+    peers = List.of(new PeerStatus("n2", true, false, 100, false));
+    switchover("me", "n2", null);
+    assertThat(decide().rule()).isEqualTo(Rule.MANUAL_FAILOVER_CLEARED);
   }
 }
