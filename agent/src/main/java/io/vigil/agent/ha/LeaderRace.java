@@ -51,7 +51,7 @@ final class LeaderRace {
       if (peer.primary() && !olderTimeline) {
         return Optional.of("primary " + peer.name() + " is still alive");
       }
-      if (peer.walPosition() > myWal) {
+      if (peer.walPosition() > myWal && !olderTimeline) {
         return Optional.of(peer.name() + " has a higher wal position (" + peer.walPosition() + " > " + myWal + ")");
       }
     }
