@@ -4,6 +4,7 @@ import io.vigil.agent.ha.Action;
 import io.vigil.agent.ha.AgentMemory;
 import io.vigil.agent.ha.Decision;
 import io.vigil.agent.ha.Observation;
+import io.vigil.agent.ha.RewindFailure;
 import io.vigil.config.DynamicConfig;
 import io.vigil.postgres.RecoveryTarget;
 import io.vigil.postgres.StopMode;
@@ -233,6 +234,10 @@ final class SimExecutor {
   }
 
   private void failedRewind(Run run, DynamicConfig dynamic, String error, Consumer<Result> k) {
+    if (RewindFailure.sourceUnavailable(error)) {
+      k.accept(Result.pg(error));
+      return;
+    }
     boolean wipe = dynamic.usePgRewind() ? dynamic.removeDataDirectoryOnRewindFailure()
         : dynamic.removeDataDirectoryOnDivergedTimelines();
     if (wipe) {

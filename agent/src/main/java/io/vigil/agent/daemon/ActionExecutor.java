@@ -4,6 +4,7 @@ import io.vigil.agent.ha.Action;
 import io.vigil.agent.ha.AgentMemory;
 import io.vigil.agent.ha.Decision;
 import io.vigil.agent.ha.Observation;
+import io.vigil.agent.ha.RewindFailure;
 import io.vigil.config.EffectiveParameters;
 import io.vigil.config.RewindPolicy;
 import io.vigil.config.VigilConfig;
@@ -252,7 +253,7 @@ final class ActionExecutor {
    * cycle clones from the leader); otherwise it counts the failure and stays down, visibly.
    */
   private AgentMemory afterFailedRewind(AgentMemory memory, Observation o, PostgresException cause) {
-    if (leaderUnreachable(cause)) {
+    if (RewindFailure.sourceUnavailable(cause.getMessage())) {
       // Says nothing about this data directory: retry later, without counting it or wiping anything.
       LOG.warn("pg_rewind could not reach the leader ({}); will retry", cause.getMessage());
       return memory;
@@ -272,12 +273,6 @@ final class ActionExecutor {
       LOG.error("could not remove the data directory: {}", e.getMessage());
       return memory.withRewindFailed();
     }
-  }
-
-  private static boolean leaderUnreachable(PostgresException e) {
-    String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-    return m.contains("connection refused") || m.contains("could not connect") || m.contains("timeout expired")
-        || m.contains("no route to host") || m.contains("could not translate host name");
   }
 
   private boolean cloneFrom(Action.CloneFrom c) throws PostgresException {
