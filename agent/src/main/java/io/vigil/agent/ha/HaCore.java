@@ -216,7 +216,7 @@ public final class HaCore {
         && !leader.data().containsKey("checkpoint_after_promote");
     if (!leaderReady) {
       return new Step(Rule.REWIND_FROM_LEADER, "waiting for leader " + leader.name()
-          + " to finish its promotion before pg_rewind", before, memory);
+          + " to finish its promotion before pg_rewind", List.of(), memory);
     }
     List<Action> actions = new ArrayList<>(before);
     actions.add(new Action.Rewind(leader.name(), upstream.host(), upstream.port()));

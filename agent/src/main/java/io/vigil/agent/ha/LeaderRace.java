@@ -76,7 +76,9 @@ final class LeaderRace {
    * to the next timeline has WAL the leader never had: it cannot stream until it is rewound.
    */
   static boolean divergedFromHistory(ClusterView view, LocalPg pg) {
-    if (pg.timeline() <= 0) {
+    // A replica that streams is, by PostgreSQL's own check, on its upstream's history.
+    boolean streaming = pg.status().flatMap(s -> s.receiverConninfo()).isPresent();
+    if (pg.timeline() <= 0 || streaming) {
       return false;
     }
     for (List<Object> entry : view.history()) {
