@@ -70,7 +70,10 @@ final class SimPostgres {
     }
     long end = wal.end();
     return Optional.of(new PgStatus(standby, wal.timeline(), standby ? 0 : end, standby ? end : 0,
-        standby ? end : 0, false, "2026-01-01 00:00:00.000000+00:00", 150006, Optional.empty(), Optional.empty(),
+        standby ? end : 0, false, "2026-01-01 00:00:00.000000+00:00", 150006, Optional.empty(),
+        // a standby with an upstream runs a walreceiver (it keeps retrying even when it cannot stream)
+        standby && upstream.hasUpstream() ? Optional.of("host=" + upstream.host() + " port=" + upstream.port())
+            : Optional.empty(),
         List.of()));
   }
 

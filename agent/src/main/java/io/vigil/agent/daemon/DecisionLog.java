@@ -3,23 +3,17 @@ package io.vigil.agent.daemon;
 import io.vigil.agent.ha.Action;
 import io.vigil.agent.ha.Decision;
 import io.vigil.agent.ha.Observation;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes one line per cycle in steady state and a decision record (inputs, rule, actions, reason)
- * whenever a cycle acts. The last records are kept for the REST API and tests.
+ * whenever a cycle acts.
  */
 public final class DecisionLog {
 
   private static final Logger LOG = LoggerFactory.getLogger("vigil.ha");
-  private static final int KEEP = 100;
-
-  private final Deque<String> recent = new ArrayDeque<>();
   private String lastSteadyMessage = "";
 
   public synchronized void record(Observation o, Decision d, boolean paused) {
@@ -34,14 +28,6 @@ public final class DecisionLog {
     String line = String.format("%sdecision cycle=%d rule=%s actions=[%s] reason=\"%s\" inputs={%s}",
         prefix, d.memory().cycle(), d.rule(), actions, d.message(), inputs(o));
     LOG.info(line);
-    recent.addLast(line);
-    while (recent.size() > KEEP) {
-      recent.removeFirst();
-    }
-  }
-
-  public synchronized List<String> recent() {
-    return List.copyOf(recent);
   }
 
   public synchronized String lastSteadyMessage() {

@@ -76,9 +76,10 @@ final class LeaderRace {
    * to the next timeline has WAL the leader never had: it cannot stream until it is rewound.
    */
   static boolean divergedFromHistory(ClusterView view, LocalPg pg) {
-    // A replica that streams is, by PostgreSQL's own check, on its upstream's history.
-    boolean streaming = pg.status().flatMap(s -> s.receiverConninfo()).isPresent();
-    if (pg.timeline() <= 0 || streaming) {
+    // Only a running walreceiver reports the timeline of the WAL this replica holds; without one the
+    // timeline comes from the last restartpoint and lags behind, which would look like divergence.
+    boolean receiverTimeline = pg.status().flatMap(s -> s.receiverConninfo()).isPresent();
+    if (pg.timeline() <= 0 || !receiverTimeline) {
       return false;
     }
     for (List<Object> entry : view.history()) {

@@ -501,7 +501,7 @@ class HaCoreTest {
     PgStatus st = base.status().orElseThrow();
     return new LocalPg(base.dataDir(), base.running(), Optional.of(new PgStatus(st.inRecovery(), timeline,
         st.writeLsn(), st.receiveLsn(), st.replayLsn(), false, st.postmasterStartTime(), st.serverVersion(),
-        Optional.empty(), Optional.empty(), List.of())), base.sysid());
+        Optional.empty(), Optional.of("host=10.0.0.1 port=5432"), List.of())), base.sysid());
   }
 
   private ClusterView viewWithHistory(List<List<Object>> history) {
