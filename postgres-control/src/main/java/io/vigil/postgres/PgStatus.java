@@ -9,8 +9,9 @@ import java.util.Optional;
  *
  * @param inRecovery          {@code pg_is_in_recovery()}: true on a replica
  * @param timeline            primary: current timeline; replica: the walreceiver's received timeline,
- *                            falling back to the timeline of the last restartpoint (pg_control) when
- *                            no walreceiver runs (that one lags: it moves only at restartpoints)
+ *                            without a walreceiver, the newest timeline among the WAL segments in
+ *                            pg_wal (the WAL this node holds), then the last restartpoint's timeline
+ *                            (which lags: it moves only at restartpoints)
  * @param writeLsn            primary: {@code pg_current_wal_lsn()}; replica: 0
  * @param receiveLsn          {@code pg_last_wal_receive_lsn()}, 0 when none
  * @param replayLsn           {@code pg_last_wal_replay_lsn()}, 0 when none

@@ -31,7 +31,10 @@ final class StatusQuery {
         pg_catalog.pg_is_in_recovery() AND pg_catalog.pg_is_wal_replay_paused(),
         pg_catalog.pg_postmaster_start_time(),
         pg_catalog.current_setting('server_version_num')::int,
-        COALESCE(w.received_tli, (pg_catalog.pg_control_checkpoint()).timeline_id),
+        COALESCE(w.received_tli,
+                 (SELECT pg_catalog.max(('x' || pg_catalog.substr(f.name, 1, 8))::bit(32)::int)
+                    FROM pg_catalog.pg_ls_waldir() f WHERE f.name ~ '^[0-9A-F]{24}$'),
+                 (pg_catalog.pg_control_checkpoint()).timeline_id),
         w.slot_name,
         w.conninfo,
         (SELECT pg_catalog.array_agg(ARRAY[r.usename::text, r.application_name, pg_catalog.host(r.client_addr),
