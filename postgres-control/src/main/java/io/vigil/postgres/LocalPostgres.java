@@ -177,7 +177,12 @@ public final class LocalPostgres {
    * and {@link #isRunning()} tells. Refused when already running.
    */
   public void start() throws PostgresException {
-    server.start();
+    server.start(settings.startTimeout());
+  }
+
+  /** {@link #start()}, waiting at most {@code timeout} for connections (an operator's restart timeout). */
+  public void start(Duration timeout) throws PostgresException {
+    server.start(timeout);
   }
 
   /**

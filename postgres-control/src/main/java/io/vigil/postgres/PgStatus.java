@@ -20,12 +20,13 @@ import java.util.Optional;
  *                            formats a datetime, in this host's time zone
  *                            ({@code 2024-05-01 10:00:00.123456+00:00})
  * @param serverVersion       {@code server_version_num}, e.g. 150006
+ * @param pendingRestart      some setting in {@code pg_settings} waits for a restart to take effect
  * @param receiverSlot        slot the walreceiver streams from
  * @param receiverConninfo    the walreceiver's effective conninfo (password masked by PostgreSQL)
  * @param replication         WAL senders on this server, ordered by pid
  */
 public record PgStatus(boolean inRecovery, int timeline, long writeLsn, long receiveLsn,
-    long replayLsn, boolean replayPaused, String postmasterStartTime, int serverVersion,
+    long replayLsn, boolean replayPaused, String postmasterStartTime, int serverVersion, boolean pendingRestart,
     Optional<String> receiverSlot, Optional<String> receiverConninfo,
     List<ReplicationRow> replication) {
 

@@ -68,7 +68,7 @@ final class ServerProcess {
     return settings.dataDir().getParent().resolve(safe + "-postgres.log");
   }
 
-  void start() throws PostgresException {
+  void start(Duration timeout) throws PostgresException {
     DataDirectory.requireInitialized(settings.dataDir(), "start PostgreSQL");
     Optional<Postmaster.PidFile> pidFile = postmaster.readPidFile();
     OptionalLong running = postmaster.pid();
@@ -106,12 +106,12 @@ final class ServerProcess {
     } catch (IOException e) {
       throw new PostgresException("cannot start PostgreSQL: " + e.getMessage(), e);
     }
-    awaitStarted(launcher, log, logOffset);
+    awaitStarted(launcher, log, logOffset, timeout);
   }
 
   /** Ready = the pid file says ready/standby (as {@code pg_ctl -w} decides) and pg_isready agrees over TCP. */
-  private void awaitStarted(Process launcher, Path log, long logOffset) throws PostgresException {
-    long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+  private void awaitStarted(Process launcher, Path log, long logOffset, Duration timeout) throws PostgresException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       if (postmaster.reportsReady() && isReady()) {
         LOG.info("PostgreSQL is accepting connections (pid {})", postmaster.pid().orElse(-1));
@@ -123,7 +123,7 @@ final class ServerProcess {
       }
       if (System.nanoTime() > deadline) {
         throw new PostgresException("PostgreSQL did not accept connections within "
-            + settings.startTimeout().toSeconds() + " s and is left starting: " + logTail(log, logOffset));
+            + timeout.toSeconds() + " s and is left starting: " + logTail(log, logOffset));
       }
       Pause.poll("waiting for PostgreSQL to start");
     }

@@ -39,7 +39,8 @@ final class StatusQuery {
         w.conninfo,
         (SELECT pg_catalog.array_agg(ARRAY[r.usename::text, r.application_name, pg_catalog.host(r.client_addr),
                  r.state, r.sync_state, r.sync_priority::text] ORDER BY r.pid)
-           FROM pg_catalog.pg_stat_replication r)
+           FROM pg_catalog.pg_stat_replication r),
+        EXISTS (SELECT 1 FROM pg_catalog.pg_settings s WHERE s.pending_restart)
       FROM (SELECT 1) AS one LEFT JOIN pg_catalog.pg_stat_wal_receiver w ON true""";
 
   private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
@@ -61,6 +62,7 @@ final class StatusQuery {
           rs.getBoolean(6),
           pythonStr(rs.getObject(7, OffsetDateTime.class), ZoneId.systemDefault()),
           rs.getInt(8),
+          rs.getBoolean(13),
           Optional.ofNullable(rs.getString(10)),
           Optional.ofNullable(rs.getString(11)),
           replication(rs.getArray(12)));

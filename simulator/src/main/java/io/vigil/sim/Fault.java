@@ -112,6 +112,23 @@ sealed interface Fault {
     }
   }
 
+  /**
+   * An operator schedules a restart of PostgreSQL on a node ({@code POST /restart} with a schedule); the
+   * leader restarts while keeping its lock, a replica while following.
+   */
+  record OperatorRestart(Target target, long at, long inMs) implements Fault {
+    @Override
+    public void inject(SimCluster c) {
+      c.clock().at(at, () -> {
+        SimNode n = target.resolve(c);
+        if (n.agent() != null) {
+          c.trace("FAULT", "schedule a restart of PostgreSQL on " + n.name + " in " + Trace.seconds(inMs));
+          n.agent().requestRestart(inMs);
+        }
+      });
+    }
+  }
+
   /** The node's wall clock is stepped (NTP correction, VM migration); monotonic ZooKeeper timers are not. */
   record ClockJump(Target target, long at, long deltaMs) implements Fault {
     @Override

@@ -6,10 +6,13 @@ import io.vigil.agent.ha.LocalPg;
 import io.vigil.agent.ha.NodeSettings;
 import io.vigil.agent.ha.Observation;
 import io.vigil.agent.ha.PeerStatus;
+import io.vigil.agent.ha.RestartConditions;
 import io.vigil.agent.ha.Rule;
+import io.vigil.agent.ha.ScheduledRestart;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.MemberNode;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,6 +37,8 @@ final class SimAgent {
   private final DecisionCore core;
   private final SimExecutor executor;
   private AgentMemory memory = AgentMemory.initial();
+  /** An operator's scheduled restart waiting for the next cycle: due this long after it (-1 = none). */
+  private long restartRequestedInMs = -1;
   private boolean wakeRequested;
   private boolean sleeping;
   private long sleepToken;
@@ -109,6 +114,11 @@ final class SimAgent {
     });
   }
 
+  /** An operator schedules a restart of this node's PostgreSQL {@code inMs} from the next cycle. */
+  void requestRestart(long inMs) {
+    restartRequestedInMs = inMs;
+  }
+
   private void cycle() {
     cycleStartedNodeMillis = node.monotonicMillis();
     dcs.read(result -> {
@@ -132,6 +142,14 @@ final class SimAgent {
 
   private void decide(Optional<ClusterView> view, Optional<String> error, LocalPg local, List<PeerStatus> peers) {
     Observation o = new Observation(node.nowMillis(), view, error, dcs.sessionId(), local, peers, nodeSettings);
+    if (restartRequestedInMs >= 0 && memory.scheduledRestart().isEmpty()) {
+      // POST /restart with a schedule, taken between cycles as the daemon does
+      long at = o.nowMillis() + restartRequestedInMs;
+      memory = memory.withScheduledRestart(Optional.of(new ScheduledRestart(at, Map.of("schedule", "node ms " + at),
+          RestartConditions.NONE, local.status().map(s -> s.postmasterStartTime()))));
+      cluster.trace(node.name, "operator scheduled a restart at node ms " + at);
+    }
+    restartRequestedInMs = -1;
     Decision d = core.decide(o, memory);
     if (d.acts() || d.rule() != lastRule) {
       cluster.traceDecision(node.name, o, d);

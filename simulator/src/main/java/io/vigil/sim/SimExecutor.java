@@ -150,6 +150,30 @@ final class SimExecutor {
     } else if (a instanceof Action.StopPostgres s) {
       agent.published.postgresStopping();
       pg.stop(s.mode(), thenRunAgain(k));
+    } else if (a instanceof Action.RestartPostgres) {
+      boolean replica = !o.pg().isPrimary();
+      Optional<RecoveryTarget> upstream = replica ? run.memory.following() : Optional.empty();
+      agent.published.postgresStopping();
+      pg.stop(StopMode.FAST, pgDone(stopped -> {
+        if (stopped.isPresent()) {
+          k.accept(Result.pg(stopped.get()));
+          return;
+        }
+        if (replica) {
+          startPostgres(true, upstream, thenRunAgain(k));
+          return;
+        }
+        // as the daemon: a primary starts again only if the lock is still ours after the stop
+        dcs.read(r -> {
+          boolean mine = !r.failed() && r.value().leader()
+              .map(l -> l.name().equals(agent.node.name) && l.session() == dcs.sessionId()).orElse(false);
+          if (!mine) {
+            k.accept(Result.pg("not starting PostgreSQL as primary after the restart's stop: the lock is not mine"));
+            return;
+          }
+          startPostgres(false, Optional.empty(), thenRunAgain(k));
+        });
+      }));
     } else if (a instanceof Action.Follow f) {
       quick(pg.follow(f.target()), k);
     } else if (a instanceof Action.RecordPromotion r) {

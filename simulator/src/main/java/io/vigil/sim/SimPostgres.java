@@ -37,6 +37,8 @@ final class SimPostgres {
   private boolean recoveryOnDisk;
   private RecoveryTarget upstream = RecoveryTarget.none();
   private Process process = Process.STOPPED;
+  /** The postmaster start time the status query reports (an operator's scheduled restart compares it). */
+  private String startedAt = "";
   /** Changes whenever the postmaster dies or a new operation starts, invalidating pending completions. */
   private long epoch;
   private Consumer<Optional<String>> pending;
@@ -70,7 +72,7 @@ final class SimPostgres {
     }
     long end = wal.end();
     return Optional.of(new PgStatus(standby, wal.timeline(), standby ? 0 : end, standby ? end : 0,
-        standby ? end : 0, false, "2026-01-01 00:00:00.000000+00:00", 150006, Optional.empty(),
+        standby ? end : 0, false, startedAt, 150006, false, Optional.empty(),
         // a standby with an upstream runs a walreceiver (it keeps retrying even when it cannot stream)
         standby && upstream.hasUpstream() ? Optional.of("host=" + upstream.host() + " port=" + upstream.port())
             : Optional.empty(),
@@ -165,6 +167,7 @@ final class SimPostgres {
         return;
       }
       process = Process.RUNNING;
+      startedAt = "virtual ms " + clock.now();
       if (!standby) {
         // Without standby.signal a former standby just ends recovery: no promotion, no new timeline.
         String how = recoveryOnDisk ? "ended recovery without a promotion, staying on timeline " + wal.timeline()

@@ -1,5 +1,6 @@
 package io.vigil.agent.api;
 
+import io.vigil.agent.ha.RestartConditions;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.DcsException;
 import java.util.Map;
@@ -27,8 +28,21 @@ public interface AgentControl {
   /** Run an HA cycle now (after a failover key or config change). */
   void wakeUp();
 
-  /** Restart PostgreSQL in its current role; completes with "restarted successfully" or a failure message. */
-  CompletableFuture<OperationResult> restart();
+  /**
+   * Restart PostgreSQL in its current role if the conditions hold; completes with "restarted successfully" or
+   * Patroni's failure message ("restart conditions are not satisfied", "postgres is still starting", ...).
+   */
+  CompletableFuture<OperationResult> restart(RestartConditions conditions);
+
+  /**
+   * Keep a restart for later (the HA loop runs it when due); false when one is already scheduled.
+   *
+   * @param request the request as the member key publishes it: {@code schedule} and the filters as given
+   */
+  boolean scheduleRestart(long atMillis, Map<String, Object> request, RestartConditions conditions);
+
+  /** Drop the scheduled restart; false when there was none. */
+  boolean cancelScheduledRestart();
 
   /** Wipe the data directory and clone it again from the leader (refused on the leader). */
   CompletableFuture<OperationResult> reinitialize(boolean force);

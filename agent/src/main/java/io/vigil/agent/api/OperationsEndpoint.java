@@ -7,9 +7,7 @@ import io.vigil.restapi.RestResponse;
 import io.vigil.restapi.WriteRequest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /restart}, {@code DELETE /restart}, {@code POST /reload} and {@code POST /reinitialize}: they
  * validate the request as Patroni does, hand the work to the HA loop through {@link AgentControl} and
- * map its {@link OperationResult} to Patroni's status codes. Scheduled restarts are validated but refused.
+ * map its {@link OperationResult} to Patroni's status codes. A scheduled restart is kept by the HA loop, which
+ * runs it when due.
  */
 final class OperationsEndpoint {
 
@@ -28,13 +27,11 @@ final class OperationsEndpoint {
 
   private final AgentControl control;
   private final Clock clock;
-  private final PeerDocuments peers;
   private final Duration maxWait;
 
-  OperationsEndpoint(AgentControl control, Clock clock, PeerDocuments peers, Duration maxWait) {
+  OperationsEndpoint(AgentControl control, Clock clock, Duration maxWait) {
     this.control = control;
     this.clock = clock;
-    this.peers = peers;
     this.maxWait = maxWait;
   }
 
@@ -61,23 +58,18 @@ final class OperationsEndpoint {
       return RestResponse.text(refusal.status(), refusal.message());
     }
     RestartRequest request = (RestartRequest) parsed;
-    if (request.scheduled()) {
-      return RestResponse.text(400, "scheduled restart is not supported by Vigil yet");
+    if (request.schedule().isPresent()) {
+      long at = request.schedule().get().toInstant().toEpochMilli();
+      return control.scheduleRestart(at, request.published(), request.conditions())
+          ? RestResponse.text(202, "Restart scheduled")
+          : RestResponse.text(409, "Another restart is already scheduled");
     }
-    Optional<Map<String, Object>> status = Optional.empty();
-    if (request.role() != null || request.postgresVersion() != null || request.restartPending()) {
-      status = view.member(control.memberName()).map(me -> peers.fetch(List.of(me)).get(0)).orElse(Optional.empty());
-    }
-    if (!request.matches(status)) {
-      LOG.info("not proceeding with the restart: the request's conditions do not match this node");
-      return RestResponse.text(503, "restart conditions are not satisfied");
-    }
-    return answer("restart", control.restart(), 200, null);
+    return answer("restart", control.restart(request.conditions()), 200, null);
   }
 
-  /** Vigil never holds a scheduled restart, so there is never one to delete. */
   RestResponse deleteRestart(WriteRequest http) {
-    return RestResponse.text(404, "no restarts are scheduled");
+    return control.cancelScheduledRestart() ? RestResponse.text(200, "scheduled restart deleted")
+        : RestResponse.text(404, "no restarts are scheduled");
   }
 
   RestResponse reload(WriteRequest http) {

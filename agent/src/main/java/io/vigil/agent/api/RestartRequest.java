@@ -1,8 +1,13 @@
 package io.vigil.agent.api;
 
+import io.vigil.agent.ha.RestartConditions;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,12 +16,12 @@ import java.util.regex.Pattern;
  * ({@code schedule}, {@code role}, {@code postgres_version}, {@code timeout}, {@code restart_pending}), each
  * with a valid value, checked in the order given.
  *
- * @param role            {@code master} (or {@code primary}) / {@code replica}: restart only in that role
- * @param postgresVersion restart only if the running server is older, as {@code server_version} integer
- * @param restartPending  restart only if PostgreSQL reports pending_restart (the key's presence counts)
- * @param scheduled       a {@code schedule} was given (validated; Vigil does not schedule restarts yet)
+ * @param conditions what must hold when the restart runs
+ * @param schedule   when to restart; empty = now
+ * @param published  the request as a scheduled restart is published: the keys as given, {@code schedule} in
+ *                   ISO 8601 with its offset
  */
-record RestartRequest(String role, Integer postgresVersion, boolean restartPending, boolean scheduled) {
+record RestartRequest(RestartConditions conditions, Optional<OffsetDateTime> schedule, Map<String, Object> published) {
 
   /** A refusal with status and message. */
   record Refusal(int status, String message) {}
@@ -24,8 +29,11 @@ record RestartRequest(String role, Integer postgresVersion, boolean restartPendi
   private static final Pattern DURATION = Pattern.compile("\\s*(-?\\d+(?:\\.\\d+)?)\\s*(ms|s|min|h|d)?\\s*");
 
   static Object parse(Map<String, Object> body, Instant now) {
-    String role = null;
-    Integer version = null;
+    Optional<String> role = Optional.empty();
+    OptionalInt version = OptionalInt.empty();
+    OptionalLong timeout = OptionalLong.empty();
+    Optional<OffsetDateTime> schedule = Optional.empty();
+    Map<String, Object> published = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : body.entrySet()) {
       Object v = e.getValue();
       switch (e.getKey()) {
@@ -34,16 +42,18 @@ record RestartRequest(String role, Integer postgresVersion, boolean restartPendi
           if (!r.ok()) {
             return new Refusal(r.status(), r.error());
           }
+          schedule = Optional.of(r.time());
+          v = ScheduledAt.isoformat(r.time());
         }
         case "role" -> {
           if (!("master".equals(v) || "primary".equals(v) || "replica".equals(v))) {
             return new Refusal(400, "PostgreSQL role should be either master or replica");
           }
-          role = "primary".equals(v) ? "master" : (String) v;
+          role = Optional.of("primary".equals(v) ? "master" : (String) v);
         }
         case "postgres_version" -> {
           try {
-            version = versionToInt(String.valueOf(v));
+            version = OptionalInt.of(versionToInt(String.valueOf(v)));
           } catch (IllegalArgumentException bad) {
             return new Refusal(400, bad.getMessage());
           }
@@ -53,6 +63,7 @@ record RestartRequest(String role, Integer postgresVersion, boolean restartPendi
           if (seconds.isEmpty() || seconds.get() <= 0) {
             return new Refusal(400, "Timeout should be a positive number of seconds");
           }
+          timeout = OptionalLong.of(seconds.get());
         }
         case "restart_pending" -> {
           // presence is the filter
@@ -61,36 +72,10 @@ record RestartRequest(String role, Integer postgresVersion, boolean restartPendi
           return new Refusal(400, "Unknown filter for the scheduled restart: " + e.getKey());
         }
       }
+      published.put(e.getKey(), v);
     }
-    return new RestartRequest(role, version, body.containsKey("restart_pending"), body.containsKey("schedule"));
-  }
-
-  /**
-   * Whether this node's REST document satisfies the filters (Patroni's {@code restart_matches}).
-   *
-   * @param status this node's {@code GET /patroni} document; empty when it could not be read
-   */
-  boolean matches(Optional<Map<String, Object>> status) {
-    if (role == null && postgresVersion == null && !restartPending) {
-      return true;
-    }
-    if (status.isEmpty()) {
-      return false;
-    }
-    Map<String, Object> doc = status.get();
-    if (role != null) {
-      Object actual = doc.get("role");
-      String normalised = "primary".equals(actual) ? "master" : String.valueOf(actual);
-      if (!role.equals(normalised)) {
-        return false;
-      }
-    }
-    if (postgresVersion != null) {
-      if (!(doc.get("server_version") instanceof Number running) || postgresVersion <= running.longValue()) {
-        return false;
-      }
-    }
-    return !restartPending || SwitchoverRules.truthy(doc.get("pending_restart"));
+    RestartConditions conditions = new RestartConditions(role, version, body.containsKey("restart_pending"), timeout);
+    return new RestartRequest(conditions, schedule, published);
   }
 
   /** Patroni's {@code postgres_version_to_int}: {@code 9.6.3} → 90603, {@code 15.4} → 150004. */

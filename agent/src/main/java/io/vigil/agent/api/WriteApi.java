@@ -46,7 +46,7 @@ public final class WriteApi {
                                        Duration maxOperationWait) {
     SwitchoverEndpoint switchover = new SwitchoverEndpoint(control, clock, peers, pollInterval);
     ConfigEndpoint config = new ConfigEndpoint(control);
-    OperationsEndpoint operations = new OperationsEndpoint(control, clock, peers, maxOperationWait);
+    OperationsEndpoint operations = new OperationsEndpoint(control, clock, maxOperationWait);
     return List.of(
         new WriteEndpoint("POST", "/switchover", r -> switchover.post(r, SwitchoverRules.SWITCHOVER)),
         new WriteEndpoint("POST", "/failover", r -> switchover.post(r, SwitchoverRules.FAILOVER)),

@@ -33,8 +33,13 @@ final class ActionExecutor {
 
   private static final Logger LOG = LoggerFactory.getLogger(ActionExecutor.class);
 
-  /** What executing a decision produced. */
-  record Outcome(AgentMemory memory, boolean runAgainNow, Optional<Action.Exit> exit) {}
+  /**
+   * What executing a decision produced.
+   *
+   * @param recheckInMillis run the next cycle after this delay rather than after loop_wait (a scheduled
+   *                        operation is due); empty for the usual schedule
+   */
+  record Outcome(AgentMemory memory, boolean runAgainNow, Optional<Action.Exit> exit, OptionalLong recheckInMillis) {}
 
   private final VigilConfig config;
   private final LocalPostgres pg;
@@ -53,10 +58,20 @@ final class ActionExecutor {
   Outcome execute(Decision d, Observation o) {
     AgentMemory memory = d.memory();
     boolean again = false;
+    OptionalLong recheck = OptionalLong.empty();
     for (Action a : d.actions()) {
       try {
         if (a instanceof Action.Exit e) {
-          return new Outcome(memory, false, Optional.of(e));
+          return new Outcome(memory, false, Optional.of(e), recheck);
+        }
+        if (a instanceof Action.RecheckSoon r) {
+          recheck = OptionalLong.of(r.millis());
+          continue;
+        }
+        if (a instanceof Action.RestartPostgres r) {
+          restartInPlace(o, memory.following(), r.timeoutSeconds());
+          again = true;
+          continue;
         }
         if (a instanceof Action.RaceInitialize) {
           boolean won = dcs.attemptInitialize();
@@ -83,7 +98,7 @@ final class ActionExecutor {
         } else if (a instanceof Action.BootstrapCluster b) {
           Optional<Action.Exit> failed = bootstrap(b, o);
           if (failed.isPresent()) {
-            return new Outcome(memory, false, failed);
+            return new Outcome(memory, false, failed, recheck);
           }
           again = true;
         } else {
@@ -103,7 +118,7 @@ final class ActionExecutor {
         }
       }
     }
-    return new Outcome(memory, again, Optional.empty());
+    return new Outcome(memory, again, Optional.empty(), recheck);
   }
 
   /** Carries out one action; true when the next cycle should run at once to see its effect. */
@@ -131,9 +146,6 @@ final class ActionExecutor {
       return true;
     } else if (a instanceof Action.ClearFailover c) {
       dcs.writeFailover(Map.of(), c.expectedVersion());
-    } else if (a instanceof Action.RecheckSoon r) {
-      sleep(r.millis());
-      return true;
     } else if (a instanceof Action.ReleaseLock) {
       published.dropLock();
       dcs.releaseLeader(java.util.OptionalLong.empty());
@@ -227,14 +239,6 @@ final class ActionExecutor {
     LOG.info("switchover: released the leader lock at LSN {} for {}", checkpoint, g.candidate());
   }
 
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(Math.max(0, Math.min(millis, 60_000)));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   private void rewind(Action.Rewind r, Observation o) throws PostgresException {
     RewindPolicy policy = RewindPolicy.of(config, o.settings().dynamic());
     if (!policy.usePgRewind() || !pg.rewindPossible()) {
@@ -284,6 +288,11 @@ final class ActionExecutor {
 
   private void startPostgres(Optional<RecoveryTarget> upstream, boolean asReplica, Observation o)
       throws PostgresException {
+    startPostgres(upstream, asReplica, o, OptionalLong.empty());
+  }
+
+  private void startPostgres(Optional<RecoveryTarget> upstream, boolean asReplica, Observation o,
+      OptionalLong timeoutSeconds) throws PostgresException {
     published.setPgState("starting", asReplica ? "replica" : "master");
     Map<String, String> params = parameters(o);
     pg.setStartOptions(commandLine(params));
@@ -292,7 +301,11 @@ final class ActionExecutor {
     } else {
       pg.writeConfig(params, Optional.empty());
     }
-    pg.start();
+    if (timeoutSeconds.isPresent()) {
+      pg.start(Duration.ofSeconds(timeoutSeconds.getAsLong()));
+    } else {
+      pg.start();
+    }
   }
 
   /** The restricted parameters go on the postgres command line so no conf file can override them. */
@@ -315,11 +328,40 @@ final class ActionExecutor {
   }
 
   /** Operator restart: stop fast and start again in the role PostgreSQL had (wire spec 5.4 POST /restart). */
-  void restartInPlace(Observation o, AgentMemory m) throws PostgresException {
+  /**
+   * Operator restart in the current role: fast stop (PostgreSQL writes its shutdown checkpoint) and start,
+   * waiting for the start at most {@code timeoutSeconds} when given.
+   */
+  void restartInPlace(Observation o, Optional<RecoveryTarget> following, OptionalLong timeoutSeconds)
+      throws PostgresException {
     boolean replica = !o.pg().isPrimary();
     published.postgresStopping();
     pg.stop(StopMode.FAST, stopTimeout());
-    startPostgres(replica ? m.following() : Optional.empty(), replica, o);
+    if (!replica) {
+      stillLeader(o.settings().name());
+    }
+    startPostgres(replica ? following : Optional.empty(), replica, o, timeoutSeconds);
+  }
+
+  /**
+   * A primary is started again only if the lock is still ours after the stop: the agent may have been
+   * frozen meanwhile and another node promoted. Otherwise PostgreSQL stays down and the next cycle decides.
+   */
+  private void stillLeader(String me) throws PostgresException {
+    try {
+      var leader = dcs.read().leader();
+      if (leader.isPresent() && leader.get().name().equals(me) && leader.get().session() == dcs.sessionId()) {
+        return;
+      }
+    } catch (DcsException e) {
+      throw new PostgresException("not starting PostgreSQL as primary after the restart's stop: " + e.getMessage());
+    }
+    throw new PostgresException("not starting PostgreSQL as primary after the restart's stop: the leader lock is no "
+        + "longer mine");
+  }
+
+  boolean postgresRunning() {
+    return pg.isRunning();
   }
 
   /** Operator reload: rewrite the configuration files for the current role and signal PostgreSQL. */

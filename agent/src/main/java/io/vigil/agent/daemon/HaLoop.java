@@ -11,6 +11,8 @@ import io.vigil.config.DynamicConfig;
 import io.vigil.dcs.ConfigNode;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +89,14 @@ final class HaLoop implements Runnable {
     }
   }
 
+  /** Changes the memory between cycles (an operator scheduled or cancelled a restart); returns the result. */
+  AgentMemory updateMemory(UnaryOperator<AgentMemory> change) {
+    synchronized (cycleLock) {
+      memory = change.apply(memory);
+      return memory;
+    }
+  }
+
   NodeSettings settings() {
     synchronized (cycleLock) {
       return settings;
@@ -99,8 +109,11 @@ final class HaLoop implements Runnable {
     while (!stopping) {
       long started = clock.monotonicMillis();
       boolean again;
+      OptionalLong recheck = OptionalLong.empty();
       try {
-        again = cycle();
+        ActionExecutor.Outcome outcome = cycle();
+        again = outcome != null && outcome.runAgainNow();
+        recheck = outcome == null ? recheck : outcome.recheckInMillis();
       } catch (RuntimeException e) {
         LOG.error("unexpected error in the HA cycle; retrying at the next cycle", e);
         again = false;
@@ -113,6 +126,10 @@ final class HaLoop implements Runnable {
         continue;
       }
       long wait = started + settings.dynamic().loopWait() * 1000L - clock.monotonicMillis();
+      if (recheck.isPresent()) {
+        sleep(Math.max(1, Math.min(recheck.getAsLong(), Math.max(wait, 1))));
+        continue;
+      }
       if (wait <= 0) {
         LOG.warn("loop time exceeded, rescheduling immediately");
         continue;
@@ -140,10 +157,11 @@ final class HaLoop implements Runnable {
     }
   }
 
-  private boolean cycle() {
+  /** One cycle; null when the loop is stopping. */
+  private ActionExecutor.Outcome cycle() {
     synchronized (cycleLock) {
       if (stopping) {
-        return false;
+        return null;
       }
       long observedAt = clock.monotonicMillis();
       Observation o = observer.observe(settings);
@@ -152,16 +170,16 @@ final class HaLoop implements Runnable {
       decisions.record(o, d, settings.dynamic().pause());
       if (d.acts()) {
         // Health checks see what was observed (e.g. PostgreSQL gone) before slow actions run.
-        published.publish(o, observedAt, d.memory().pgState(), settings.dynamic().ttl(), settings.dynamic().pause(),
+        published.publish(o, observedAt, d.memory(), settings.dynamic().ttl(), settings.dynamic().pause(),
             clock.monotonicMillis() + 2L * settings.dynamic().ttl() * 1000L);
       }
       ActionExecutor.Outcome outcome = executor.execute(d, o);
       memory = outcome.memory();
       last = o;
       long nextDeadline = clock.monotonicMillis() + 2L * settings.dynamic().ttl() * 1000L;
-      published.publish(o, observedAt, memory.pgState(), settings.dynamic().ttl(), settings.dynamic().pause(), nextDeadline);
+      published.publish(o, observedAt, memory, settings.dynamic().ttl(), settings.dynamic().pause(), nextDeadline);
       outcome.exit().ifPresent(exit::complete);
-      return outcome.runAgainNow();
+      return outcome;
     }
   }
 

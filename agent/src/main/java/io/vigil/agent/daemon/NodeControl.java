@@ -2,9 +2,12 @@ package io.vigil.agent.daemon;
 
 import io.vigil.agent.api.AgentControl;
 import io.vigil.agent.ha.Observation;
+import io.vigil.agent.ha.RestartConditions;
+import io.vigil.agent.ha.ScheduledRestart;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsException;
+import io.vigil.postgres.PgStatus;
 import io.vigil.postgres.PostgresException;
 import java.util.Map;
 import java.util.Optional;
@@ -64,11 +67,68 @@ final class NodeControl implements AgentControl {
   }
 
   @Override
-  public CompletableFuture<OperationResult> restart() {
+  public CompletableFuture<OperationResult> restart(RestartConditions conditions) {
     return operate("restart", (o, l) -> {
-      executor.get().restartInPlace(o, l.memory());
+      if (!conditions.matches(o.pg())) {
+        return new OperationResult(false, "restart conditions are not satisfied");
+      }
+      try {
+        executor.get().restartInPlace(o, l.memory().following(), conditions.timeoutSeconds());
+      } catch (PostgresException e) {
+        // a start that outlived the operator's timeout leaves PostgreSQL starting (Patroni's answer)
+        if (conditions.timeoutSeconds().isPresent() && pgStarting()) {
+          LOG.warn("operator restart: {}", e.getMessage());
+          return new OperationResult(false, "postgres is still starting");
+        }
+        throw e;
+      }
       return new OperationResult(true, "restarted successfully");
     });
+  }
+
+  private boolean pgStarting() {
+    ActionExecutor e = executor.get();
+    return e != null && e.postgresRunning();
+  }
+
+  @Override
+  public boolean scheduleRestart(long atMillis, Map<String, Object> request, RestartConditions conditions) {
+    HaLoop l = loop.get();
+    if (l == null) {
+      return false;
+    }
+    boolean[] accepted = {false};
+    l.updateMemory(m -> {
+      if (m.scheduledRestart().isPresent()) {
+        return m;
+      }
+      accepted[0] = true;
+      Optional<String> started = l.lastObservation().flatMap(o -> o.pg().status()).map(PgStatus::postmasterStartTime);
+      return m.withScheduledRestart(Optional.of(new ScheduledRestart(atMillis, request, conditions, started)));
+    });
+    if (accepted[0]) {
+      LOG.info("operator scheduled a restart: {}", request);
+      l.wakeUp();
+    }
+    return accepted[0];
+  }
+
+  @Override
+  public boolean cancelScheduledRestart() {
+    HaLoop l = loop.get();
+    if (l == null) {
+      return false;
+    }
+    boolean[] removed = {false};
+    l.updateMemory(m -> {
+      removed[0] = m.scheduledRestart().isPresent();
+      return m.withScheduledRestart(Optional.empty());
+    });
+    if (removed[0]) {
+      LOG.info("operator deleted the scheduled restart");
+      l.wakeUp();
+    }
+    return removed[0];
   }
 
   @Override

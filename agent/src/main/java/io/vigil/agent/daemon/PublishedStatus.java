@@ -1,7 +1,9 @@
 package io.vigil.agent.daemon;
 
+import io.vigil.agent.ha.AgentMemory;
 import io.vigil.agent.ha.MemberDocument;
 import io.vigil.agent.ha.Observation;
+import io.vigil.agent.ha.ScheduledRestart;
 import io.vigil.dcs.ClusterView;
 import io.vigil.postgres.PgStatus;
 import io.vigil.postgres.ReplicationRow;
@@ -25,7 +27,7 @@ final class PublishedStatus implements NodeStatusSource {
 
   private record Snapshot(
       Optional<Observation> observation, String state, String role, long lockValidUntil, long loopDeadline,
-      boolean paused, Map<String, Object> tags, boolean postgresDown) {}
+      boolean paused, Map<String, Object> tags, boolean postgresDown, Optional<Map<String, Object>> scheduledRestart) {}
 
   private final String scope;
   private final Clock clock;
@@ -44,7 +46,8 @@ final class PublishedStatus implements NodeStatusSource {
   PublishedStatus(String scope, Map<String, Object> tags, Clock clock) {
     this.scope = scope;
     this.clock = clock;
-    this.snapshot = new Snapshot(Optional.empty(), "stopped", "uninitialized", 0, Long.MAX_VALUE, false, tags, true);
+    this.snapshot = new Snapshot(Optional.empty(), "stopped", "uninitialized", 0, Long.MAX_VALUE, false, tags, true,
+        Optional.empty());
   }
 
   void trackDcsContact(LongSupplier millisSinceContact, long limitMillis) {
@@ -56,20 +59,20 @@ final class PublishedStatus implements NodeStatusSource {
    * Publishes the outcome of a cycle; {@code observedAt} (monotonic) is when the cycle read the
    * lock, so the flag never outlives the proof by more than {@code ttl}.
    */
-  synchronized void publish(Observation o, long observedAt, String state, int ttlSeconds, boolean paused,
+  synchronized void publish(Observation o, long observedAt, AgentMemory memory, int ttlSeconds, boolean paused,
       long nextCycleDeadline) {
     String role = o.pg().isPrimary() ? "master" : o.pg().dataDir() == io.vigil.agent.ha.LocalPg.DataDir.EMPTY
         ? "uninitialized" : "replica";
     long lockValidUntil = o.holdsLock() ? observedAt + ttlSeconds * 1000L : 0;
-    snapshot = new Snapshot(Optional.of(o), state, role, lockValidUntil, nextCycleDeadline, paused,
-        o.settings().tags(), false);
+    snapshot = new Snapshot(Optional.of(o), memory.pgState(), role, lockValidUntil, nextCycleDeadline, paused,
+        o.settings().tags(), false, memory.scheduledRestart().map(ScheduledRestart::request));
   }
 
   /** A long action (clone, bootstrap, promote) changes what the node is doing before the cycle ends. */
   synchronized void setPgState(String state, String role) {
     Snapshot s = snapshot;
     snapshot = new Snapshot(s.observation(), state, role, s.lockValidUntil(), s.loopDeadline(), s.paused(), s.tags(),
-        s.postgresDown());
+        s.postgresDown(), s.scheduledRestart());
   }
 
   /**
@@ -78,14 +81,15 @@ final class PublishedStatus implements NodeStatusSource {
    */
   synchronized void postgresStopping() {
     Snapshot s = snapshot;
-    snapshot = new Snapshot(s.observation(), "stopping", s.role(), 0, s.loopDeadline(), s.paused(), s.tags(), true);
+    snapshot = new Snapshot(s.observation(), "stopping", s.role(), 0, s.loopDeadline(), s.paused(), s.tags(), true,
+        s.scheduledRestart());
   }
 
   /** The node is stepping down: stop advertising the lock before anything else happens. */
   synchronized void dropLock() {
     Snapshot s = snapshot;
     snapshot = new Snapshot(s.observation(), s.state(), s.role(), 0, s.loopDeadline(), s.paused(), s.tags(),
-        s.postgresDown());
+        s.postgresDown(), s.scheduledRestart());
   }
 
   @Override
@@ -147,10 +151,14 @@ final class PublishedStatus implements NodeStatusSource {
       d.put("tags", s.tags());
     }
     s.observation().flatMap(o -> o.pg().sysid()).ifPresent(id -> d.put("database_system_identifier", id));
+    if (pg.map(PgStatus::pendingRestart).orElse(false)) {
+      d.put("pending_restart", true);
+    }
+    d.put("patroni", Map.of("version", MemberDocument.PROTOCOL_VERSION, "scope", scope));
+    s.scheduledRestart().ifPresent(r -> d.put("scheduled_restart", r));
     if (s.paused()) {
       d.put("pause", true);
     }
-    d.put("patroni", Map.of("version", MemberDocument.PROTOCOL_VERSION, "scope", scope));
     return d;
   }
 

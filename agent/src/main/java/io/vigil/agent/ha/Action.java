@@ -32,6 +32,12 @@ public sealed interface Action {
 
   record StopPostgres(StopMode mode) implements Action {}
 
+  /**
+   * Restart PostgreSQL in its current role (fast stop, start), keeping the lock; with a timeout the start
+   * is awaited that long at most. An operator's request, scheduled in advance.
+   */
+  record RestartPostgres(java.util.OptionalLong timeoutSeconds) implements Action {}
+
   /** Point the running replica at another upstream: rewrite the recovery settings and reload. */
   record Follow(RecoveryTarget target) implements Action {}
 
@@ -62,7 +68,10 @@ public sealed interface Action {
     @Override public boolean housekeeping() { return true; }
   }
 
-  /** Nothing to do yet, but something is about to change (a scheduled switchover): look again soon. */
+  /**
+   * Nothing to do yet, but something is about to change (a scheduled switchover or restart): run the next
+   * cycle after this delay instead of a full loop_wait.
+   */
   record RecheckSoon(long millis) implements Action {}
 
   /** Give the leader lock up (delete our znode), e.g. after PostgreSQL failed to start for too long. */

@@ -15,6 +15,7 @@ import java.util.Optional;
  *                         forked, so it must be rewound before it can stream from the leader
  * @param rewindFailures   failed rewind attempts since the last success (bounded retries)
  * @param startFailedSince when the first of the current run of failed starts happened (0 = none)
+ * @param scheduledRestart a restart the operator scheduled on this node
  */
 public record AgentMemory(
     String pgState,
@@ -23,48 +24,58 @@ public record AgentMemory(
     long cycle,
     boolean rewindPending,
     int rewindFailures,
-    long startFailedSince) {
+    long startFailedSince,
+    Optional<ScheduledRestart> scheduledRestart) {
 
   /** After this many failed pg_rewind runs the node stops trying and says so. */
   public static final int MAX_REWIND_ATTEMPTS = 3;
 
   public static AgentMemory initial() {
-    return new AgentMemory("stopped", false, Optional.empty(), 0, false, 0, 0);
+    return new AgentMemory("stopped", false, Optional.empty(), 0, false, 0, 0, Optional.empty());
   }
 
   public AgentMemory withPgState(String s) {
-    return new AgentMemory(s, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince);
+    return new AgentMemory(s, initializeWon, following, cycle, rewindPending, rewindFailures,
+        startFailedSince, scheduledRestart);
   }
 
   public AgentMemory withInitializeWon(boolean won) {
-    return new AgentMemory(pgState, won, following, cycle, rewindPending, rewindFailures, startFailedSince);
+    return new AgentMemory(pgState, won, following, cycle, rewindPending, rewindFailures,
+        startFailedSince, scheduledRestart);
   }
 
   public AgentMemory withFollowing(Optional<RecoveryTarget> target) {
-    return new AgentMemory(pgState, initializeWon, target, cycle, rewindPending, rewindFailures, startFailedSince);
+    return new AgentMemory(pgState, initializeWon, target, cycle, rewindPending, rewindFailures,
+        startFailedSince, scheduledRestart);
   }
 
   public AgentMemory withRewindPending(boolean pending) {
     return new AgentMemory(pgState, initializeWon, following, cycle, pending, pending ? rewindFailures : 0,
-        startFailedSince);
+        startFailedSince, scheduledRestart);
   }
 
   public AgentMemory withRewindFailed() {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures + 1,
-        startFailedSince);
+        startFailedSince, scheduledRestart);
   }
 
   public AgentMemory withStartFailed(long now) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures,
-        startFailedSince == 0 ? now : startFailedSince);
+        startFailedSince == 0 ? now : startFailedSince, scheduledRestart);
   }
 
   public AgentMemory withStartSucceeded() {
-    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, 0);
+    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures,
+        0, scheduledRestart);
+  }
+
+  public AgentMemory withScheduledRestart(Optional<ScheduledRestart> restart) {
+    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
+        restart);
   }
 
   public AgentMemory nextCycle() {
     return new AgentMemory(pgState, initializeWon, following, cycle + 1, rewindPending, rewindFailures,
-        startFailedSince);
+        startFailedSince, scheduledRestart);
   }
 }

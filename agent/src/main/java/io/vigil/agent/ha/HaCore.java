@@ -23,13 +23,33 @@ public final class HaCore {
   public static Decision decide(Observation o, AgentMemory previous) {
     AgentMemory memory = previous.nextCycle().withPgState(observedState(o.pg(), previous));
     Step step = o.view().isEmpty() ? dcsUnreachable(o, memory) : withCluster(o, o.view().get(), memory);
+    step = withScheduledRestart(o, step);
     List<Action> actions = new ArrayList<>(step.actions);
     if (o.view().isPresent()) {
       boolean paused = o.settings().dynamic().pause();
-      actions.add(new Action.TouchMember(
-          MemberDocument.build(o.settings(), step.memory.pgState(), role(o), o.pg(), paused)));
+      actions.add(new Action.TouchMember(MemberDocument.build(o.settings(), step.memory.pgState(), role(o), o.pg(),
+          paused, step.memory.scheduledRestart())));
     }
     return new Decision(step.rule, step.message, List.copyOf(actions), step.memory);
+  }
+
+  /**
+   * A scheduled restart is looked at only where the node is healthy and has nothing else to do (Patroni
+   * evaluates it after processing a healthy cluster): the leader with its lock, a replica following it.
+   */
+  private static Step withScheduledRestart(Observation o, Step step) {
+    Optional<ScheduledRestart> scheduled = step.memory.scheduledRestart();
+    if (scheduled.isEmpty() || !(step.rule == Rule.LEADER_WITH_LOCK || step.rule == Rule.FOLLOWING_LEADER)) {
+      return step;
+    }
+    Optional<ScheduledRestart.Verdict> verdict = scheduled.get().evaluate(o);
+    if (verdict.isEmpty()) {
+      return step;
+    }
+    List<Action> actions = new ArrayList<>(step.actions);
+    verdict.get().action().ifPresent(actions::add);
+    AgentMemory memory = verdict.get().keep() ? step.memory : step.memory.withScheduledRestart(Optional.empty());
+    return new Step(verdict.get().rule(), verdict.get().message(), actions, memory);
   }
 
   /** PostgreSQL's state as the agent publishes it; "crashed" when it was running and now is not. */

@@ -11,7 +11,8 @@ public final class MemberDocument {
 
   private MemberDocument() {}
 
-  public static Map<String, Object> build(NodeSettings s, String state, String role, LocalPg pg, boolean paused) {
+  public static Map<String, Object> build(NodeSettings s, String state, String role, LocalPg pg, boolean paused,
+      java.util.Optional<ScheduledRestart> scheduledRestart) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("conn_url", s.connUrl());
     m.put("api_url", s.apiUrl());
@@ -27,6 +28,10 @@ public final class MemberDocument {
     if (!s.tags().isEmpty()) {
       m.put("tags", s.tags());
     }
+    if (pg.status().map(st -> st.pendingRestart()).orElse(false)) {
+      m.put("pending_restart", true);
+    }
+    scheduledRestart.ifPresent(r -> m.put("scheduled_restart", r.memberValue()));
     if (paused) {
       m.put("pause", true);
     }

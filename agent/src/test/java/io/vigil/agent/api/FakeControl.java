@@ -1,5 +1,6 @@
 package io.vigil.agent.api;
 
+import io.vigil.agent.ha.RestartConditions;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.ConfigNode;
 import io.vigil.dcs.DcsException;
@@ -30,6 +31,8 @@ final class FakeControl implements AgentControl {
       CompletableFuture.completedFuture(new OperationResult(true, "reinitialize started"));
   CompletableFuture<OperationResult> reload = CompletableFuture.completedFuture(new OperationResult(true, "ok"));
   int restarts;
+  RestartConditions lastConditions;
+  Map<String, Object> scheduledRestart;
   int reloads;
   Boolean reinitializeForce;
 
@@ -89,9 +92,27 @@ final class FakeControl implements AgentControl {
   }
 
   @Override
-  public CompletableFuture<OperationResult> restart() {
+  public CompletableFuture<OperationResult> restart(RestartConditions conditions) {
     restarts++;
+    lastConditions = conditions;
     return restart;
+  }
+
+  @Override
+  public boolean scheduleRestart(long atMillis, Map<String, Object> request, RestartConditions conditions) {
+    if (scheduledRestart != null) {
+      return false;
+    }
+    scheduledRestart = request;
+    lastConditions = conditions;
+    return true;
+  }
+
+  @Override
+  public boolean cancelScheduledRestart() {
+    boolean had = scheduledRestart != null;
+    scheduledRestart = null;
+    return had;
   }
 
   @Override

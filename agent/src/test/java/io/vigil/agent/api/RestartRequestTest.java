@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RestartRequestTest {
@@ -39,17 +38,20 @@ class RestartRequestTest {
   }
 
   @Test
-  void matchesTheNodesStatus() {
-    var req = (RestartRequest) parse("role", "primary", "postgres_version", "16.1", "restart_pending", true);
-    Map<String, Object> doc = Map.of("role", "master", "server_version", 150004L, "pending_restart", true);
-    assertThat(req.matches(Optional.of(doc))).isTrue();
-    assertThat(req.matches(Optional.of(Map.of("role", "replica", "server_version", 150004L, "pending_restart", true))))
-        .isFalse();
-    assertThat(req.matches(Optional.of(Map.of("role", "master", "server_version", 160001L, "pending_restart", true))))
-        .as("not older than the given version").isFalse();
-    assertThat(req.matches(Optional.of(Map.of("role", "master", "server_version", 150004L)))).isFalse();
-    assertThat(req.matches(Optional.empty())).isFalse();
-    assertThat(((RestartRequest) parse()).matches(Optional.empty())).as("no filter").isTrue();
+  void parsesConditionsAndThePublishedRequest() {
+    var req = (RestartRequest) parse("role", "primary", "postgres_version", "16.1", "restart_pending", true,
+        "timeout", "2min", "schedule", "2026-11-23T14:00+01");
+    assertThat(req.conditions().role()).contains("master");
+    assertThat(req.conditions().postgresVersion()).hasValue(160001);
+    assertThat(req.conditions().pendingOnly()).isTrue();
+    assertThat(req.conditions().timeoutSeconds()).hasValue(120);
+    assertThat(req.schedule()).hasValueSatisfying(t -> assertThat(t.toInstant()).isEqualTo("2026-11-23T13:00:00Z"));
+    assertThat(req.published()).containsExactly(Map.entry("role", "primary"), Map.entry("postgres_version", "16.1"),
+        Map.entry("restart_pending", true), Map.entry("timeout", "2min"),
+        Map.entry("schedule", "2026-11-23T14:00:00+01:00"));
+    var now = (RestartRequest) parse();
+    assertThat(now.schedule()).isEmpty();
+    assertThat(now.conditions()).isEqualTo(io.vigil.agent.ha.RestartConditions.NONE);
   }
 
   @Test

@@ -201,12 +201,22 @@ class WriteApiTest {
 
   @Test
   void restartFiltersAndSchedules() throws Exception {
+    control.restart = CompletableFuture.completedFuture(new OperationResult(false, "restart conditions are not satisfied"));
     assertThat(text(call("POST", "/restart", "{\"role\":\"replica\"}"))).isEqualTo("503 restart conditions are not satisfied");
-    assertThat(control.restarts).isZero();
+    assertThat(control.lastConditions.role()).contains("replica");
+    control.restart = CompletableFuture.completedFuture(new OperationResult(true, "restarted successfully"));
     assertThat(text(call("POST", "/restart", "{\"role\":\"primary\",\"postgres_version\":\"16.0\"}")))
         .isEqualTo("200 restarted successfully");
-    assertThat(text(call("POST", "/restart", "{\"schedule\":\"2026-11-24T00:00+00:00\"}")))
-        .isEqualTo("400 scheduled restart is not supported by Vigil yet");
+    assertThat(control.lastConditions.role()).contains("master");
+    assertThat(control.lastConditions.postgresVersion()).hasValue(160000);
+    assertThat(text(call("POST", "/restart", "{\"schedule\":\"2026-11-24T01:00+01:00\",\"restart_pending\":true}")))
+        .isEqualTo("202 Restart scheduled");
+    assertThat(control.scheduledRestart).containsExactly(Map.entry("schedule", "2026-11-24T01:00:00+01:00"),
+        Map.entry("restart_pending", true));
+    assertThat(control.lastConditions.pendingOnly()).isTrue();
+    assertThat(text(call("POST", "/restart", "{\"schedule\":\"2026-11-24T03:00+00:00\"}")))
+        .isEqualTo("409 Another restart is already scheduled");
+    assertThat(text(call("DELETE", "/restart", null))).isEqualTo("200 scheduled restart deleted");
     assertThat(text(call("POST", "/restart", "{\"schedule\":\"2026-11-22T00:00+00:00\"}")))
         .isEqualTo("422 Cannot schedule restart in the past");
     assertThat(text(call("POST", "/restart", "{\"bogus\":1}"))).isEqualTo("400 Unknown filter for the scheduled restart: bogus");
@@ -214,7 +224,7 @@ class WriteApiTest {
     assertThat(text(call("POST", "/restart", "{\"schedule\":\"2026-11-24T00:00+00:00\"}")))
         .isEqualTo("500 Can't schedule restart in the paused state");
     assertThat(text(call("DELETE", "/restart", null))).isEqualTo("404 no restarts are scheduled");
-    assertThat(control.restarts).isEqualTo(1);
+    assertThat(control.restarts).isEqualTo(2);
   }
 
   @Test

@@ -62,7 +62,7 @@ class HaCoreTest {
 
   private static PgStatus status(boolean inRecovery, long wal) {
     return new PgStatus(inRecovery, 1, inRecovery ? 0 : wal, inRecovery ? wal : 0, wal, false,
-        "2026-11-23 10:00:00.000000+00:00", 150018, Optional.empty(), Optional.empty(), List.of());
+        "2026-11-23 10:00:00.000000+00:00", 150018, false, Optional.empty(), Optional.empty(), List.of());
   }
 
   private HaCoreTest member(String name, int port) {
@@ -500,7 +500,7 @@ class HaCoreTest {
   private static LocalPg onTimeline(LocalPg base, int timeline) {
     PgStatus st = base.status().orElseThrow();
     return new LocalPg(base.dataDir(), base.running(), Optional.of(new PgStatus(st.inRecovery(), timeline,
-        st.writeLsn(), st.receiveLsn(), st.replayLsn(), false, st.postmasterStartTime(), st.serverVersion(),
+        st.writeLsn(), st.receiveLsn(), st.replayLsn(), false, st.postmasterStartTime(), st.serverVersion(), st.pendingRestart(),
         Optional.empty(), Optional.of("host=10.0.0.1 port=5432"), List.of())), base.sysid());
   }
 
@@ -556,5 +556,89 @@ class HaCoreTest {
     peers = List.of(new PeerStatus("n2", true, false, 100, false));
     switchover("me", "n2", null);
     assertThat(decide().rule()).isEqualTo(Rule.MANUAL_FAILOVER_CLEARED);
+  }
+
+  // ---- scheduled restart ------------------------------------------------------------------------
+
+  private static final String STARTED = "2026-11-23 10:00:00.000000+00:00";
+
+  private void scheduleRestart(long at, RestartConditions conditions) {
+    if (members.isEmpty()) {
+      member("n1", 5432).leader("n1", 7);
+    }
+    memory = decide().memory().withScheduledRestart(Optional.of(new ScheduledRestart(at,
+        Map.of("schedule", "2026-11-23T10:00:00+00:00"), conditions, Optional.of(STARTED))));
+  }
+
+  @Test
+  void scheduledRestartWaitsThenRunsOnceWhenDue() {
+    scheduleRestart(60_000, RestartConditions.NONE);
+    now = 40_000;
+    Decision far = decide();
+    assertThat(far.rule()).isEqualTo(Rule.FOLLOWING_LEADER);
+    assertThat(far.actions()).filteredOn(a -> a instanceof Action.TouchMember).singleElement()
+        .satisfies(t -> assertThat(((Action.TouchMember) t).data().get("scheduled_restart")).isEqualTo(
+            Map.of("schedule", "2026-11-23T10:00:00+00:00", "postmaster_start_time", STARTED)));
+    now = 55_000;
+    Decision soon = decide();
+    assertThat(soon.rule()).isEqualTo(Rule.SCHEDULED_RESTART_WAIT);
+    assertThat(acting(soon)).containsExactly(new Action.RecheckSoon(5_000));
+    now = 60_000;
+    Decision due = decide();
+    assertThat(due.rule()).isEqualTo(Rule.SCHEDULED_RESTART);
+    assertThat(acting(due)).containsExactly(new Action.RestartPostgres(OptionalLong.empty()));
+    assertThat(due.memory().scheduledRestart()).isEmpty();
+  }
+
+  @Test
+  void scheduledRestartIsDroppedWhenStaleOrConditionsFailOrPostgresRestartedMeanwhile() {
+    scheduleRestart(60_000, RestartConditions.NONE);
+    now = 60_000 + 15_001;
+    Decision stale = decide();
+    assertThat(stale.rule()).isEqualTo(Rule.SCHEDULED_RESTART_DROPPED);
+    assertThat(stale.message()).contains("stale");
+    assertThat(acting(stale)).isEmpty();
+    assertThat(stale.memory().scheduledRestart()).isEmpty();
+
+    scheduleRestart(60_000, new RestartConditions(Optional.of("master"), java.util.OptionalInt.empty(), false,
+        OptionalLong.empty()));
+    now = 60_000;
+    Decision wrongRole = decide();
+    assertThat(wrongRole.rule()).isEqualTo(Rule.SCHEDULED_RESTART_DROPPED);
+    assertThat(wrongRole.message()).contains("restart conditions are not satisfied");
+    assertThat(acting(wrongRole)).isEmpty();
+
+    scheduleRestart(600_000, RestartConditions.NONE);
+    memory = memory.withScheduledRestart(memory.scheduledRestart().map(r -> new ScheduledRestart(r.atMillis(),
+        r.request(), r.conditions(), Optional.of("2026-11-23 09:00:00+00:00"))));
+    Decision restarted = decide();
+    assertThat(restarted.rule()).isEqualTo(Rule.SCHEDULED_RESTART_DROPPED);
+    assertThat(restarted.message()).contains("postgres restart has already happened at " + STARTED);
+  }
+
+  @Test
+  void scheduledRestartWaitsWhilePaused() {
+    scheduleRestart(60_000, RestartConditions.NONE);
+    paused = true;
+    now = 60_000;
+    assertThat(decide().rule()).isNotIn(Rule.SCHEDULED_RESTART, Rule.SCHEDULED_RESTART_DROPPED);
+    assertThat(decide().memory().scheduledRestart()).isPresent();
+  }
+
+  @Test
+  void restartConditionsFollowPatronisRestartMatches() {
+    RestartConditions pendingOnly = new RestartConditions(Optional.empty(), java.util.OptionalInt.empty(), true,
+        OptionalLong.empty());
+    assertThat(pendingOnly.matches(replica(1))).isFalse();
+    LocalPg pending = new LocalPg(LocalPg.DataDir.INITIALIZED, true, Optional.of(new PgStatus(true, 1, 0, 1, 1, false,
+        STARTED, 150018, true, Optional.empty(), Optional.empty(), List.of())), Optional.of(SYSID));
+    assertThat(pendingOnly.matches(pending)).isTrue();
+    RestartConditions older = new RestartConditions(Optional.of("replica"), java.util.OptionalInt.of(150019), false,
+        OptionalLong.empty());
+    assertThat(older.matches(replica(1))).as("15.18 < 15.19").isTrue();
+    assertThat(new RestartConditions(Optional.empty(), java.util.OptionalInt.of(150018), false, OptionalLong.empty())
+        .matches(replica(1))).as("not older").isFalse();
+    assertThat(older.matches(primary(1))).as("role").isFalse();
+    assertThat(RestartConditions.NONE.matches(primary(1))).isTrue();
   }
 }
