@@ -54,7 +54,7 @@ final class ClusterFixture implements AutoCloseable {
 
   void startAll() throws Exception {
     for (Path c : configs) {
-      Node n = new Node(ConfigLoader.load(c));
+      Node n = new Node(ConfigLoader.load(c), c);
       n.start();
       nodes.add(n);
     }

@@ -159,6 +159,21 @@ class FailoverTest {
     }
   }
 
+  /** systemctl reload: the agent re-reads its YAML and keeps running, and so does PostgreSQL. */
+  @Test
+  @Order(0)
+  void sighupReloadsTheConfigurationWithoutStoppingAnything() throws Exception {
+    String leader = leader();
+    long postmaster = cluster.postmasterPid(leader).orElseThrow();
+    cluster.hangUp(leader);
+    await().atMost(Duration.ofSeconds(20)).until(() -> cluster.log(leader).contains("operator reload: configuration "
+        + "re-read and PostgreSQL configuration reloaded"));
+    assertThat(cluster.log(leader)).contains("received SIGHUP");
+    assertThat(cluster.agentAlive(leader)).isTrue();
+    assertThat(cluster.postmasterPid(leader)).contains(postmaster);
+    assertThat(cluster.writablePrimary()).contains(leader);
+  }
+
   private long countRows(String node, String marker) throws Exception {
     try (Connection c = cluster.connect(node); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM probe WHERE node = '" + marker + "'")) {

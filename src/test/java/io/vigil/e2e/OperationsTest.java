@@ -277,8 +277,6 @@ class OperationsTest {
     Node replica = cluster.replicas().get(0);
     expect(replica, "POST", "/restart", "{}", 200, "restarted successfully");
     expect(replica, "POST", "/restart", "{\"role\":\"master\"}", 503, "restart conditions are not satisfied");
-    expect(replica, "POST", "/restart", "{\"schedule\":\"2099-01-01T00:00+00:00\"}", 400,
-        "scheduled restart is not supported by Vigil yet");
     healthy();
     r = ctl("", "restart", ClusterFixture.SCOPE, name(replica), "--force");
     assertThat(r.code()).as(r.err()).isZero();
@@ -291,6 +289,82 @@ class OperationsTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("Success: reinitialize for member " + name(other))
         .contains("Reinitialize is completed on: " + name(other));
+  }
+
+  /** A reload re-reads the YAML; a setting that needs a restart shows as pending until `restart --pending`. */
+  @Test
+  @Order(7)
+  void reloadReReadsTheYamlAndPendingRestartIsShownUntilRestarted() throws Exception {
+    Node replica = cluster.replicas().get(0);
+    Path yml = cluster.configs.get(cluster.nodes.indexOf(replica));
+    String original = Files.readString(yml);
+    try {
+      assertThat(original).contains("    shared_buffers: 32MB\n");
+      Files.writeString(yml, original.replace("    shared_buffers: 32MB\n", "    shared_buffers: 48MB\n    work_mem: 7MB\n"));
+      expect(replica, "POST", "/reload", null, 202, "reload scheduled");
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(ctl("", "query", "-m", name(replica), "-c", "SHOW work_mem").out()).contains("7MB"));
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(znode("/members/" + name(replica))).contains("\"pending_restart\":true"));
+      Run list = ctl("", "list");
+      assertThat(list.out()).contains("Pending restart");
+      assertThat(JSON.readValue(rest(replica, "GET", "/patroni", null, null).body(), Map.class))
+          .containsEntry("pending_restart", true);
+
+      expect(cluster.leader(), "POST", "/restart", "{\"restart_pending\":true}", 503,
+          "restart conditions are not satisfied");
+      Run r = ctl("", "restart", ClusterFixture.SCOPE, name(replica), "--pending", "--force");
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(ctl("", "query", "-m", name(replica), "-c", "SHOW shared_buffers").out()).contains("48MB");
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(znode("/members/" + name(replica))).doesNotContain("pending_restart"));
+    } finally {
+      Files.writeString(yml, original);
+      expect(replica, "POST", "/reload", null, 202, "reload scheduled");
+    }
+    healthy();
+  }
+
+  /** A scheduled restart is published, refused twice, carried out at its time; another one is cancelled. */
+  @Test
+  @Order(7)
+  void scheduledRestartRunsAtItsTimeOrIsCancelled() throws Exception {
+    Node replica = cluster.replicas().get(0);
+    String member = "/members/" + name(replica);
+    Object startedBefore = patroni(replica).get("postmaster_start_time");
+    String at = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(4)
+        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    expect(replica, "POST", "/restart", "{\"schedule\":\"" + at + "\",\"role\":\"replica\"}", 202,
+        "Restart scheduled");
+    expect(replica, "POST", "/restart", "{\"schedule\":\"" + at + "\"}", 409, "Another restart is already scheduled");
+    String iso = at.replace("Z", "+00:00");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(znode(member)).contains(
+        "\"scheduled_restart\":{\"schedule\":\"" + iso + "\",\"role\":\"replica\",\"postmaster_start_time\":\""
+            + startedBefore + "\"}"));
+    assertThat(patroni(replica).get("scheduled_restart")).isEqualTo(Map.of("schedule", iso, "role", "replica"));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(patroni(replica).get("postmaster_start_time")).isNotIn(startedBefore, null);
+      assertThat(znode(member)).doesNotContain("scheduled_restart");
+    });
+    healthy();
+
+    Run r = ctl("", "restart", ClusterFixture.SCOPE, name(replica), "--scheduled", "2099-01-01T00:00+00:00", "--force");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Success: restart scheduled on member " + name(replica));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(znode(member)).contains("scheduled_restart"));
+    assertThat(ctl("", "list").out()).contains("Scheduled restart").contains("2099-01-01T00:00:00+00:00");
+    r = ctl("", "flush", ClusterFixture.SCOPE, "restart", "--force");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Success: flush scheduled restart for member " + name(replica));
+    expect(replica, "DELETE", "/restart", null, 404, "no restarts are scheduled");
+    expect(replica, "POST", "/restart", "{\"schedule\":\"2099-01-01T00:00+00:00\"}", 202, "Restart scheduled");
+    expect(replica, "DELETE", "/restart", null, 200, "scheduled restart deleted");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(znode(member)).doesNotContain("scheduled_restart"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> patroni(Node n) throws Exception {
+    return JSON.readValue(rest(n, "GET", "/patroni", null, null).body(), Map.class);
   }
 
   @Test

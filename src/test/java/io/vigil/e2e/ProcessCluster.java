@@ -77,6 +77,18 @@ final class ProcessCluster implements AutoCloseable {
     return p.exitValue();
   }
 
+  /** SIGHUP, as {@code systemctl reload} sends it. */
+  void hangUp(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(agents.get(name).pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -HUP failed for the agent of " + name);
+    }
+  }
+
+  boolean agentAlive(String name) {
+    return agents.containsKey(name) && agents.get(name).isAlive();
+  }
+
   /** kill -9 of the node's postmaster (read from postmaster.pid). */
   void killPostmaster(String name) throws Exception {
     long pid = postmasterPid(name).orElseThrow();

@@ -41,7 +41,7 @@ final class ActionExecutor {
    */
   record Outcome(AgentMemory memory, boolean runAgainNow, Optional<Action.Exit> exit, OptionalLong recheckInMillis) {}
 
-  private final VigilConfig config;
+  private volatile VigilConfig config;
   private final LocalPostgres pg;
   private final Dcs dcs;
   private final PublishedStatus published;
@@ -364,8 +364,19 @@ final class ActionExecutor {
     return pg.isRunning();
   }
 
-  /** Operator reload: rewrite the configuration files for the current role and signal PostgreSQL. */
+  /** A reload re-read the YAML: parameters, pg_hba and the rewind settings apply from now on. */
+  void reconfigure(VigilConfig reloaded) {
+    config = reloaded;
+  }
+
+  /**
+   * Operator reload: rewrite the configuration files for the current role (and pg_hba.conf when
+   * {@code postgresql.pg_hba} is set) and signal PostgreSQL.
+   */
   void reloadConfiguration(Observation o, AgentMemory m) throws PostgresException {
+    if (!config.postgresql().pgHba().isEmpty()) {
+      pg.writeHba(config.postgresql().pgHba());
+    }
     pg.writeConfig(parameters(o), o.pg().isPrimary() ? Optional.empty()
         : Optional.of(m.following().orElse(RecoveryTarget.none())));
     pg.reload();

@@ -16,6 +16,21 @@ public final class Daemon {
 
   private Daemon() {}
 
+  /**
+   * SIGHUP re-reads the configuration, as for Patroni ({@code systemctl reload}). The JVM's default for SIGHUP
+   * is to shut down, which would stop PostgreSQL; the handler replaces it.
+   */
+  private static void reloadOnHangup(Node node) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+        LOG.info("received SIGHUP: reloading the configuration");
+        node.reload();
+      });
+    } catch (IllegalArgumentException e) {
+      LOG.warn("SIGHUP cannot be handled here ({}); use POST /reload", e.getMessage());
+    }
+  }
+
   /** Runs until SIGTERM or a fatal decision; returns the process exit status. */
   public static int run(String[] args) {
     PrintStream err = System.err;
@@ -39,7 +54,7 @@ public final class Daemon {
     if (!config.unknownKeys().isEmpty()) {
       LOG.warn("ignoring configuration keys Vigil does not use: {}", String.join(", ", config.unknownKeys()));
     }
-    Node node = new Node(config);
+    Node node = new Node(config, Path.of(args[0]));
     try {
       node.start();
     } catch (Node.StartupException e) {
@@ -47,6 +62,7 @@ public final class Daemon {
       node.close();
       return e.exitCode();
     }
+    reloadOnHangup(node);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (node.shutdown()) {
         // A clean SIGTERM shutdown is a success (systemd, the harness): exit 0, not the JVM's 143.

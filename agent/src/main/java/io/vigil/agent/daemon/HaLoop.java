@@ -97,6 +97,13 @@ final class HaLoop implements Runnable {
     }
   }
 
+  /** A reload changed the local configuration (tags, nofailover); the dynamic configuration stays as applied. */
+  void reconfigure(NodeSettings local) {
+    synchronized (cycleLock) {
+      settings = local.withDynamic(settings.dynamic());
+    }
+  }
+
   NodeSettings settings() {
     synchronized (cycleLock) {
       return settings;
@@ -203,6 +210,6 @@ final class HaLoop implements Runnable {
       LOG.warn("ignoring the new /config: {}", e.getMessage());
     }
     appliedDynamic = dcsConfig.get();
-    return new Observation(o.nowMillis(), o.view(), o.dcsError(), o.mySession(), o.pg(), o.peers(), settings);
+    return o.withSettings(settings);
   }
 }

@@ -4,6 +4,9 @@ import io.vigil.agent.api.WriteApi;
 import io.vigil.agent.ha.Action;
 import io.vigil.agent.ha.NodeSettings;
 import io.vigil.agent.ha.Observation;
+import io.vigil.config.ConfigException;
+import io.vigil.config.ConfigLoader;
+import io.vigil.config.ConfigReload;
 import io.vigil.config.DynamicConfig;
 import io.vigil.config.VigilConfig;
 import io.vigil.dcs.ClusterView;
@@ -38,7 +41,8 @@ public final class Node implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
-  private final VigilConfig config;
+  private volatile VigilConfig config;
+  private final Optional<Path> source;
   private final LocalPostgres pg;
   private final PublishedStatus published;
   private final DecisionLog decisions = new DecisionLog();
@@ -48,9 +52,17 @@ public final class Node implements AutoCloseable {
   private Thread loopThread;
   private volatile ActionExecutor executor;
   private volatile boolean closed;
+  private NodeControl control;
 
+  /** A node whose configuration is not re-read on reload (it has no file). */
   public Node(VigilConfig config) {
+    this(config, null);
+  }
+
+  /** @param source the YAML file (or directory) {@code config} was read from; a reload reads it again */
+  public Node(VigilConfig config, Path source) {
     this.config = config;
+    this.source = Optional.ofNullable(source);
     this.pg = new LocalPostgres(NodeWiring.postgres(config));
     this.published = new PublishedStatus(config.scope(), config.tags().asMemberTags(), Clock.SYSTEM);
   }
@@ -63,7 +75,7 @@ public final class Node implements AutoCloseable {
     NodeSettings settings = NodeWiring.node(config, dynamic);
     writePgpass();
     try {
-      NodeControl control = new NodeControl(config.name(), () -> dcs, () -> loop, () -> executor);
+      control = new NodeControl(config.name(), () -> dcs, () -> loop, () -> executor, this::reread);
       rest = new RestApiServer(config.restapi().listen().host(), config.restapi().listen().port(), published,
           config.restapi().authentication().map(c -> new BasicCredentials(c.username(), c.password())),
           WriteApi.endpoints(control));
@@ -83,6 +95,26 @@ public final class Node implements AutoCloseable {
     loopThread.start();
     LOG.info("Vigil {} started: member {} of cluster {} (REST {}, PostgreSQL {})", Version.VIGIL, config.name(),
         config.scope(), restPort(), config.postgresql().listen());
+  }
+
+  /** SIGHUP: the same as {@code POST /reload}; returns at once, the HA loop applies it between cycles. */
+  public void reload() {
+    if (control != null) {
+      control.reload();
+    }
+  }
+
+  /**
+   * Reads the configuration file again and merges it with the running one; empty when this node has no file.
+   * The merged configuration becomes this node's own.
+   */
+  private Optional<ConfigReload> reread() throws ConfigException {
+    if (source.isEmpty()) {
+      return Optional.empty();
+    }
+    ConfigReload reload = ConfigReload.of(config, ConfigLoader.load(source.get()));
+    config = reload.effective();
+    return Optional.of(reload);
   }
 
   /** What the REST API currently reports for this node. */

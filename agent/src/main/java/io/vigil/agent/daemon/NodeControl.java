@@ -4,6 +4,9 @@ import io.vigil.agent.api.AgentControl;
 import io.vigil.agent.ha.Observation;
 import io.vigil.agent.ha.RestartConditions;
 import io.vigil.agent.ha.ScheduledRestart;
+import io.vigil.config.ConfigException;
+import io.vigil.config.ConfigReload;
+import io.vigil.config.VigilConfig;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsException;
@@ -30,12 +33,20 @@ final class NodeControl implements AgentControl {
   private final Supplier<Dcs> dcs;
   private final Supplier<HaLoop> loop;
   private final Supplier<ActionExecutor> executor;
+  private final ConfigSource config;
 
-  NodeControl(String name, Supplier<Dcs> dcs, Supplier<HaLoop> loop, Supplier<ActionExecutor> executor) {
+  /** Re-reads the local configuration for a reload; empty when there is nothing to re-read. */
+  interface ConfigSource {
+    Optional<ConfigReload> reread() throws ConfigException;
+  }
+
+  NodeControl(String name, Supplier<Dcs> dcs, Supplier<HaLoop> loop, Supplier<ActionExecutor> executor,
+      ConfigSource config) {
     this.name = name;
     this.dcs = dcs;
     this.loop = loop;
     this.executor = executor;
+    this.config = config;
   }
 
   @Override
@@ -146,11 +157,32 @@ final class NodeControl implements AgentControl {
     });
   }
 
+  /**
+   * Re-reads the YAML (a broken file is refused and the running configuration stays), applies what can
+   * change at runtime to the loop and the executor, then rewrites PostgreSQL's configuration and reloads it.
+   */
   @Override
   public CompletableFuture<OperationResult> reload() {
     return operate("reload", (o, l) -> {
-      executor.get().reloadConfiguration(o, l.memory());
-      return new OperationResult(true, "reloaded");
+      Optional<ConfigReload> reload;
+      try {
+        reload = config.reread();
+      } catch (ConfigException e) {
+        return new OperationResult(false, "configuration not reloaded, the running one stays: " + e.getMessage());
+      }
+      String note = "";
+      if (reload.isPresent()) {
+        VigilConfig effective = reload.get().effective();
+        executor.get().reconfigure(effective);
+        l.reconfigure(NodeWiring.node(effective, l.settings().dynamic()));
+        if (!reload.get().needsRestart().isEmpty()) {
+          note = "; changes to " + String.join(", ", reload.get().needsRestart()) + " take effect when the agent "
+              + "restarts";
+        }
+      }
+      executor.get().reloadConfiguration(o.withSettings(l.settings()), l.memory());
+      return new OperationResult(true, (reload.isPresent() ? "configuration re-read and " : "") + "PostgreSQL "
+          + "configuration reloaded" + note);
     });
   }
 

@@ -56,7 +56,7 @@ public final class Demo {
       String name = "n" + i;
       Path yml = files.writeNodeConfig(name, zk.connectString(), freePort(), freePort());
       try {
-        Node node = new Node(ConfigLoader.load(yml));
+        Node node = new Node(ConfigLoader.load(yml), yml);
         node.start();
         nodes.add(node);
       } catch (ConfigException | Node.StartupException e) {

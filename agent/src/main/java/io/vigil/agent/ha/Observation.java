@@ -24,6 +24,10 @@ public record Observation(
     List<PeerStatus> peers,
     NodeSettings settings) {
 
+  public Observation withSettings(NodeSettings s) {
+    return new Observation(nowMillis, view, dcsError, mySession, pg, peers, s);
+  }
+
   /** The lock is ours: the leader znode names us and our session owns it. */
   public boolean holdsLock() {
     return view.flatMap(ClusterView::leader)

@@ -1,0 +1,59 @@
+package io.vigil.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a reload ({@code SIGHUP}, {@code POST /reload}) may change in a running agent. Patroni re-reads its
+ * YAML and applies what it can; Vigil applies the PostgreSQL parameters, {@code pg_hba}, the rewind and
+ * basebackup settings, {@code pg_ctl_timeout}, tags and the log level, and keeps the values that only take
+ * effect when the agent starts (its identity, addresses, directories, credentials, ZooKeeper hosts), naming
+ * each one that changed so the operator knows a restart of the agent is needed.
+ *
+ * @param effective the configuration to run with from now on
+ * @param needsRestart dotted keys that changed but keep their running value until the agent restarts
+ */
+public record ConfigReload(VigilConfig effective, List<String> needsRestart) {
+
+    public ConfigReload {
+        Objects.requireNonNull(effective, "effective");
+        needsRestart = List.copyOf(needsRestart);
+    }
+
+    public static ConfigReload of(VigilConfig running, VigilConfig reread) {
+        List<String> kept = new ArrayList<>();
+        same(kept, "scope", running.scope(), reread.scope());
+        same(kept, "namespace", running.namespace(), reread.namespace());
+        same(kept, "name", running.name(), reread.name());
+        same(kept, "restapi", running.restapi(), reread.restapi());
+        same(kept, "zookeeper", running.zookeeper(), reread.zookeeper());
+        PostgresqlConfig was = running.postgresql();
+        PostgresqlConfig now = reread.postgresql();
+        same(kept, "postgresql.listen", was.listen(), now.listen());
+        same(kept, "postgresql.connect_address", was.connectAddress(), now.connectAddress());
+        same(kept, "postgresql.data_dir", was.dataDir(), now.dataDir());
+        same(kept, "postgresql.config_dir", was.configDir(), now.configDir());
+        same(kept, "postgresql.bin_dir", was.binDir(), now.binDir());
+        same(kept, "postgresql.pgpass", was.pgpass(), now.pgpass());
+        same(kept, "postgresql.database", was.database(), now.database());
+        same(kept, "postgresql.authentication.superuser", was.superuser(), now.superuser());
+        same(kept, "postgresql.authentication.replication", was.replication(), now.replication());
+        same(kept, "postgresql.authentication.rewind", was.rewind(), now.rewind());
+        PostgresqlConfig pg = new PostgresqlConfig(was.listen(), was.connectAddress(), was.dataDir(), was.configDir(),
+                was.binDir(), was.pgpass(), was.database(), was.superuser(), was.replication(), was.rewind(),
+                now.parameters(), now.basebackupOptions(), now.pgHba(), now.usePgRewind(),
+                now.removeDataDirectoryOnRewindFailure(), now.removeDataDirectoryOnDivergedTimelines(),
+                now.pgCtlTimeout());
+        VigilConfig effective = new VigilConfig(running.scope(), running.namespace(), running.name(), running.restapi(),
+                running.zookeeper(), reread.bootstrap(), pg, reread.watchdog(), reread.tags(), reread.raw(),
+                reread.unknownKeys());
+        return new ConfigReload(effective, kept);
+    }
+
+    private static void same(List<String> kept, String key, Object running, Object reread) {
+        if (!Objects.equals(running, reread)) {
+            kept.add(key);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.vigil.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigReloadTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String BASE = """
+            scope: demo
+            name: n1
+            restapi:
+              listen: 127.0.0.1:8008
+            zookeeper:
+              hosts: zk1:2181
+            tags:
+              nofailover: false
+            postgresql:
+              listen: 127.0.0.1:5432
+              data_dir: /data/pg
+              authentication:
+                replication:
+                  username: replicator
+            """;
+
+    private VigilConfig load(String yaml) throws IOException {
+        return ConfigLoader.load(Files.writeString(dir.resolve("patroni.yml"), yaml), Map.of());
+    }
+
+    @Test
+    void appliesParametersAndTagsAndKeepsWhatNeedsAnAgentRestart() throws IOException {
+        VigilConfig running = load(BASE);
+        VigilConfig reread = load(BASE.replace("nofailover: false", "nofailover: true")
+                .replace("  listen: 127.0.0.1:5432", "  listen: 127.0.0.1:5433\n  parameters:\n    work_mem: 7MB")
+                .replace("name: n1", "name: n9"));
+        ConfigReload reload = ConfigReload.of(running, reread);
+        assertThat(reload.effective().postgresql().parameters()).containsEntry("work_mem", "7MB");
+        assertThat(reload.effective().tags().nofailover()).isTrue();
+        assertThat(reload.effective().name()).isEqualTo("n1");
+        assertThat(reload.effective().postgresql().listen()).isEqualTo(running.postgresql().listen());
+        assertThat(reload.needsRestart()).containsExactly("name", "postgresql.listen", "postgresql.connect_address");
+    }
+
+    @Test
+    void anUnchangedFileChangesNothing() throws IOException {
+        VigilConfig running = load(BASE);
+        ConfigReload reload = ConfigReload.of(running, load(BASE));
+        assertThat(reload.needsRestart()).isEmpty();
+        assertThat(reload.effective()).isEqualTo(running);
+    }
+}
