@@ -134,8 +134,31 @@ class FailoverTest {
     cluster.files.zk.restart();
   }
 
+  /**
+   * A leader agent frozen past ttl (SIGSTOP, a VM pause) loses the lock to another node; its PostgreSQL keeps
+   * taking direct writes while it is frozen (no watchdog here), and is fenced as soon as the agent thaws.
+   */
   @Test
   @Order(6)
+  void aFrozenLeaderIsFencedAsSoonAsItThaws() throws Exception {
+    String old = leader();
+    cluster.signal(old, "STOP");
+    try {
+      await().atMost(TTL.multipliedBy(4)).pollInterval(Duration.ofMillis(250))
+          .until(() -> cluster.writablePrimary().orElse(old), next -> !next.equals(old));
+    } finally {
+      cluster.signal(old, "CONT");
+    }
+    long t0 = System.nanoTime();
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> !cluster.writable(old));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.log(old).contains("longer than ttl"));
+    assertThat(cluster.log(old)).contains("rule=DCS_UNREACHABLE");
+    System.out.printf("frozen leader %s stopped taking writes %d ms after it thawed%n", old, ms);
+  }
+
+  @Test
+  @Order(7)
   void aReplicaLaggingBeyondMaximumLagIsNeverPromoted() throws Exception {
     String leader = leader();
     String lagging = cluster.names().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
@@ -165,7 +188,7 @@ class FailoverTest {
   void sighupReloadsTheConfigurationWithoutStoppingAnything() throws Exception {
     String leader = leader();
     long postmaster = cluster.postmasterPid(leader).orElseThrow();
-    cluster.hangUp(leader);
+    cluster.signal(leader, "HUP");
     await().atMost(Duration.ofSeconds(20)).until(() -> cluster.log(leader).contains("operator reload: configuration "
         + "re-read and PostgreSQL configuration reloaded"));
     assertThat(cluster.log(leader)).contains("received SIGHUP");

@@ -77,11 +77,11 @@ final class ProcessCluster implements AutoCloseable {
     return p.exitValue();
   }
 
-  /** SIGHUP, as {@code systemctl reload} sends it. */
-  void hangUp(String name) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(agents.get(name).pid())).inheritIO().start();
+  /** Sends a signal to the agent: HUP as {@code systemctl reload} does, STOP/CONT to freeze and thaw it. */
+  void signal(String name, String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(agents.get(name).pid())).inheritIO().start();
     if (kill.waitFor() != 0) {
-      throw new IllegalStateException("kill -HUP failed for the agent of " + name);
+      throw new IllegalStateException("kill -" + signal + " failed for the agent of " + name);
     }
   }
 

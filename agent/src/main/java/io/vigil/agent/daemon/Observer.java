@@ -44,13 +44,22 @@ final class Observer {
   }
 
   Observation observe(NodeSettings settings) {
-    Optional<ClusterView> view;
+    Optional<ClusterView> view = Optional.empty();
     Optional<String> dcsError = Optional.empty();
-    try {
-      view = Optional.of(dcs.read());
-    } catch (DcsException e) {
-      view = Optional.empty();
-      dcsError = Optional.of(e.getMessage());
+    long silentMs = dcs.millisSinceLastContact();
+    long ttlMs = settings.dynamic().ttl() * 1000L;
+    if (silentMs != Long.MAX_VALUE && silentMs > ttlMs) {
+      // ZooKeeper expires a session it has not heard from for ttl, and it heard from us no later than we
+      // heard from it: the lock is gone whatever a read would say, and a read would first wait for the
+      // reconnection. A primary frozen (SIGSTOP, VM pause) past ttl is fenced at once when it thaws.
+      dcsError = Optional.of("ZooKeeper has not answered for " + silentMs / 1000 + " s, longer than ttl ("
+          + settings.dynamic().ttl() + " s): the session has expired");
+    } else {
+      try {
+        view = Optional.of(dcs.read());
+      } catch (DcsException e) {
+        dcsError = Optional.of(e.getMessage());
+      }
     }
     LocalPg local = local();
     List<PeerStatus> peerStatus = List.of();
