@@ -89,11 +89,17 @@ final class HaLoop implements Runnable {
     }
   }
 
-  /** Changes the memory between cycles (an operator scheduled or cancelled a restart); returns the result. */
-  AgentMemory updateMemory(UnaryOperator<AgentMemory> change) {
+  /**
+   * Changes the memory between cycles (an operator scheduled or cancelled a restart).
+   *
+   * @return whether the change made a difference
+   */
+  boolean updateMemory(UnaryOperator<AgentMemory> change) {
     synchronized (cycleLock) {
-      memory = change.apply(memory);
-      return memory;
+      AgentMemory next = change.apply(memory);
+      boolean changed = !next.equals(memory);
+      memory = next;
+      return changed;
     }
   }
 

@@ -108,20 +108,15 @@ final class NodeControl implements AgentControl {
     if (l == null) {
       return false;
     }
-    boolean[] accepted = {false};
-    l.updateMemory(m -> {
-      if (m.scheduledRestart().isPresent()) {
-        return m;
-      }
-      accepted[0] = true;
-      Optional<String> started = l.lastObservation().flatMap(o -> o.pg().status()).map(PgStatus::postmasterStartTime);
-      return m.withScheduledRestart(Optional.of(new ScheduledRestart(atMillis, request, conditions, started)));
-    });
-    if (accepted[0]) {
+    Optional<String> started = l.lastObservation().flatMap(o -> o.pg().status()).map(PgStatus::postmasterStartTime);
+    ScheduledRestart restart = new ScheduledRestart(atMillis, request, conditions, started);
+    boolean accepted = l.updateMemory(m -> m.scheduledRestart().isPresent() ? m
+        : m.withScheduledRestart(Optional.of(restart)));
+    if (accepted) {
       LOG.info("operator scheduled a restart: {}", request);
       l.wakeUp();
     }
-    return accepted[0];
+    return accepted;
   }
 
   @Override
@@ -130,16 +125,12 @@ final class NodeControl implements AgentControl {
     if (l == null) {
       return false;
     }
-    boolean[] removed = {false};
-    l.updateMemory(m -> {
-      removed[0] = m.scheduledRestart().isPresent();
-      return m.withScheduledRestart(Optional.empty());
-    });
-    if (removed[0]) {
+    boolean removed = l.updateMemory(m -> m.withScheduledRestart(Optional.empty()));
+    if (removed) {
       LOG.info("operator deleted the scheduled restart");
       l.wakeUp();
     }
-    return removed[0];
+    return removed;
   }
 
   @Override
