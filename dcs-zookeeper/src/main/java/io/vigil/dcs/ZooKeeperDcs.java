@@ -10,6 +10,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -217,6 +218,37 @@ public final class ZooKeeperDcs implements Dcs {
     @Override
     public void onChange(Runnable wakeUp) {
         notifier.add(Objects.requireNonNull(wakeUp, "wakeUp"));
+    }
+
+    /**
+     * {@link #close()} for a process that exits next (the CLI): returns as soon as the server has ended the session
+     * and leaves the rest to a daemon thread. The ZooKeeper client's I/O thread lingers 100 ms after that (a fixed
+     * sleep in its socket cleanup), which is all this saves. Without a connection it is a plain {@link #close()}.
+     */
+    public void closeBeforeExit() {
+        ZooKeeper zk = null;
+        try {
+            if (client.getZookeeperClient().isConnected()) {
+                zk = client.getZookeeperClient().getZooKeeper();
+            }
+        } catch (Exception e) {
+            zk = null;
+        }
+        if (zk == null) {
+            close();
+            return;
+        }
+        Thread closer = new Thread(this::close, "vigil-zk-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            // CLOSED: the server answered the closeSession request (or the session had already ended).
+            while (closer.isAlive() && zk.getState().isAlive()) {
+                closer.join(1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Closes the session, so this member's ephemeral znodes (member, leader lock) disappear at once. */

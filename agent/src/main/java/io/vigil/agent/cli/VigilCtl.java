@@ -83,9 +83,51 @@ public final class VigilCtl implements Callable<Integer> {
 
   /** The standalone CLI prints results, not the library chatter an agent logs (connection states etc.). */
   public static void main(String[] args) {
+    System.setProperty(CtlLogging.PROPERTY, "code");
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.WARN);
-    System.exit(run(args));
+    warmUp();
+    int code = run(args);
+    stopHttpSelectors();
+    System.exit(code);
+  }
+
+  /**
+   * Ends the REST client's selector threads before exiting. JDK 17's HttpClient cannot be closed and its selector
+   * thread waits in native code (epoll), and at exit the JVM gives threads in native code 0.3 s to settle; an
+   * interrupted selector thread stops at once. Only for the standalone process: {@link #run} leaves them alone.
+   */
+  private static void stopHttpSelectors() {
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      String name = t.getName();
+      if (name.startsWith("HttpClient-") && name.endsWith("-SelectorManager")) {
+        t.interrupt();
+        try {
+          t.join(50);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Builds the JDK's default TLS context on a second thread while the arguments and the configuration are read:
+   * the ZooKeeper client builds it on connecting (even without TLS) and the REST client on its first request,
+   * about a tenth of a second of a command's start. Whoever needs it first waits for it; a failure here is
+   * left for them to meet.
+   */
+  private static void warmUp() {
+    Thread t = new Thread(() -> {
+      try {
+        javax.net.ssl.SSLContext.getDefault();
+        javax.net.ssl.SSLServerSocketFactory.getDefault();
+      } catch (Throwable ignored) {
+        // the command reports it, if it needs TLS at all
+      }
+    }, "vigilctl-warmup");
+    t.setDaemon(true);
+    t.start();
   }
 
   Target target(String clusterName) {
