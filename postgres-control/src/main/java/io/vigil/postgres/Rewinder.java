@@ -137,6 +137,9 @@ final class Rewinder {
       throw new PostgresException(result.failure());
     }
     boolean rewound = !(result.stdout() + result.stderr()).contains(NO_REWIND_REQUIRED);
+    if (rewound) {
+      flushSourceWal(sourceHost, sourcePort);
+    }
     markStandby();
     LOG.info("pg_rewind from {}:{} {}", sourceHost, sourcePort, rewound ? "rewound " + dir : "found no rewind required");
     return new LocalPostgres.RewindResult(rewound, output);
@@ -251,6 +254,27 @@ final class Rewinder {
    * wrongly answers "no rewind required". Patroni waits for that checkpoint or runs it (spec §3.9).
    * Empty when the source cannot be asked; pg_rewind then reports the problem itself.
    */
+  /**
+   * pg_rewind sets the target's minimum recovery point to the source's WAL insert position, and a standby
+   * opens only once it has replayed that far. On an idle source the last record may sit unflushed on a
+   * partial WAL page, which a walsender does not send: the rewound node would wait (a minute or more) for
+   * the source's next flush. A transaction with an xid commits with a flushed COMMIT record past that point.
+   * Best effort: without it the node still catches up at the source's next write.
+   */
+  private void flushSourceWal(String host, int port) {
+    try (SqlSession session = new SqlSession(host, port, settings.database(), settings.superuser())) {
+      session.call("WAL flush on the pg_rewind source", c -> {
+        try (Statement st = c.createStatement()) {
+          st.execute("SELECT pg_catalog.txid_current()");
+        }
+        return null;
+      });
+    } catch (PostgresException | RuntimeException e) {
+      LOG.info("could not make the pg_rewind source {}:{} flush its WAL ({}); this node opens at its next write",
+          host, port, e.getMessage());
+    }
+  }
+
   private Optional<SourceState> inspectSource(String host, int port) {
     SqlSession session = new SqlSession(host, port, settings.database(), settings.superuser()).withoutStatementTimeout();
     try (session) {
