@@ -174,7 +174,7 @@ class FailoverTest {
     cluster.killPostmaster(leader);
     cluster.start(lagging);
     await().atMost(TTL.plusSeconds(30)).until(() -> cluster.log(lagging).contains("maximum_lag_on_failover"));
-    assertThat(cluster.rest(lagging, "/primary")).isEqualTo(503);
+    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.rest(lagging, "/primary"), status -> status == 503);
     try (Connection c = cluster.connect(lagging); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
       rs.next();

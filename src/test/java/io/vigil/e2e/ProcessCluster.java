@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -107,13 +108,24 @@ final class ProcessCluster implements AutoCloseable {
     return Optional.of(Long.parseLong(Files.readAllLines(pidFile).get(0).trim()));
   }
 
+  /** The status of a GET on the node's REST API; -1 when it does not answer. */
   int rest(String name, String path) {
-    try {
-      HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + files.restPorts.get(index(name)) + path))
-          .timeout(Duration.ofSeconds(2)).GET().build();
-      return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException | InterruptedException e) {
-      return -1;
+    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + files.restPorts.get(index(name)) + path))
+        .timeout(Duration.ofSeconds(2)).GET().build();
+    // A kept-alive connection to an agent that has been restarted since fails once; a second try opens a new one.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+      } catch (HttpTimeoutException e) {
+        return -1;
+      } catch (IOException e) {
+        if (attempt == 2) {
+          return -1;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return -1;
+      }
     }
   }
 
