@@ -2,6 +2,7 @@ package io.vigil.agent.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.vigil.agent.CodeLogging;
 import io.vigil.agent.daemon.Version;
 import io.vigil.dcs.DcsException;
 import java.io.InputStream;
@@ -83,7 +84,7 @@ public final class VigilCtl implements Callable<Integer> {
 
   /** The standalone CLI prints results, not the library chatter an agent logs (connection states etc.). */
   public static void main(String[] args) {
-    System.setProperty(CtlLogging.PROPERTY, "code");
+    CodeLogging.select();
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.WARN);
     warmUp();

@@ -1,4 +1,4 @@
-package io.vigil.agent.cli;
+package io.vigil.agent;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
@@ -10,15 +10,22 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.status.NopStatusListener;
 
 /**
- * Logback set up in code for the standalone CLI: the same appender, pattern and levels as {@code logback.xml},
- * without parsing XML (about a tenth of a second of a command's start). Found by logback's service loader; it
- * only acts when {@link VigilCtl#main} asked for it and nobody chose a file with {@code -Dlogback.configurationFile},
- * otherwise (the agent, tests) logback goes on to {@code logback.xml} as before.
+ * Logback set up in code for the processes Vigil's launchers start (the agent, the demo, the CLI): the same
+ * appender, pattern and levels as {@code logback.xml}, without the XML configurator, which alone loads some 600
+ * classes (logback's Joran and the JDK's XML parser: memory of an agent that runs for months, and a tenth of a
+ * second of every CLI command). Found by logback's service loader; it only acts when a main method asked for it
+ * and nobody chose a file with {@code -Dlogback.configurationFile}; in-process users (tests) get {@code
+ * logback.xml} as before.
  */
-public final class CtlLogging extends ContextAwareBase implements Configurator {
+public final class CodeLogging extends ContextAwareBase implements Configurator {
 
-  /** Set by {@link VigilCtl#main} before the first logger is created. */
-  static final String PROPERTY = "vigil.ctl.logging";
+  /** Set by a main method before the first logger is created. */
+  public static final String PROPERTY = "vigil.logging";
+
+  /** Asks for this configuration; call before the first logger is created. */
+  public static void select() {
+    System.setProperty(PROPERTY, "code");
+  }
 
   @Override
   public ExecutionStatus configure(LoggerContext ctx) {
