@@ -3,6 +3,7 @@ package io.vigil.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.MarkedYAMLException;
 import java.io.IOException;
@@ -12,7 +13,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads YAML the way Patroni does: one file, or every {@code *.yml}/{@code *.yaml} file of a directory
@@ -22,6 +26,9 @@ import java.util.stream.Stream;
 final class YamlReader {
 
     private static final YAMLMapper MAPPER = new YAMLMapper();
+    private static final YAMLMapper STRICT = YAMLMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final Logger LOG = LoggerFactory.getLogger(YamlReader.class);
 
     private YamlReader() {
     }
@@ -43,6 +50,7 @@ final class YamlReader {
     /** Parses a whole configuration document; an empty document is an empty mapping. */
     static Map<String, Object> parseDocument(String source, String text) {
         Object tree = parse(source, text);
+        duplicateKey(source, text).ifPresent(LOG::warn);
         if (tree == null) {
             return new LinkedHashMap<>();
         }
@@ -64,6 +72,32 @@ final class YamlReader {
             throw invalidYaml(source, e);
         } catch (IOException e) {
             throw ConfigException.inSource(source, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * PyYAML, and so Patroni, lets a key repeated in the same mapping silently replace the earlier one (a second
+     * {@code parameters:} section drops the first). Vigil reads it the same way but names the first repeated key.
+     *
+     * @return the warning, empty when no key repeats
+     */
+    static Optional<String> duplicateKey(String source, String text) {
+        try (JsonParser parser = STRICT.createParser(text)) {
+            while (parser.nextToken() != null) {
+                // duplicate detection happens while the tokens stream by
+            }
+            return Optional.empty();
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String original = e.getOriginalMessage();
+            if (original == null || !original.startsWith("Duplicate field")) {
+                return Optional.empty();
+            }
+            return Optional.of(source + (at != null ? " line " + at.getLineNr() : "") + ": "
+                    + original.replace("Duplicate field", "the key") + " appears twice in the same mapping; the later "
+                    + "one replaces the earlier, as with Patroni");
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 
