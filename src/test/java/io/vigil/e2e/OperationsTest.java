@@ -276,6 +276,10 @@ class OperationsTest {
 
     Node replica = cluster.replicas().get(0);
     expect(replica, "POST", "/restart", "{}", 200, "restarted successfully");
+    Node leader = cluster.leader();
+    expect(leader, "POST", "/restart", "{\"role\":\"primary\"}", 200, "restarted successfully");
+    assertThat(znode("/leader")).as("the leader keeps its lock through a restart").isEqualTo(name(leader));
+    await().atMost(Duration.ofSeconds(10)).until(() -> leader.status().holdsLock() && leader.status().postgresPrimary());
     expect(replica, "POST", "/restart", "{\"role\":\"master\"}", 503, "restart conditions are not satisfied");
     healthy();
     r = ctl("", "restart", ClusterFixture.SCOPE, name(replica), "--force");
