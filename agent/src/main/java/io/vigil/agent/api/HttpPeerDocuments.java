@@ -1,47 +1,89 @@
 package io.vigil.agent.api;
 
 import io.vigil.dcs.MemberNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** {@code GET <api_url>} of each member, all at once, with Patroni's 2 s timeout and no retry. */
-final class HttpPeerDocuments implements PeerDocuments {
+/**
+ * {@code GET <api_url>} of each member, all at once, with Patroni's timeout (connect and read, 2 s each) and no
+ * retry. Plain {@link HttpURLConnection} on short-lived threads: the JDK's HttpClient would keep a selector
+ * thread and some 270 classes in every agent for a request made only during leader races and switchovers.
+ */
+public final class HttpPeerDocuments implements PeerDocuments {
 
-  private final Duration timeout;
-  private final HttpClient http;
+  /** A status document is a few hundred bytes; anything far larger is not one. */
+  private static final int MAX_BODY_BYTES = 1 << 20;
+  private static final AtomicInteger THREADS = new AtomicInteger();
 
-  HttpPeerDocuments(Duration timeout) {
-    this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+  private final int timeoutMillis;
+  /** One thread per request in flight, none once idle for a few seconds. */
+  private final ExecutorService requests = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
+      new SynchronousQueue<>(), r -> {
+        Thread t = new Thread(r, "vigil-peer-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+
+  public HttpPeerDocuments(Duration timeout) {
+    this.timeoutMillis = (int) timeout.toMillis();
   }
 
   @Override
   public List<Optional<Map<String, Object>>> fetch(List<MemberNode> members) {
-    List<CompletableFuture<Optional<Map<String, Object>>>> calls = members.stream().map(this::get).toList();
-    return calls.stream().map(CompletableFuture::join).toList();
+    List<Future<Optional<Map<String, Object>>>> calls = members.stream()
+        .map(m -> requests.submit(() -> get(m))).toList();
+    return calls.stream().map(this::result).toList();
   }
 
-  private CompletableFuture<Optional<Map<String, Object>>> get(MemberNode member) {
-    if (member.apiUrl().isEmpty()) {
-      return CompletableFuture.completedFuture(Optional.empty());
-    }
-    HttpRequest request;
+  private Optional<Map<String, Object>> result(Future<Optional<Map<String, Object>>> call) {
     try {
-      request = HttpRequest.newBuilder(URI.create(member.apiUrl().get())).timeout(timeout).GET().build();
-    } catch (IllegalArgumentException badUrl) {
-      return CompletableFuture.completedFuture(Optional.empty());
+      // each request is bounded by its own connect and read timeouts; this only guards against surprises
+      return call.get(2L * timeoutMillis + 1_000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (ExecutionException | TimeoutException e) {
+      call.cancel(true);
+      return Optional.empty();
     }
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-        .thenApply(r -> parse(r.body()))
-        .exceptionally(e -> Optional.empty());
+  }
+
+  private Optional<Map<String, Object>> get(MemberNode member) {
+    if (member.apiUrl().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      URLConnection opened = URI.create(member.apiUrl().get()).toURL().openConnection();
+      if (!(opened instanceof HttpURLConnection c)) {
+        return Optional.empty();
+      }
+      c.setConnectTimeout(timeoutMillis);
+      c.setReadTimeout(timeoutMillis);
+      c.setUseCaches(false);
+      // a node whose PostgreSQL is down answers 503 with its document, which still counts
+      try (InputStream in = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream()) {
+        return in == null ? Optional.empty() : parse(new String(in.readNBytes(MAX_BODY_BYTES), StandardCharsets.UTF_8));
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   static Optional<Map<String, Object>> parse(String body) {

@@ -1,16 +1,13 @@
 package io.vigil.agent.daemon;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.agent.api.HttpPeerDocuments;
 import io.vigil.agent.ha.PeerStatus;
 import io.vigil.dcs.MemberNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Polls peers' {@code /patroni} documents in parallel for the leader race (wire spec 3.11.1):
@@ -19,47 +16,50 @@ import java.util.concurrent.CompletableFuture;
 final class PeerClient {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  private final HttpPeerDocuments documents = new HttpPeerDocuments(TIMEOUT);
 
   List<PeerStatus> poll(List<MemberNode> peers) {
-    List<CompletableFuture<PeerStatus>> calls = peers.stream().map(this::ask).toList();
-    return calls.stream().map(CompletableFuture::join).toList();
+    List<Optional<Map<String, Object>>> docs = documents.fetch(peers);
+    List<PeerStatus> out = new ArrayList<>(peers.size());
+    for (int i = 0; i < peers.size(); i++) {
+      String name = peers.get(i).name();
+      out.add(docs.get(i).map(d -> status(name, d)).orElse(PeerStatus.unreachable(name)));
+    }
+    return out;
   }
 
-  private CompletableFuture<PeerStatus> ask(MemberNode peer) {
-    if (peer.apiUrl().isEmpty()) {
-      return CompletableFuture.completedFuture(PeerStatus.unreachable(peer.name()));
-    }
-    HttpRequest req;
-    try {
-      req = HttpRequest.newBuilder(URI.create(peer.apiUrl().get())).timeout(TIMEOUT).GET().build();
-    } catch (IllegalArgumentException badUrl) {
-      return CompletableFuture.completedFuture(PeerStatus.unreachable(peer.name()));
-    }
-    return http.sendAsync(req, HttpResponse.BodyHandlers.ofString())
-        .thenApply(r -> parse(peer.name(), r.body()))
-        .exceptionally(e -> PeerStatus.unreachable(peer.name()));
-  }
-
-  static PeerStatus parse(String name, String body) {
-    try {
-      JsonNode doc = JSON.readTree(body);
-      JsonNode xlog = doc.path("xlog");
-      if (!xlog.isObject()) {
-        return PeerStatus.unreachable(name);
-      }
-      boolean nofailover = doc.path("tags").path("nofailover").asBoolean(false);
-      int timeline = doc.path("timeline").asInt(0);
-      long location = xlog.path("location").asLong(0);
-      if (location > 0) {
-        return new PeerStatus(name, true, true, location, nofailover, timeline);
-      }
-      long wal = Math.max(xlog.path("received_location").asLong(0), xlog.path("replayed_location").asLong(0));
-      return new PeerStatus(name, true, false, wal, nofailover, timeline);
-    } catch (Exception garbage) {
+  /** What the race needs from a peer's document; lenient about types, as Jackson's {@code asLong} & co. were. */
+  static PeerStatus status(String name, Map<String, Object> doc) {
+    if (!(doc.get("xlog") instanceof Map<?, ?> xlog)) {
       return PeerStatus.unreachable(name);
     }
+    boolean nofailover = doc.get("tags") instanceof Map<?, ?> tags && truthy(tags.get("nofailover"));
+    int timeline = (int) number(doc.get("timeline"));
+    long location = number(xlog.get("location"));
+    if (location > 0) {
+      return new PeerStatus(name, true, true, location, nofailover, timeline);
+    }
+    long wal = Math.max(number(xlog.get("received_location")), number(xlog.get("replayed_location")));
+    return new PeerStatus(name, true, false, wal, nofailover, timeline);
+  }
+
+  private static long number(Object v) {
+    if (v instanceof Number n) {
+      return n.longValue();
+    }
+    if (v instanceof String s) {
+      try {
+        return Long.parseLong(s.trim());
+      } catch (NumberFormatException e) {
+        return 0;
+      }
+    }
+    return 0;
+  }
+
+  private static boolean truthy(Object v) {
+    return v instanceof Boolean b ? b : v instanceof Number n ? n.longValue() != 0
+        : v instanceof String s && s.trim().equalsIgnoreCase("true");
   }
 }
