@@ -454,7 +454,8 @@ class ConfigLoaderTest {
         return Files.writeString(dir.resolve(fileName), content);
     }
 
-    private static String minimal() {
+    /** The smallest valid configuration; other tests build on it. */
+    static String minimal() {
         return """
                 scope: demo
                 name: n1

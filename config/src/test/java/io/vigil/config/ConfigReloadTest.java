@@ -14,22 +14,7 @@ class ConfigReloadTest {
     @TempDir
     Path dir;
 
-    private static final String BASE = """
-            scope: demo
-            name: n1
-            restapi:
-              listen: 127.0.0.1:8008
-            zookeeper:
-              hosts: zk1:2181
-            tags:
-              nofailover: false
-            postgresql:
-              listen: 127.0.0.1:5432
-              data_dir: /data/pg
-              authentication:
-                replication:
-                  username: replicator
-            """;
+    private static final String BASE = ConfigLoaderTest.minimal() + "tags:\n  nofailover: false\n";
 
     private VigilConfig load(String yaml) throws IOException {
         return ConfigLoader.load(Files.writeString(dir.resolve("patroni.yml"), yaml), Map.of());

@@ -59,6 +59,11 @@ public record ClusterView(
         return leader.map(l -> l.name().equals(name)).orElse(false);
     }
 
+    /** Whether the lock names this member and is owned by this ZooKeeper session: the lock is really ours. */
+    public boolean isLockedBy(String name, long session) {
+        return leader.map(l -> l.name().equals(name) && l.session() == session).orElse(false);
+    }
+
     /** The member znode of the lock holder; empty when there is no leader or it has no member znode. */
     public Optional<MemberNode> leaderMember() {
         return leader.flatMap(l -> member(l.name()));

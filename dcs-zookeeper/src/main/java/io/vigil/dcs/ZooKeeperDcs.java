@@ -130,10 +130,7 @@ public final class ZooKeeperDcs implements Dcs {
 
     @Override
     public boolean refreshLeader(ClusterView view) throws DcsException {
-        boolean ownedByThisSession = view.leader()
-                .map(l -> l.name().equals(memberName) && l.session() == CuratorSessions.currentSession(client))
-                .orElse(false);
-        if (ownedByThisSession) {
+        if (view.isLockedBy(memberName, CuratorSessions.currentSession(client))) {
             return true;
         }
         if (view.isLockedBy(memberName)) {

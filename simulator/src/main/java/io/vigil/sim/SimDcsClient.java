@@ -205,9 +205,7 @@ final class SimDcsClient implements SimZooKeeper.Watcher {
 
   /** ZooKeeperDcs.refreshLeader and LeaderLock.refresh. */
   void refreshLeader(ClusterView view, Consumer<DcsResult<Boolean>> done) {
-    boolean ownedByThisSession = view.leader().map(l -> l.name().equals(name) && l.session() == currentSession())
-        .orElse(false);
-    if (ownedByThisSession) {
+    if (view.isLockedBy(name, currentSession())) {
       done.accept(DcsResult.ok(true));
       return;
     }

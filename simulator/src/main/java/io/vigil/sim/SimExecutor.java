@@ -165,9 +165,7 @@ final class SimExecutor {
         }
         // as the daemon: a primary starts again only if the lock is still ours after the stop
         dcs.read(r -> {
-          boolean mine = !r.failed() && r.value().leader()
-              .map(l -> l.name().equals(agent.node.name) && l.session() == dcs.sessionId()).orElse(false);
-          if (!mine) {
+          if (r.failed() || !r.value().isLockedBy(agent.node.name, dcs.sessionId())) {
             k.accept(Result.pg("not starting PostgreSQL as primary after the restart's stop: the lock is not mine"));
             return;
           }

@@ -327,7 +327,6 @@ final class ActionExecutor {
     return Duration.ofSeconds(config.postgresql().pgCtlTimeout());
   }
 
-  /** Operator restart: stop fast and start again in the role PostgreSQL had (wire spec 5.4 POST /restart). */
   /**
    * Operator restart in the current role: fast stop (PostgreSQL writes its shutdown checkpoint) and start,
    * waiting for the start at most {@code timeoutSeconds} when given.
@@ -349,8 +348,7 @@ final class ActionExecutor {
    */
   private void stillLeader(String me) throws PostgresException {
     try {
-      var leader = dcs.read().leader();
-      if (leader.isPresent() && leader.get().name().equals(me) && leader.get().session() == dcs.sessionId()) {
+      if (dcs.read().isLockedBy(me, dcs.sessionId())) {
         return;
       }
     } catch (DcsException e) {

@@ -12,8 +12,8 @@ import io.vigil.dcs.ConfigNode;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.UnaryOperator;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,7 +140,7 @@ final class HaLoop implements Runnable {
       }
       long wait = started + settings.dynamic().loopWait() * 1000L - clock.monotonicMillis();
       if (recheck.isPresent()) {
-        sleep(Math.max(1, Math.min(recheck.getAsLong(), Math.max(wait, 1))));
+        sleep(Math.max(1, Math.min(recheck.getAsLong(), wait)));
         continue;
       }
       if (wait <= 0) {

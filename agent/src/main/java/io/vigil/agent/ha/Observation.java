@@ -30,9 +30,7 @@ public record Observation(
 
   /** The lock is ours: the leader znode names us and our session owns it. */
   public boolean holdsLock() {
-    return view.flatMap(ClusterView::leader)
-        .map(l -> l.name().equals(settings.name()) && l.session() == mySession)
-        .orElse(false);
+    return view.map(v -> v.isLockedBy(settings.name(), mySession)).orElse(false);
   }
 
   /** The leader znode names us but another (older) session of ours owns it. */
