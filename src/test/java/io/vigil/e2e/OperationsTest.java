@@ -336,16 +336,16 @@ class OperationsTest {
     Node replica = cluster.replicas().get(0);
     String member = "/members/" + name(replica);
     Object startedBefore = patroni(replica).get("postmaster_start_time");
+    // Seconds always written: OffsetDateTime.toString() drops ":00", which the agent (like Python's isoformat) keeps.
     String at = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(4)
-        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        .format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx"));
     expect(replica, "POST", "/restart", "{\"schedule\":\"" + at + "\",\"role\":\"replica\"}", 202,
         "Restart scheduled");
     expect(replica, "POST", "/restart", "{\"schedule\":\"" + at + "\"}", 409, "Another restart is already scheduled");
-    String iso = at.replace("Z", "+00:00");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(znode(member)).contains(
-        "\"scheduled_restart\":{\"schedule\":\"" + iso + "\",\"role\":\"replica\",\"postmaster_start_time\":\""
+        "\"scheduled_restart\":{\"schedule\":\"" + at + "\",\"role\":\"replica\",\"postmaster_start_time\":\""
             + startedBefore + "\"}"));
-    assertThat(patroni(replica).get("scheduled_restart")).isEqualTo(Map.of("schedule", iso, "role", "replica"));
+    assertThat(patroni(replica).get("scheduled_restart")).isEqualTo(Map.of("schedule", at, "role", "replica"));
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(patroni(replica).get("postmaster_start_time")).isNotIn(startedBefore, null);
       assertThat(znode(member)).doesNotContain("scheduled_restart");
