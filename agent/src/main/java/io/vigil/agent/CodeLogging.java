@@ -48,7 +48,6 @@ public final class CodeLogging extends ContextAwareBase implements Configurator 
     ctx.getLogger("org.apache.zookeeper").setLevel(Level.toLevel(System.getProperty("vigil.zookeeper.log"), Level.ERROR));
     ctx.getLogger("org.apache.curator").setLevel(Level.toLevel(System.getProperty("vigil.curator.log"), Level.OFF));
     ctx.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
-    ctx.getLogger("io.javalin").setLevel(Level.WARN);
     ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(System.getProperty("vigil.log.level"), Level.INFO));
     root.addAppender(out);

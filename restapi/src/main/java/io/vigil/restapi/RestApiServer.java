@@ -111,7 +111,7 @@ public final class RestApiServer implements AutoCloseable {
         Server created = new Server(pool);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
-        // Paths are matched by substring like Patroni does; accept what the previous (Javalin) setup accepted.
+        // Paths are matched by substring like Patroni does, so odd paths (//x, %2F, ..) must reach the router, not a 400.
         http.setUriCompliance(UriCompliance.LEGACY);
         // No separate acceptor thread: the selector accepts too. One selector is plenty for a few probes a second.
         ServerConnector bound = new ServerConnector(created, 0, 1, new HttpConnectionFactory(http));

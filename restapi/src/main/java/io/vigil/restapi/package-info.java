@@ -7,7 +7,7 @@
  *       publishes; the server never talks to PostgreSQL or ZooKeeper, so a probe never waits on them.</li>
  *   <li>{@link io.vigil.restapi.HealthCheck}: the pure health-check decision (spec 5.1), with
  *       {@link io.vigil.restapi.Lag} for {@code ?lag=}.</li>
- *   <li>{@link io.vigil.restapi.RestApiServer}: Javalin/Jetty wiring with Patroni's routing; write endpoints
+ *   <li>{@link io.vigil.restapi.RestApiServer}: Jetty core wiring with Patroni's routing; write endpoints
  *       are plugged in as {@link io.vigil.restapi.WriteEndpoint}s and always pass the Basic-auth check
  *       first.</li>
  * </ul>
