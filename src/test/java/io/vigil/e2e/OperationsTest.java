@@ -18,10 +18,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -404,6 +408,50 @@ class OperationsTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(zk.checkExists().forPath(other)).isNull();
     assertThat(zk.checkExists().forPath(BASE + "/leader")).isNotNull();
+  }
+
+  /**
+   * Patroni's default is use_pg_rewind off. A cleanly switched-over leader still rejoins: the timeline check finds
+   * that the new leader replayed its shutdown checkpoint, so neither pg_rewind nor a re-clone is needed.
+   */
+  @Test
+  @Order(10)
+  void aSwitchedOverLeaderRejoinsWithoutPgRewindOrReclone() throws Exception {
+    String off = "{\"postgresql\":{\"use_pg_rewind\":false,\"remove_data_directory_on_rewind_failure\":false,"
+        + "\"remove_data_directory_on_diverged_timelines\":false}}";
+    assertThat(rest(cluster.leader(), "PATCH", "/config", off, AUTH).status()).isEqualTo(200);
+    try {
+      Node oldLeader = cluster.leader();
+      String old = name(oldLeader);
+      Path marker = oldLeader.config().postgresql().dataDir().resolve("vigil-e2e-marker");
+      Files.writeString(marker, "a re-clone would remove this");
+      if (ClusterFixture.ROOT) {
+        ClusterFixture.chownToPostgres(marker);
+      }
+      String target = name(cluster.replicas().get(0));
+      expect(oldLeader, "POST", "/switchover", "{\"leader\":\"" + old + "\",\"candidate\":\"" + target + "\"}",
+          200, "Successfully switched over to \"" + target + "\"");
+      Node newLeader = awaitLeaderOtherThan(old);
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+          assertThat(streamingFrom(newLeader)).contains(old));
+      assertThat(marker).exists();
+      healthy();
+    } finally {
+      String on = off.replace("false", "true");
+      assertThat(rest(cluster.leader(), "PATCH", "/config", on, AUTH).status()).isEqualTo(200);
+    }
+  }
+
+  private List<String> streamingFrom(Node primary) throws Exception {
+    try (Connection c = cluster.connect(primary); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery(
+             "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming' ORDER BY 1")) {
+      List<String> names = new ArrayList<>();
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+      return names;
+    }
   }
 
   private Node awaitLeaderOtherThan(String old) {

@@ -390,6 +390,12 @@ public final class LocalPostgres {
    *       result is {@code rewound=false}: crash recovery would write a checkpoint at the end of its
    *       WAL, making it diverge on the source's own timeline where pg_rewind cannot see it. Refused
    *       when the source cannot be asked or is not a primary;
+   *   <li>once cleanly shut down, Patroni's divergence check against the source's timeline history: a former
+   *       primary whose shutdown checkpoint record ends exactly where the source's history left its timeline
+   *       (a clean switchover), or a standby whose minimum recovery point is not past that point, needs no
+   *       rewind: standby.signal is written and the result is {@code rewound=false}. Otherwise, or when the
+   *       source could not be asked, pg_rewind runs if {@code usePgRewind} and pg_control allow it, else
+   *       this throws with the reason and touches nothing more;
    *   <li>the superuser's pgpass entry for the source first (then the entries last given to
    *       {@link #writePgpass});
    *   <li>{@code pg_rewind -D <data> --source-server "dbname=<database> user=<superuser> host=…
@@ -408,8 +414,8 @@ public final class LocalPostgres {
    *                           a failure after pg_rewind started copying may leave the directory
    *                           unusable: check {@link #controlData()} / re-clone
    */
-  public RewindResult rewind(String sourceHost, int sourcePort) throws PostgresException {
-    return rewinder.rewind(sourceHost, sourcePort);
+  public RewindResult rewind(String sourceHost, int sourcePort, boolean usePgRewind) throws PostgresException {
+    return rewinder.rewind(sourceHost, sourcePort, usePgRewind);
   }
 
   /**

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -44,6 +45,8 @@ final class Rewinder {
   private static final Duration LEFTOVER_WAIT = Duration.ofSeconds(10);
   /** One argument of postmaster.opts: PostgreSQL writes each as {@code "arg"}, unescaped. */
   private static final Pattern OPTS_ARGUMENT = Pattern.compile("\"([^\"]*)\"");
+  /** Reading two WAL records takes milliseconds; this only bounds a hung tool. */
+  private static final Duration WALDUMP_TIMEOUT = Duration.ofSeconds(30);
   /** Is the source a primary, which timeline does it write, which one does its pg_control show? */
   private static final String SOURCE_TIMELINES = """
       SELECT pg_catalog.pg_is_in_recovery(),
@@ -90,20 +93,14 @@ final class Rewinder {
     singleUserRecovery(data.clusterState());
   }
 
-  LocalPostgres.RewindResult rewind(String sourceHost, int sourcePort) throws PostgresException {
+  LocalPostgres.RewindResult rewind(String sourceHost, int sourcePort, boolean usePgRewind) throws PostgresException {
     Path dir = settings.dataDir();
     DataDirectory.requireInitialized(dir, "run pg_rewind");
     refuseWhileRunning("pg_rewind");
-    if (commands.find("pg_rewind").isEmpty()) {
-      throw new PostgresException("pg_rewind not found in " + settings.binDir().map(Path::toString).orElse("PATH"));
-    }
     ControlData data = control.read();
-    if (!data.walLogHints() && !data.dataChecksums()) {
-      throw new PostgresException("pg_rewind is not possible in " + dir
-          + ": pg_control shows neither wal_log_hints=on nor data checksums");
-    }
     String state = data.clusterState();
     Optional<SourceState> source = inspectSource(sourceHost, sourcePort);
+    String sourceName = sourceHost + ":" + sourcePort;
     if (state.equals(ControlData.STATE_IN_ARCHIVE_RECOVERY) && !data.wasPrimary()) {
       // pg_rewind wants a cleanly shut down target, and crash recovery of a standby writes a checkpoint
       // at the end of its WAL: harmless only when it went past the source's fork anyway (spec §3.9)
@@ -113,10 +110,29 @@ final class Rewinder {
         LOG.info("{}", keep.get());
         return new LocalPostgres.RewindResult(false, keep.get());
       }
+      requirePgRewind(usePgRewind, data, "the crashed standby in " + dir + " diverged from " + sourceName);
       singleUserRecovery(state);
+      data = control.read();
     } else if (data.uncleanPrimaryShutdown() || state.equals(ControlData.STATE_IN_ARCHIVE_RECOVERY)) {
       singleUserRecovery(state);
+      data = control.read();
     }
+    String divergence;
+    if (source.isPresent() && !source.get().inRecovery()) {
+      Verdict verdict = compare(data, source.get(), sourceName);
+      if (!verdict.diverged()) {
+        markStandby();
+        String message = verdict.reason() + ": " + NO_REWIND_REQUIRED;
+        LOG.info("{}", message);
+        return new LocalPostgres.RewindResult(false, message);
+      }
+      divergence = verdict.reason();
+    } else {
+      // pg_rewind finds out itself; without it this node must wait until the source can be asked
+      divergence = "whether " + dir + " diverged from " + sourceName + " is unknown: "
+          + (source.isEmpty() ? "could not connect to it" : "it is not a primary");
+    }
+    requirePgRewind(usePgRewind, data, divergence);
     config.writeSourcePgpass(sourceHost, sourcePort, settings.superuser());
 
     String dsn = Conninfo.rewindDsn(settings.database(), settings.superuser().username(), sourceHost, sourcePort);
@@ -143,6 +159,105 @@ final class Rewinder {
     markStandby();
     LOG.info("pg_rewind from {}:{} {}", sourceHost, sourcePort, rewound ? "rewound " + dir : "found no rewind required");
     return new LocalPostgres.RewindResult(rewound, output);
+  }
+
+  /** Whether this node left the source's history, and why, in an operator's words. */
+  private record Verdict(boolean diverged, String reason) {}
+
+  /**
+   * Patroni's divergence check (spec §3.9 step 3) on a cleanly shut down data directory: a former primary by its
+   * shutdown checkpoint, a standby by its minimum recovery point.
+   */
+  private Verdict compare(ControlData data, SourceState source, String sourceName) {
+    String where = " (timeline " + source.timeline() + ")";
+    if (data.wasPrimary()) {
+      int timeline = data.latestCheckpointTimeline();
+      long checkpoint = data.latestCheckpointLsn();
+      boolean diverged = primaryDiverged(timeline, checkpoint, source.timeline(), source.history(),
+          () -> checkpointEnd(timeline, checkpoint));
+      return new Verdict(diverged, "former primary " + settings.dataDir() + " (timeline " + timeline
+          + ", shutdown checkpoint at " + new Lsn(checkpoint) + ") " + (diverged ? "diverged from " : "has not diverged from ")
+          + sourceName + where);
+    }
+    int timeline = data.minRecoveryEndingTimeline();
+    long lsn = data.minRecoveryEndingLsn();
+    boolean diverged = standbyDiverged(timeline, lsn, source.timeline(), source.history());
+    return new Verdict(diverged, "standby " + settings.dataDir() + " (timeline " + timeline + ", minimum recovery point "
+        + new Lsn(lsn) + ") " + (diverged ? "diverged from " : "has not diverged from ") + sourceName + where);
+  }
+
+  /**
+   * A former primary follows the source without a rewind only if the source's history left its timeline exactly
+   * where its shutdown checkpoint record ends: the source replayed everything it wrote, checkpoint included (a
+   * clean switchover). Same timeline as the source: nothing to compare, as Patroni decides.
+   */
+  static boolean primaryDiverged(int localTimeline, long checkpointLsn, int sourceTimeline, String sourceHistory,
+      Supplier<OptionalLong> checkpointEnd) {
+    if (localTimeline == sourceTimeline) {
+      return false;
+    }
+    if (localTimeline > sourceTimeline) {
+      return true;
+    }
+    OptionalLong switchPoint = switchPoint(sourceHistory, localTimeline);
+    if (switchPoint.isEmpty() || Long.compareUnsigned(checkpointLsn, switchPoint.getAsLong()) >= 0) {
+      return true;
+    }
+    OptionalLong end = checkpointEnd.get();
+    return end.isEmpty() || end.getAsLong() != switchPoint.getAsLong();
+  }
+
+  /**
+   * Where the checkpoint record at {@code lsn} ends. Its size depends on the version and platform, so pg_waldump
+   * reads two records from there: after a shutdown checkpoint the second read fails and names the position where
+   * the next record would start (Patroni does the same). Empty when pg_waldump says anything else.
+   */
+  private OptionalLong checkpointEnd(int timeline, long lsn) {
+    if (commands.find("pg_waldump").isEmpty()) {
+      LOG.warn("pg_waldump not found: cannot tell where the shutdown checkpoint ends");
+      return OptionalLong.empty();
+    }
+    try {
+      ProcessRunner.Result r = commands.run("pg_waldump", List.of("-p", settings.dataDir().resolve("pg_wal").toString(),
+          "-t", Integer.toString(timeline), "-s", new Lsn(lsn).toString(), "-n", "2"),
+          Map.of("LANG", "C", "LC_ALL", "C"), WALDUMP_TIMEOUT);
+      OptionalLong end = checkpointEnd(r.stdout(), r.stderr(), lsn);
+      if (end.isEmpty()) {
+        LOG.warn("cannot tell where the checkpoint at {} ends from pg_waldump's output:\n{}", new Lsn(lsn),
+            lastLines(r.stdout() + "\n" + r.stderr()));
+      }
+      return end;
+    } catch (PostgresException e) {
+      LOG.warn("pg_waldump failed: {}", e.getMessage());
+      return OptionalLong.empty();
+    }
+  }
+
+  /** The end of the record at {@code lsn} from pg_waldump's output: one record, then "invalid record length at X/Y". */
+  static OptionalLong checkpointEnd(String stdout, String stderr, long lsn) {
+    List<String> records = stdout.lines().filter(l -> !l.isBlank()).toList();
+    String padded = String.format(Locale.ROOT, "%X/%08X", lsn >>> 32, lsn & 0xFFFF_FFFFL);
+    if (records.size() != 1 || !records.get(0).contains(", lsn: " + padded + ", prev ")) {
+      return OptionalLong.empty();
+    }
+    Matcher m = Pattern.compile("error in WAL record at " + Pattern.quote(new Lsn(lsn).toString())
+        + ": invalid record length at ([0-9A-Fa-f]+/[0-9A-Fa-f]+):").matcher(stderr);
+    return m.find() ? OptionalLong.of(Lsn.parse(m.group(1)).value()) : OptionalLong.empty();
+  }
+
+  /** pg_rewind is the way back onto the source's history: refuses with the reason when it may not or cannot run. */
+  private void requirePgRewind(boolean usePgRewind, ControlData data, String divergence) throws PostgresException {
+    if (!usePgRewind) {
+      throw new PostgresException(divergence + "; pg_rewind is not allowed (use_pg_rewind is off)");
+    }
+    if (commands.find("pg_rewind").isEmpty()) {
+      throw new PostgresException(divergence + "; pg_rewind not found in "
+          + settings.binDir().map(Path::toString).orElse("PATH"));
+    }
+    if (!data.walLogHints() && !data.dataChecksums()) {
+      throw new PostgresException(divergence + "; pg_rewind is not possible in " + settings.dataDir()
+          + ": pg_control shows neither wal_log_hints=on nor data checksums");
+    }
   }
 
   void wipe() throws PostgresException {
@@ -247,14 +362,6 @@ final class Rewinder {
   record SourceState(boolean inRecovery, int timeline, String history) {}
 
   /**
-   * Asks the source (superuser, no statement timeout) for its timeline and history, and runs
-   * {@code CHECKPOINT} there when it was just promoted: pg_rewind (PostgreSQL 15) takes the source's
-   * timeline from the checkpoint in its pg_control, which a promoted primary updates only with its
-   * first checkpoint (spread, it may take minutes); until then pg_rewind sees the old timeline and
-   * wrongly answers "no rewind required". Patroni waits for that checkpoint or runs it (spec §3.9).
-   * Empty when the source cannot be asked; pg_rewind then reports the problem itself.
-   */
-  /**
    * pg_rewind sets the target's minimum recovery point to the source's WAL insert position, and a standby
    * opens only once it has replayed that far. On an idle source the last record may sit unflushed on a
    * partial WAL page, which a walsender does not send: the rewound node would wait (a minute or more) for
@@ -275,6 +382,14 @@ final class Rewinder {
     }
   }
 
+  /**
+   * Asks the source (superuser, no statement timeout) for its timeline and history, and runs
+   * {@code CHECKPOINT} there when it was just promoted: pg_rewind (PostgreSQL 15) takes the source's
+   * timeline from the checkpoint in its pg_control, which a promoted primary updates only with its
+   * first checkpoint (spread, it may take minutes); until then pg_rewind sees the old timeline and
+   * wrongly answers "no rewind required". Patroni waits for that checkpoint or runs it (spec §3.9).
+   * Empty when the source cannot be asked; pg_rewind then reports the problem itself.
+   */
   private Optional<SourceState> inspectSource(String host, int port) {
     SqlSession session = new SqlSession(host, port, settings.database(), settings.superuser()).withoutStatementTimeout();
     try (session) {

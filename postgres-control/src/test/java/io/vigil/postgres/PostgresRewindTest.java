@@ -141,9 +141,14 @@ class PostgresRewindTest {
     String hbaBefore = Files.readString(dataA.resolve("pg_hba.conf"));
     // PostgreSQL 15's pg_rewind would take this for "same timeline, no rewind required"
     assertThat(b.controlData().latestCheckpointTimeline()).as("B's post-promotion checkpoint still runs").isEqualTo(1);
+    ControlData stopped = a.controlData();
+    assertThatThrownBy(() -> a.rewind("127.0.0.1", b.settings().port(), false)).isInstanceOf(PostgresException.class)
+        .hasMessageContaining("diverged from 127.0.0.1:" + b.settings().port() + " (timeline 2)")
+        .hasMessageContaining("pg_rewind is not allowed (use_pg_rewind is off)");
+    assertThat(a.controlData().raw()).as("nothing touched").isEqualTo(stopped.raw());
 
     long started = System.nanoTime();
-    LocalPostgres.RewindResult result = a.rewind("127.0.0.1", b.settings().port());
+    LocalPostgres.RewindResult result = a.rewind("127.0.0.1", b.settings().port(), true);
     System.out.println("rewind of a diverged primary: " + ms(started) + " ms\n" + result.output());
     assertThat(result.rewound()).isTrue();
     assertThat(result.output()).contains("Done!");
@@ -173,7 +178,7 @@ class PostgresRewindTest {
   @Test
   @Order(3)
   void rewindIsRefusedWhileRunning() {
-    assertThatThrownBy(() -> a.rewind("127.0.0.1", b.settings().port())).isInstanceOf(PostgresException.class)
+    assertThatThrownBy(() -> a.rewind("127.0.0.1", b.settings().port(), true)).isInstanceOf(PostgresException.class)
         .hasMessageContaining("pg_rewind refused").hasMessageContaining("is running");
     assertThatThrownBy(a::crashRecovery).isInstanceOf(PostgresException.class).hasMessageContaining("is running");
     assertThatThrownBy(a::wipeDataDirectory).isInstanceOf(PostgresException.class).hasMessageContaining("is running");
@@ -188,7 +193,7 @@ class PostgresRewindTest {
     assertThat(a.controlData().clusterState()).isEqualTo("shut down in recovery");
 
     int unused = TestPg.freePort();
-    assertThatThrownBy(() -> a.rewind("127.0.0.1", unused)).isInstanceOf(PostgresException.class)
+    assertThatThrownBy(() -> a.rewind("127.0.0.1", unused, true)).isInstanceOf(PostgresException.class)
         .hasMessageContaining("pg_rewind -D " + a.settings().dataDir())
         .hasMessageContaining("exited with code 1")
         .hasMessageContaining("port " + unused + " failed: Connection refused");
@@ -199,7 +204,7 @@ class PostgresRewindTest {
   @Order(5)
   void replicaThatDidNotDivergeNeedsNoRewindAndFollows() throws Exception {
     execute(b, "INSERT INTO t VALUES (3, 'b-while-a-down')");
-    LocalPostgres.RewindResult result = a.rewind("127.0.0.1", b.settings().port());
+    LocalPostgres.RewindResult result = a.rewind("127.0.0.1", b.settings().port(), true);
     System.out.println("rewind of a replica that did not diverge:\n" + result.output());
     assertThat(result.rewound()).isFalse();
     assertThat(result.output()).contains("no rewind required");
@@ -240,7 +245,7 @@ class PostgresRewindTest {
     assertThat(a.rewindPossible()).isTrue();
 
     long started = System.nanoTime();
-    LocalPostgres.RewindResult result = a.rewind("127.0.0.1", b.settings().port()); // runs crash recovery itself
+    LocalPostgres.RewindResult result = a.rewind("127.0.0.1", b.settings().port(), true); // runs crash recovery itself
     System.out.println("crash recovery + rewind: " + ms(started) + " ms\n" + result.output());
     assertThat(result.rewound()).isTrue();
 
@@ -262,9 +267,9 @@ class PostgresRewindTest {
     execute(b, "INSERT INTO t SELECT g, 'b-while-a-crashed' FROM generate_series(1, 1000) g");
 
     int unused = TestPg.freePort();
-    assertThatThrownBy(() -> a.rewind("127.0.0.1", unused)).isInstanceOf(PostgresException.class)
+    assertThatThrownBy(() -> a.rewind("127.0.0.1", unused, true)).isInstanceOf(PostgresException.class)
         .hasMessageContaining("could not be asked for its timeline");
-    LocalPostgres.RewindResult result = a.rewind("127.0.0.1", b.settings().port());
+    LocalPostgres.RewindResult result = a.rewind("127.0.0.1", b.settings().port(), true);
     System.out.println("rewind of a crashed replica that did not diverge: " + result.output());
     assertThat(result.rewound()).isFalse();
     assertThat(result.output()).contains("has not diverged");
@@ -294,7 +299,7 @@ class PostgresRewindTest {
     assertThat(a.wasPrimary()).isFalse();
     execute(b, "INSERT INTO t VALUES (5, 'b-after-second-split')");
 
-    LocalPostgres.RewindResult result = a.rewind("127.0.0.1", b.settings().port());
+    LocalPostgres.RewindResult result = a.rewind("127.0.0.1", b.settings().port(), true);
     System.out.println("crash recovery + rewind of a diverged standby:\n" + result.output());
     assertThat(result.rewound()).isTrue();
     follow(a, b);
@@ -303,8 +308,37 @@ class PostgresRewindTest {
     assertThat(origins(a)).contains("b-after-second-split").doesNotContain("a-split-again", "a-split", "a-diverged");
   }
 
+  /** Patroni's check, not pg_rewind, lets a cleanly switched-over primary follow: it works with use_pg_rewind off. */
   @Test
   @Order(9)
+  void aCleanSwitchoverNeedsNoRewindBothWays() throws Exception {
+    switchOver(b, a);
+    switchOver(a, b);
+    assertThat(origins(a)).contains("before-switchover-to-a", "before-switchover-to-b");
+  }
+
+  private void switchOver(LocalPostgres primary, LocalPostgres replica) throws Exception {
+    execute(primary, "INSERT INTO t VALUES (6, 'before-switchover-to-" + replica.settings().memberName() + "')");
+    primary.stop(StopMode.FAST, STOP);
+    long checkpoint = primary.controlData().latestCheckpointLsn();
+    await().atMost(WAIT).until(() -> replica.status().replayLsn() > checkpoint);
+    replica.promote();
+    replica.syncPhysicalSlots(Set.of(primary.settings().memberName()));
+    int timeline = replica.status().timeline();
+    ControlData stopped = primary.controlData();
+    LocalPostgres.RewindResult result = primary.rewind("127.0.0.1", replica.settings().port(), false);
+    System.out.println("switchover to " + replica.settings().memberName() + ": " + result.output());
+    assertThat(result.rewound()).isFalse();
+    assertThat(result.output()).contains("has not diverged from 127.0.0.1:" + replica.settings().port())
+        .endsWith(": no rewind required");
+    assertThat(primary.controlData().raw()).as("pg_control untouched").isEqualTo(stopped.raw());
+    follow(primary, replica);
+    primary.start();
+    assertFollows(primary, replica, timeline);
+  }
+
+  @Test
+  @Order(10)
   void crashRecoveryOfAKilledPrimaryAndStateOfAKilledReplica() throws Exception {
     CountDownLatch aExited = new CountDownLatch(1);
     a.watchPostmaster(aExited::countDown);
@@ -335,7 +369,7 @@ class PostgresRewindTest {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void wipesTheDataDirectoryForAReclone() throws Exception {
     Path dataA = a.settings().dataDir();
     a.wipeDataDirectory();

@@ -241,15 +241,13 @@ final class ActionExecutor {
 
   private void rewind(Action.Rewind r, Observation o) throws PostgresException {
     RewindPolicy policy = RewindPolicy.of(config, o.settings().dynamic());
-    if (!policy.usePgRewind() || !pg.rewindPossible()) {
-      throw new PostgresException("pg_rewind is not possible here (use_pg_rewind " + policy.usePgRewind()
-          + "; it also needs wal_log_hints or data checksums)");
-    }
     published.setPgState("running pg_rewind from " + r.member(), "replica");
-    LOG.info("running pg_rewind from {} ({}:{})", r.member(), r.host(), r.port());
-    LocalPostgres.RewindResult result = pg.rewind(r.host(), r.port());
-    LOG.info(result.rewound() ? "pg_rewind from {} done" : "no rewind was needed: already on {}'s timeline",
-        r.member());
+    LOG.info("checking whether this node diverged from {} ({}:{}); pg_rewind {}", r.member(), r.host(), r.port(),
+        policy.usePgRewind() ? "if it did" : "is off (use_pg_rewind)");
+    LocalPostgres.RewindResult result = pg.rewind(r.host(), r.port(), policy.usePgRewind());
+    if (result.rewound()) {
+      LOG.info("pg_rewind from {} done", r.member());
+    }
   }
 
   /**

@@ -221,8 +221,8 @@ public final class HaCore {
   }
 
   /**
-   * A former primary may have written WAL the new leader never saw; pg_rewind brings it back onto the
-   * leader's timeline. It needs the leader to be a primary whose post-promote checkpoint is done, and
+   * A former primary may have written WAL the new leader never saw; the executor compares timelines and
+   * pg_rewind brings it back onto the leader's timeline if it diverged. It needs the leader to be a primary whose post-promote checkpoint is done, and
    * gives up (with a clear state) after a bounded number of failures.
    */
   private static Step rewindFromLeader(Observation o, MemberNode leader, RecoveryTarget upstream,
@@ -241,8 +241,8 @@ public final class HaCore {
     List<Action> actions = new ArrayList<>(before);
     actions.add(new Action.Rewind(leader.name(), upstream.host(), upstream.port()));
     actions.add(new Action.StartPostgres(true, Optional.of(upstream)));
-    return new Step(Rule.REWIND_FROM_LEADER, "rewinding from leader " + leader.name()
-        + " because this node was a primary and its timeline may have diverged", actions,
+    return new Step(Rule.REWIND_FROM_LEADER, "comparing timelines with leader " + leader.name()
+        + " before following it: this node's timeline may have diverged (pg_rewind if it did)", actions,
         memory.withFollowing(Optional.of(upstream)));
   }
 
