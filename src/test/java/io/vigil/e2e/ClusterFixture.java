@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.curator.test.TestingServer;
 
@@ -180,9 +182,16 @@ final class ClusterFixture implements AutoCloseable {
     }
   }
 
+  /** Ports handed out in this JVM: they are bound only later (PostgreSQL, REST), so the kernel may offer one twice. */
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    while (true) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        if (HANDED_OUT.add(s.getLocalPort())) {
+          return s.getLocalPort();
+        }
+      }
     }
   }
 

@@ -341,7 +341,8 @@ class OperationsTest {
     String member = "/members/" + name(replica);
     Object startedBefore = patroni(replica).get("postmaster_start_time");
     // Seconds always written: OffsetDateTime.toString() drops ":00", which the agent (like Python's isoformat) keeps.
-    String at = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(4)
+    // far enough ahead for the checks below to see it scheduled on a busy machine
+    String at = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(8)
         .format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx"));
     expect(replica, "POST", "/restart", "{\"schedule\":\"" + at + "\",\"role\":\"replica\"}", 202,
         "Restart scheduled");
@@ -349,7 +350,8 @@ class OperationsTest {
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(znode(member)).contains(
         "\"scheduled_restart\":{\"schedule\":\"" + at + "\",\"role\":\"replica\",\"postmaster_start_time\":\""
             + startedBefore + "\"}"));
-    assertThat(patroni(replica).get("scheduled_restart")).isEqualTo(Map.of("schedule", at, "role", "replica"));
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(patroni(replica).get("scheduled_restart")).isEqualTo(Map.of("schedule", at, "role", "replica")));
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(patroni(replica).get("postmaster_start_time")).isNotIn(startedBefore, null);
       assertThat(znode(member)).doesNotContain("scheduled_restart");

@@ -1,5 +1,6 @@
 package io.vigil.e2e;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +21,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Three Vigil agents as real processes ({@code java -jar vigil.jar patroni.yml}, as scripts/vigil
@@ -29,6 +35,8 @@ final class ProcessCluster implements AutoCloseable {
 
   final ClusterFixture files;
   private final Map<String, Process> agents = new HashMap<>();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private CuratorFramework zk;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   ProcessCluster(int size) throws Exception {
@@ -186,15 +194,48 @@ final class ProcessCluster implements AutoCloseable {
     return Files.exists(log) ? Files.readString(log) : "";
   }
 
+  /**
+   * Waits until the agent's log, from offset {@code from} on, contains {@code text}; on timeout fails with the
+   * log's last lines, so a CI failure shows what the agent did instead.
+   */
+  void awaitLog(String name, int from, String text, Duration timeout) throws IOException {
+    try {
+      Awaitility.await().atMost(timeout).until(() -> log(name).substring(from).contains(text));
+    } catch (ConditionTimeoutException e) {
+      List<String> lines = log(name).lines().toList();
+      throw new AssertionError("the agent of " + name + " did not log \"" + text + "\" within " + timeout
+          + "; the last lines of its log:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 60),
+          lines.size())), e);
+    }
+  }
+
+  /** The leader's {@code optime} in {@code /status}; -1 while there is none. */
+  long publishedOptime() throws Exception {
+    if (zk == null) {
+      zk = CuratorFrameworkFactory.newClient(files.zk.getConnectString(), new RetryOneTime(100));
+      zk.start();
+    }
+    String path = "/service/" + ClusterFixture.SCOPE + "/status";
+    if (zk.checkExists().forPath(path) == null) {
+      return -1;
+    }
+    Object optime = JSON.readValue(zk.getData().forPath(path), Map.class).get("optime");
+    return optime instanceof Number n ? n.longValue() : -1;
+  }
+
   @Override
   public void close() throws Exception {
+    if (zk != null) {
+      zk.close();
+    }
     for (String n : new ArrayList<>(agents.keySet())) {
       stopAgent(n);
     }
     for (String n : names()) {
-      if (postmasterPid(n).isPresent()) {
-        ProcessHandle.of(postmasterPid(n).get()).ifPresent(ProcessHandle::destroyForcibly);
-      }
+      // a stale postmaster.pid (a killed postmaster) may name a pid that now belongs to another process
+      postmasterPid(n).flatMap(ProcessHandle::of)
+          .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+          .ifPresent(ProcessHandle::destroyForcibly);
     }
     files.close();
   }

@@ -1,12 +1,12 @@
 package io.vigil.agent.daemon;
 
+import io.vigil.agent.ha.HaCore;
 import io.vigil.postgres.Lsn;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,8 +16,6 @@ import java.util.List;
  * the DCS already recorded for the same switch point.
  */
 final class HistoryFile {
-
-  private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx");
 
   private final Path dataDir;
 
@@ -31,7 +29,7 @@ final class HistoryFile {
     String mtime;
     try {
       lines = Files.readAllLines(file);
-      mtime = OffsetDateTime.ofInstant(Files.getLastModifiedTime(file).toInstant(), ZoneId.systemDefault()).format(ISO);
+      mtime = OffsetDateTime.ofInstant(Files.getLastModifiedTime(file).toInstant(), ZoneId.systemDefault()).format(HaCore.HISTORY_TIMESTAMP);
     } catch (IOException e) {
       return known;
     }

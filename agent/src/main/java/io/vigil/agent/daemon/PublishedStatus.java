@@ -154,7 +154,10 @@ final class PublishedStatus implements NodeStatusSource {
     if (pg.map(PgStatus::pendingRestart).orElse(false)) {
       d.put("pending_restart", true);
     }
-    d.put("patroni", Map.of("version", MemberDocument.PROTOCOL_VERSION, "scope", scope));
+    Map<String, Object> patroni = new LinkedHashMap<>(); // Patroni's order; Map.of's changes from run to run
+    patroni.put("version", MemberDocument.PROTOCOL_VERSION);
+    patroni.put("scope", scope);
+    d.put("patroni", patroni);
     s.scheduledRestart().ifPresent(r -> d.put("scheduled_restart", r));
     if (s.paused()) {
       d.put("pause", true);

@@ -5,6 +5,9 @@ import io.vigil.dcs.MemberNode;
 import io.vigil.postgres.LocalPostgres;
 import io.vigil.postgres.RecoveryTarget;
 import io.vigil.postgres.StopMode;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -351,12 +354,15 @@ public final class HaCore {
    */
   static final String PROVISIONAL = "promotion in progress";
 
+  /** {@code /history} timestamps as Patroni writes them (Python's isoformat with microseconds and a +HH:MM offset). */
+  public static final DateTimeFormatter HISTORY_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx");
+
   /** {@code /history} plus the switch this promotion is about to make: my timeline ends at my WAL position. */
   static List<List<Object>> historyWithPromotion(Observation o, ClusterView view) {
     List<List<Object>> history = new ArrayList<>(view.history());
     int tl = o.pg().timeline();
     history.removeIf(e -> !e.isEmpty() && e.get(0) instanceof Number n && n.intValue() >= tl);
-    String at = java.time.Instant.ofEpochMilli(o.nowMillis()).atOffset(java.time.ZoneOffset.UTC).toString();
+    String at = Instant.ofEpochMilli(o.nowMillis()).atOffset(ZoneOffset.UTC).format(HISTORY_TIMESTAMP);
     history.add(List.of((long) tl, o.pg().walPosition(), PROVISIONAL, at, o.settings().name()));
     return List.copyOf(history);
   }
