@@ -207,7 +207,7 @@ class FailoverTest {
     int logBefore = cluster.log(leader).length();
     cluster.signal(leader, "HUP");
     cluster.awaitLog(leader, logBefore, "operator reload: configuration re-read and PostgreSQL configuration reloaded",
-        Duration.ofSeconds(20));
+        Duration.ofSeconds(45));
     assertThat(cluster.log(leader)).contains("received SIGHUP");
     assertThat(cluster.agentAlive(leader)).isTrue();
     assertThat(cluster.postmasterPid(leader)).contains(postmaster);
