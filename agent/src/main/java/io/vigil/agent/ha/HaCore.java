@@ -30,8 +30,14 @@ public final class HaCore {
     List<Action> actions = new ArrayList<>(step.actions);
     if (o.view().isPresent()) {
       boolean paused = o.settings().dynamic().pause();
-      actions.add(new Action.TouchMember(MemberDocument.build(o.settings(), step.memory.pgState(), role(o), o.pg(),
-          paused, step.memory.scheduledRestart())));
+      Action.TouchMember touch = new Action.TouchMember(MemberDocument.build(o.settings(), step.memory.pgState(),
+          role(o), o.pg(), paused, step.memory.scheduledRestart()));
+      if (!actions.isEmpty() && o.view().get().member(o.settings().name()).isEmpty()) {
+        // Without a member key (a new node, or one whose session expired) the leader keeps no replication slot for
+        // this node: a start as a replica would wait for streaming that cannot begin until the key is back.
+        actions.add(0, touch);
+      }
+      actions.add(touch);
     }
     return new Decision(step.rule, step.message, List.copyOf(actions), step.memory);
   }

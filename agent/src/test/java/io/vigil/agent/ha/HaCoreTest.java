@@ -328,6 +328,19 @@ class HaCoreTest {
   }
 
   @Test
+  void aNodeWithoutAMemberKeyWritesItBeforeActing() {
+    pg = stoppedFormerPrimary();
+    primaryMember("n1", 5432).leader("n1", 7);
+    Decision d = decide();
+    assertThat(d.actions().get(0)).as("the leader creates this node's slot once it sees the key")
+        .isInstanceOf(Action.TouchMember.class);
+    assertThat(d.actions().get(d.actions().size() - 1)).isInstanceOf(Action.TouchMember.class);
+
+    member("me", 5000);
+    assertThat(decide().actions()).filteredOn(a -> a instanceof Action.TouchMember).hasSize(1);
+  }
+
+  @Test
   void rewindWaitsUntilTheLeaderIsAPrimaryWithItsCheckpointDone() {
     pg = stoppedFormerPrimary();
     member("n1", 5432).leader("n1", 7);
