@@ -37,11 +37,7 @@ class BadInputTest {
   }
 
   private String validYaml(String binDir) throws Exception {
-    Path dir = files.base.resolve("node");
-    Files.createDirectories(dir);
-    if (ClusterFixture.ROOT) {
-      ClusterFixture.chownToPostgres(dir);
-    }
+    Path dir = files.nodeDir("node");
     return files.yaml("n1", ClusterFixture.freePort(), ClusterFixture.freePort(), binDir, dir);
   }
 

@@ -63,14 +63,26 @@ final class ClusterFixture implements AutoCloseable {
   }
 
   Path writeConfig(String name, int restPort, int pgPort, String binDir) throws IOException {
+    Path dir = nodeDir(name);
+    Path yml = dir.resolve("patroni.yml");
+    Files.writeString(yml, yaml(name, restPort, pgPort, binDir, dir));
+    return yml;
+  }
+
+  /**
+   * A node's directory (PostgreSQL's data directory goes inside) with the callback script {@link #yaml} names:
+   * every callback appends its arguments to {@code callbacks.log} next to it.
+   */
+  Path nodeDir(String name) throws IOException {
     Path dir = base.resolve(name);
     Files.createDirectories(dir);
     if (ROOT) {
       chownToPostgres(dir);
     }
-    Path yml = dir.resolve("patroni.yml");
-    Files.writeString(yml, yaml(name, restPort, pgPort, binDir, dir));
-    return yml;
+    Path callback = dir.resolve("callback.sh");
+    Files.writeString(callback, "#!/bin/sh\necho \"$@\" >> \"$(dirname \"$0\")/callbacks.log\"\n");
+    Files.setPosixFilePermissions(callback, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return dir;
   }
 
   String yaml(String name, int restPort, int pgPort, String binDir, Path dir) {
@@ -130,6 +142,12 @@ final class ClusterFixture implements AutoCloseable {
             superuser:
               username: postgres
               password: %8$s
+          callbacks:
+            on_start: %6$s/callback.sh
+            on_stop: %6$s/callback.sh
+            on_restart: %6$s/callback.sh
+            on_reload: %6$s/callback.sh
+            on_role_change: %6$s/callback.sh
           parameters:
             unix_socket_directories: '%6$s'
             shared_buffers: 32MB

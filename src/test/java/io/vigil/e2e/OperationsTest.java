@@ -69,11 +69,7 @@ class OperationsTest {
     cluster = new ClusterFixture(0);
     for (int i = 1; i <= 3; i++) {
       String name = "n" + i;
-      Path dir = cluster.base.resolve(name);
-      Files.createDirectories(dir);
-      if (ClusterFixture.ROOT) {
-        ClusterFixture.chownToPostgres(dir);
-      }
+      Path dir = cluster.nodeDir(name);
       String yaml = cluster.yaml(name, ClusterFixture.freePort(), ClusterFixture.freePort(), ClusterFixture.PG_BIN, dir)
           .replace("restapi:\n", "restapi:\n  authentication:\n    username: admin\n    password: e2e-rest\n");
       Path yml = dir.resolve("patroni.yml");
@@ -113,6 +109,17 @@ class OperationsTest {
     assertThat(r.body()).isEqualTo("not authenticated");
     assertThat(znode("/config")).isEqualTo(config);
     assertThat(znode("/failover")).isNull();
+  }
+
+  /** Patroni runs no callback while bootstrapping; a replica that starts after its clone gets on_start. */
+  @Test
+  @Order(1)
+  void callbacksAtBootstrap() throws Exception {
+    for (Node replica : cluster.replicas()) {
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(callbackLog(replica)).startsWith("on_start replica e2e\n"));
+    }
+    assertThat(callbackLog(cluster.leader())).isEmpty();
   }
 
   @Test
@@ -442,6 +449,39 @@ class OperationsTest {
       String on = off.replace("false", "true");
       assertThat(rest(cluster.leader(), "PATCH", "/config", on, AUTH).status()).isEqualTo(200);
     }
+  }
+
+  /** on_reload, on_restart, on_stop and on_role_change, with Patroni 3.0.2's arguments: event, role, scope. */
+  @Test
+  @Order(11)
+  void callbacksFollowTheOperations() throws Exception {
+    Node replica = cluster.replicas().get(0);
+    int before = callbackLog(replica).length();
+    expect(replica, "POST", "/reload", null, 202, "reload scheduled");
+    awaitCallback(replica, before, "on_reload replica e2e");
+    Run r = ctl("", "restart", ClusterFixture.SCOPE, name(replica), "--force");
+    assertThat(r.code()).as(r.err()).isZero();
+    awaitCallback(replica, before, "on_restart replica e2e");
+
+    Node oldLeader = cluster.leader();
+    int leaderBefore = callbackLog(oldLeader).length();
+    int replicaBefore = callbackLog(replica).length();
+    expect(oldLeader, "POST", "/switchover", "{\"leader\":\"" + name(oldLeader) + "\",\"candidate\":\""
+        + name(replica) + "\"}", 200, "Successfully switched over to \"" + name(replica) + "\"");
+    awaitCallback(replica, replicaBefore, "on_role_change master e2e");
+    awaitCallback(oldLeader, leaderBefore, "on_stop master e2e");
+    awaitCallback(oldLeader, leaderBefore, "on_role_change replica e2e");
+    healthy();
+  }
+
+  private void awaitCallback(Node n, int from, String line) {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(callbackLog(n).substring(from)).contains(line + "\n"));
+  }
+
+  private String callbackLog(Node n) throws IOException {
+    Path log = cluster.configs.get(cluster.nodes.indexOf(n)).resolveSibling("callbacks.log");
+    return Files.exists(log) ? Files.readString(log) : "";
   }
 
   private List<String> streamingFrom(Node primary) throws Exception {

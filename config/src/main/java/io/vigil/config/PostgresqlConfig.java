@@ -1,6 +1,7 @@
 package io.vigil.config;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,7 +21,12 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
                                Credentials replication, Optional<Credentials> rewind, Map<String, String> parameters,
                                List<String> basebackupOptions, List<String> pgHba, boolean usePgRewind,
                                boolean removeDataDirectoryOnRewindFailure,
-                               boolean removeDataDirectoryOnDivergedTimelines, int pgCtlTimeout) {
+                               boolean removeDataDirectoryOnDivergedTimelines, int pgCtlTimeout,
+                               Map<String, String> callbacks) {
+
+    /** The events of {@code postgresql.callbacks} (wire spec 4.5). */
+    public static final List<String> CALLBACK_EVENTS =
+            List.of("on_start", "on_stop", "on_restart", "on_reload", "on_role_change");
 
     public PostgresqlConfig {
         Objects.requireNonNull(listen, "listen");
@@ -36,6 +42,7 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
         parameters = ConfigMaps.immutableStrings(parameters);
         basebackupOptions = List.copyOf(basebackupOptions);
         pgHba = List.copyOf(pgHba);
+        callbacks = Map.copyOf(callbacks);
     }
 
     static PostgresqlConfig from(ConfigNode pg, Path home) {
@@ -64,7 +71,17 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
                 pg.get("use_pg_rewind").bool(pg.get("pg_rewind").isPresent()),
                 pg.get("remove_data_directory_on_rewind_failure").bool(false),
                 pg.get("remove_data_directory_on_diverged_timelines").bool(false),
-                pg.get("pg_ctl_timeout").integer(60));
+                pg.get("pg_ctl_timeout").integer(60),
+                callbacks(pg.get("callbacks")));
+    }
+
+    /** {@code event: command} of the known events; an empty command is none. Other keys are left to the unknown-key warning. */
+    private static Map<String, String> callbacks(ConfigNode section) {
+        Map<String, String> commands = new LinkedHashMap<>();
+        for (String event : CALLBACK_EVENTS) {
+            section.get(event).optionalString().filter(c -> !c.isBlank()).ifPresent(c -> commands.put(event, c));
+        }
+        return commands;
     }
 
     /**

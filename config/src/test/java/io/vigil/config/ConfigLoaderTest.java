@@ -394,6 +394,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void callbacksAreReadPerEventAndABadOneIsNamed() throws IOException {
+        String yaml = minimal().replace("  data_dir: /data/pg\n", "  data_dir: /data/pg\n  callbacks:\n"
+                + "    on_role_change: /usr/local/bin/vip.sh --dev eth0\n    on_start: ''\n    on_stop: /bin/true\n");
+        VigilConfig config = load(yaml);
+        assertThat(config.postgresql().callbacks()).containsOnly(
+                Map.entry("on_role_change", "/usr/local/bin/vip.sh --dev eth0"), Map.entry("on_stop", "/bin/true"));
+        assertThat(config.unknownKeys()).isEmpty();
+        assertThat(load(minimal()).postgresql().callbacks()).isEmpty();
+
+        assertError(minimal().replace("  data_dir: /data/pg\n", "  data_dir: /data/pg\n  callbacks:\n    on_reload: [a, b]\n"),
+                "postgresql.callbacks.on_reload", "postgresql.callbacks.on_reload: expected a string, got a list");
+    }
+
+    @Test
     void invalidYamlNamesFileLineAndColumn() throws IOException {
         Path file = write("broken.yml", "scope: demo\nrestapi:\n  listen: [127.0.0.1:8008\nname: n1\n");
 

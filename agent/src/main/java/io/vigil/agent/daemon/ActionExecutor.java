@@ -46,6 +46,9 @@ final class ActionExecutor {
   private final Dcs dcs;
   private final PublishedStatus published;
   private final HistoryFile history;
+  private final Callbacks callbacks;
+  /** Whether the first cycle has run: a PostgreSQL found running then gets on_start, as with Patroni. */
+  private boolean attached;
 
   ActionExecutor(VigilConfig config, LocalPostgres pg, Dcs dcs, PublishedStatus published) {
     this.config = config;
@@ -53,9 +56,16 @@ final class ActionExecutor {
     this.dcs = dcs;
     this.published = published;
     this.history = new HistoryFile(pg.settings().dataDir());
+    this.callbacks = new Callbacks(config.scope());
   }
 
   Outcome execute(Decision d, Observation o) {
+    if (!attached) {
+      attached = true;
+      if (o.pg().running()) {
+        callback("on_start", o.pg().isPrimary());
+      }
+    }
     AgentMemory memory = d.memory();
     boolean again = false;
     OptionalLong recheck = OptionalLong.empty();
@@ -83,6 +93,9 @@ final class ActionExecutor {
             startPostgres(st.upstream(), st.asReplica(), o);
             memory = memory.withStartSucceeded();
             again = true;
+            // a primary that comes back as a replica changed role; anything else just started
+            boolean demoted = st.asReplica() && (o.pg().isPrimary() || o.pg().wasPrimary());
+            callback(demoted ? "on_role_change" : "on_start", !st.asReplica());
           } catch (PostgresException e) {
             memory = memory.withStartFailed(o.nowMillis());
             throw e;
@@ -126,18 +139,24 @@ final class ActionExecutor {
     if (a instanceof Action.CloneFrom c) {
       return cloneFrom(c);
     } else if (a instanceof Action.StopPostgres s) {
+      boolean wasRunning = pg.isRunning();
       published.postgresStopping();
       pg.stop(s.mode(), stopTimeout());
+      if (wasRunning) {
+        callback("on_stop", o.pg().isPrimary());
+      }
       return true;
     } else if (a instanceof Action.Follow f) {
       pg.writeConfig(parameters(o), Optional.of(f.target()));
       pg.reload();
+      callback("on_reload", false);
     } else if (a instanceof Action.RecordPromotion r) {
       dcs.writeHistory(r.history());
     } else if (a instanceof Action.Promote) {
       published.setPgState("running", "promoted");
       pg.promote();
       LOG.info("promoted: PostgreSQL accepts writes");
+      callback("on_role_change", true);
       // pg_rewind on the old primary reads the timeline from our pg_control: make it current now.
       pg.checkpoint();
       return true;
@@ -234,6 +253,7 @@ final class ActionExecutor {
     published.postgresStopping();
     LOG.info("switchover: stopping PostgreSQL for {}", g.candidate());
     pg.stop(StopMode.FAST, stopTimeout());
+    callback("on_stop", true);
     long checkpoint = pg.controlData().latestCheckpointLsn();
     dcs.releaseLeader(java.util.OptionalLong.of(checkpoint));
     LOG.info("switchover: released the leader lock at LSN {} for {}", checkpoint, g.candidate());
@@ -338,6 +358,7 @@ final class ActionExecutor {
       stillLeader(o.settings().name());
     }
     startPostgres(replica ? following : Optional.empty(), replica, o, timeoutSeconds);
+    callback("on_restart", !replica);
   }
 
   /**
@@ -376,6 +397,7 @@ final class ActionExecutor {
     pg.writeConfig(parameters(o), o.pg().isPrimary() ? Optional.empty()
         : Optional.of(m.following().orElse(RecoveryTarget.none())));
     pg.reload();
+    callback("on_reload", o.pg().isPrimary());
   }
 
   /** Operator reinitialize: stop and empty the data directory; the next cycle clones from the leader. */
@@ -387,6 +409,19 @@ final class ActionExecutor {
     pg.wipeDataDirectory();
   }
 
+  /** Agent shutdown: a fast stop, and on_stop as Patroni runs it. */
+  void stopForShutdown(boolean primary) {
+    try {
+      if (pg.isRunning()) {
+        pg.stop(StopMode.FAST, stopTimeout());
+        LOG.info("PostgreSQL stopped");
+        callback("on_stop", primary);
+      }
+    } catch (PostgresException e) {
+      LOG.error("could not stop PostgreSQL: {}", e.getMessage());
+    }
+  }
+
   /** Release leadership on shutdown: publish the last WAL position, then delete the lock. */
   void releaseLock(OptionalLong lastOptime) {
     try {
@@ -395,6 +430,11 @@ final class ActionExecutor {
     } catch (DcsException e) {
       LOG.warn("could not release the leader lock: {} (it expires with the session)", e.getMessage());
     }
+  }
+
+  /** Runs the configured callback (the configuration as last reloaded) with Patroni 3.0.2's role words. */
+  private void callback(String event, boolean primary) {
+    callbacks.fire(config.postgresql().callbacks(), event, primary ? "master" : "replica");
   }
 
   private static String name(Action a) {

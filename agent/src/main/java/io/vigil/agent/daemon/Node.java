@@ -16,7 +16,6 @@ import io.vigil.dcs.ZooKeeperDcs;
 import io.vigil.postgres.LocalPostgres;
 import io.vigil.postgres.PgpassEntry;
 import io.vigil.postgres.PostgresException;
-import io.vigil.postgres.StopMode;
 import io.vigil.restapi.BasicCredentials;
 import io.vigil.restapi.RestApiException;
 import io.vigil.restapi.RestApiServer;
@@ -218,7 +217,7 @@ public final class Node implements AutoCloseable {
       published.dropLock();
       if (!paused) {
         published.postgresStopping();
-        stopPostgres();
+        executor.stopForShutdown(last.map(o -> o.pg().isPrimary()).orElse(false));
       }
       if (leader && !paused) {
         OptionalLong optime = lastCheckpoint();
@@ -235,17 +234,6 @@ public final class Node implements AutoCloseable {
       loopThread.join(Duration.ofSeconds(config.postgresql().pgCtlTimeout() + 30L).toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private void stopPostgres() {
-    try {
-      if (pg.isRunning()) {
-        pg.stop(StopMode.FAST, Duration.ofSeconds(config.postgresql().pgCtlTimeout()));
-        LOG.info("PostgreSQL stopped");
-      }
-    } catch (PostgresException e) {
-      LOG.error("could not stop PostgreSQL: {}", e.getMessage());
     }
   }
 

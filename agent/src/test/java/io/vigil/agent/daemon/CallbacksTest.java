@@ -1,0 +1,70 @@
+package io.vigil.agent.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CallbacksTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void splitsTheCommandAsPythonsShlexDoes() {
+    assertThat(Callbacks.split("/usr/local/bin/vip.sh  --dev eth0")).containsExactly("/usr/local/bin/vip.sh", "--dev", "eth0");
+    assertThat(Callbacks.split("sh -c 'echo \"$1\" >> /tmp/x' cb")).containsExactly("sh", "-c", "echo \"$1\" >> /tmp/x", "cb");
+    assertThat(Callbacks.split("a\\ b \"c \\\"d\\\" \\x\" ''")).containsExactly("a b", "c \"d\" \\x", "");
+    assertThatThrownBy(() -> Callbacks.split("echo 'open")).hasMessage("no closing quotation");
+    assertThatThrownBy(() -> Callbacks.split("   ")).hasMessage("empty command");
+  }
+
+  @Test
+  void runsTheCommandWithEventRoleAndScope() throws IOException {
+    Path log = dir.resolve("calls.log");
+    Map<String, String> commands = Map.of("on_role_change", script("echo \"$@\" >> " + log), "on_reload", "/bin/true");
+    Callbacks callbacks = new Callbacks("demo");
+    callbacks.fire(commands, "on_role_change", "master");
+    callbacks.fire(commands, "on_start", "replica"); // not configured: nothing runs
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log) && Files.readString(log).endsWith("\n"));
+    assertThat(Files.readAllLines(log)).containsExactly("x on_role_change master demo");
+  }
+
+  @Test
+  void aNewCallbackKillsThePreviousOneAndItsChildrenButNotARunningReload() throws Exception {
+    Path pids = dir.resolve("pids");
+    String slow = script("sleep 60 & echo $! >> " + pids + "; wait");
+    Map<String, String> commands = Map.of("on_start", slow, "on_reload", slow, "on_stop", "/bin/true");
+    Callbacks callbacks = new Callbacks("demo");
+    callbacks.fire(commands, "on_reload", "replica");
+    callbacks.fire(commands, "on_start", "replica");
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pids) && Files.readAllLines(pids).size() == 2);
+    List<Long> sleepers = Files.readAllLines(pids).stream().map(Long::parseLong).toList();
+
+    callbacks.fire(commands, "on_stop", "replica");
+    await().atMost(Duration.ofSeconds(10)).until(() -> sleepers.stream().filter(CallbacksTest::alive).count() == 1);
+    callbacks.fire(Map.of("on_reload", "/bin/true"), "on_reload", "replica");
+    await().atMost(Duration.ofSeconds(10)).until(() -> sleepers.stream().noneMatch(CallbacksTest::alive));
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** A shell script whose first argument is "x"; the callback's own arguments follow. */
+  private String script(String body) throws IOException {
+    Path file = Files.createTempFile(dir, "callback", ".sh");
+    Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+    return file + " x";
+  }
+}
