@@ -3,6 +3,7 @@ package io.vigil.agent.daemon;
 import io.vigil.agent.ha.Action;
 import io.vigil.config.ConfigException;
 import io.vigil.config.ConfigLoader;
+import io.vigil.config.UnimplementedKeys;
 import io.vigil.config.VigilConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -54,6 +55,8 @@ public final class Daemon {
     if (!config.unknownKeys().isEmpty()) {
       LOG.warn("ignoring configuration keys Vigil does not use: {}", String.join(", ", config.unknownKeys()));
     }
+    UnimplementedKeys.in(config.raw()).forEach((key, instead) ->
+        LOG.warn("{} is a Patroni setting Vigil does not implement: {}", key, instead));
     Node node = new Node(config, Path.of(args[0]));
     try {
       node.start();

@@ -1,0 +1,78 @@
+package io.vigil.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Patroni keys Vigil accepts without doing what Patroni does with them, and what happens instead. Accepting them
+ * keeps a working Patroni configuration loadable; naming them at start keeps the difference from being silent
+ * (a TLS or pre-promote setting an operator relies on must not just vanish).
+ */
+public final class UnimplementedKeys {
+
+    private static final Map<String, String> CONSEQUENCES = consequences();
+
+    private UnimplementedKeys() {
+    }
+
+    private static Map<String, String> consequences() {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("log.dir", "the log goes to standard output (the journal), not to files");
+        c.put("restapi.certfile", "the REST API serves plain HTTP, without TLS");
+        c.put("restapi.verify_client", "client certificates are not checked");
+        c.put("restapi.allowlist", "the REST API answers any client address");
+        c.put("restapi.allowlist_include_members", "the REST API answers any client address");
+        c.put("zookeeper.use_ssl", "ZooKeeper is reached without TLS");
+        c.put("bootstrap.method", "a new cluster is created with initdb");
+        c.put("bootstrap.post_bootstrap", "the script is not run after the bootstrap");
+        c.put("bootstrap.post_init", "the script is not run after the bootstrap");
+        c.put("postgresql.create_replica_methods", "replicas are cloned with pg_basebackup");
+        c.put("postgresql.create_replica_method", "replicas are cloned with pg_basebackup");
+        c.put("postgresql.pre_promote", "promotion does not wait for the script and cannot be vetoed by it");
+        c.put("postgresql.before_stop", "the script is not run before PostgreSQL is stopped");
+        c.put("postgresql.custom_conf", "Vigil's postgresql.conf includes postgresql.base.conf, not this file");
+        return Collections.unmodifiableMap(c); // in this order in the log
+    }
+
+    /** Each key of {@code raw} (the configuration as read) that Vigil does not implement, with its consequence. */
+    public static Map<String, String> in(Map<String, Object> raw) {
+        Map<String, String> found = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : CONSEQUENCES.entrySet()) {
+            if (set(raw, e.getKey()) && !defaultReplicaMethod(raw, e.getKey())) {
+                found.put(e.getKey(), e.getValue());
+            }
+        }
+        if (lookup(raw, "watchdog.mode") instanceof String mode && !WatchdogConfig.from(
+                ConfigNode.root(raw).get("watchdog")).mode().equals(WatchdogConfig.OFF)) {
+            found.put("watchdog.mode", "Vigil has no watchdog: '" + mode + "' is treated as off");
+        }
+        return found;
+    }
+
+    /** {@code create_replica_methods: [basebackup]} asks for exactly what Vigil does. */
+    private static boolean defaultReplicaMethod(Map<String, Object> raw, String key) {
+        if (!key.startsWith("postgresql.create_replica_method")) {
+            return false;
+        }
+        Object methods = lookup(raw, key);
+        return List.of("basebackup").equals(methods instanceof List<?> l ? l : List.of(String.valueOf(methods)));
+    }
+
+    private static boolean set(Map<String, Object> raw, String key) {
+        Object value = lookup(raw, key);
+        return value != null && !(value instanceof String s && s.isBlank()) && !Boolean.FALSE.equals(value);
+    }
+
+    private static Object lookup(Map<String, Object> raw, String dotted) {
+        Object node = raw;
+        for (String part : dotted.split("\\.")) {
+            if (!(node instanceof Map<?, ?> map)) {
+                return null;
+            }
+            node = map.get(part);
+        }
+        return node;
+    }
+}

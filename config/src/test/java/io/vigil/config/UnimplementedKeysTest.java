@@ -1,0 +1,34 @@
+package io.vigil.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class UnimplementedKeysTest {
+
+    @Test
+    void namesWhatVigilDoesInsteadOfEachPatroniFeatureItLacks() {
+        Map<String, Object> raw = Map.of(
+                "restapi", Map.of("listen", "127.0.0.1:8008", "certfile", "/etc/patroni/rest.pem"),
+                "postgresql", Map.of("create_replica_methods", List.of("pgbackrest", "basebackup"),
+                        "pre_promote", "/usr/local/bin/fence.sh", "before_stop", ""),
+                "watchdog", Map.of("mode", "required"));
+        assertThat(UnimplementedKeys.in(raw)).containsExactly(
+                Map.entry("restapi.certfile", "the REST API serves plain HTTP, without TLS"),
+                Map.entry("postgresql.create_replica_methods", "replicas are cloned with pg_basebackup"),
+                Map.entry("postgresql.pre_promote", "promotion does not wait for the script and cannot be vetoed by it"),
+                Map.entry("watchdog.mode", "Vigil has no watchdog: 'required' is treated as off"));
+    }
+
+    @Test
+    void saysNothingWhereVigilDoesWhatPatroniWould() {
+        Map<String, Object> raw = Map.of(
+                "postgresql", Map.of("create_replica_methods", List.of("basebackup"), "use_pg_rewind", true),
+                "zookeeper", Map.of("use_ssl", false),
+                "watchdog", Map.of("mode", false)); // YAML's unquoted off
+        assertThat(UnimplementedKeys.in(raw)).isEmpty();
+        assertThat(UnimplementedKeys.in(Map.of())).isEmpty();
+    }
+}
