@@ -13,6 +13,7 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.curator.test.TestingServer;
+import org.awaitility.Awaitility;
 
 /**
  * A real cluster for end-to-end tests: a real ZooKeeper (curator-test) and three Vigil nodes, each
@@ -193,11 +195,15 @@ final class ClusterFixture implements AutoCloseable {
   public void close() throws Exception {
     nodes.stream().sorted(Comparator.comparing((Node n) -> n.status().holdsLock())).forEach(Node::shutdown);
     zk.close();
-    try (Stream<Path> s = Files.walk(base)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
+    // an on_stop callback started by the shutdown may still append to its log while the tree goes
+    Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+      try (Stream<Path> s = Files.walk(base)) {
+        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
       }
-    }
+      return Files.notExists(base);
+    });
   }
 
   /** Ports handed out in this JVM: they are bound only later (PostgreSQL, REST), so the kernel may offer one twice. */
