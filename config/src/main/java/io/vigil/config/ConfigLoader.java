@@ -46,6 +46,7 @@ public final class ConfigLoader {
         String namespace = root.get("namespace").string("/service");
         // checked now so that logLevel() cannot fail after start-up
         root.get("log").get("level").optionalString();
+        LogFileConfig.from(root.get("log"));
         return new VigilConfig(scope, namespace, name,
                 RestApiConfig.from(root.get("restapi")),
                 ZooKeeperConfig.from(root),

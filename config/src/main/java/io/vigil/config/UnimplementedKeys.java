@@ -19,7 +19,6 @@ public final class UnimplementedKeys {
 
     private static Map<String, String> consequences() {
         Map<String, String> c = new LinkedHashMap<>();
-        c.put("log.dir", "the log goes to standard output (the journal), not to files");
         c.put("restapi.certfile", "the REST API serves plain HTTP, without TLS");
         c.put("restapi.verify_client", "client certificates are not checked");
         c.put("restapi.allowlist", "the REST API answers any client address");

@@ -3,6 +3,7 @@ package io.vigil.config;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The local configuration of one Vigil member: the typed sections Vigil acts on, the whole merged
@@ -41,6 +42,11 @@ public record VigilConfig(String scope, String namespace, String name, RestApiCo
     /** {@code log.level} (or PATRONI_LOG_LEVEL) as configured, INFO by default; Python level names. */
     public String logLevel() {
         return ConfigNode.root(raw).get("log").get("level").string("INFO");
+    }
+
+    /** {@code log.dir} with its rotation settings; empty when the log goes to standard output. */
+    public Optional<LogFileConfig> logFile() {
+        return LogFileConfig.from(ConfigNode.root(raw).get("log"));
     }
 
     /** Leaves out {@link #raw()}, which holds passwords, so the configuration can be logged. */

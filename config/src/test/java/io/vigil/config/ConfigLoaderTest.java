@@ -394,6 +394,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void logDirComesWithPatronisRotationDefaults() throws IOException {
+        assertThat(load(minimal()).logFile()).isEmpty();
+        assertThat(load(minimal() + "log:\n  dir: /var/log/patroni\n").logFile())
+                .contains(new LogFileConfig(Path.of("/var/log/patroni"), 4, 25_000_000L));
+        assertThat(load(minimal() + "log:\n  dir: /var/log/patroni\n  file_num: 10\n  file_size: 1048576\n").logFile())
+                .contains(new LogFileConfig(Path.of("/var/log/patroni"), 10, 1_048_576L));
+        assertError(minimal() + "log:\n  dir: /var/log/patroni\n  file_size: big\n", "log.file_size",
+                "log.file_size: expected an integer, got \"big\"");
+    }
+
+    @Test
     void callbacksAreReadPerEventAndABadOneIsNamed() throws IOException {
         String yaml = minimal().replace("  data_dir: /data/pg\n", "  data_dir: /data/pg\n  callbacks:\n"
                 + "    on_role_change: /usr/local/bin/vip.sh --dev eth0\n    on_start: ''\n    on_stop: /bin/true\n");

@@ -69,6 +69,7 @@ public final class Node implements AutoCloseable {
   /** Checks the local preconditions, then starts REST, ZooKeeper and the loop. */
   public void start() throws StartupException {
     LogLevel.apply(config.logLevel());
+    LogFile.apply(config.logFile());
     checkLocal();
     DynamicConfig dynamic = DynamicConfig.fromMap(config.bootstrap().dcs());
     dynamic.validateTiming().ifPresent(w -> LOG.warn("bootstrap.dcs: {}", w));
@@ -115,6 +116,7 @@ public final class Node implements AutoCloseable {
     ConfigReload reload = ConfigReload.of(config, ConfigLoader.load(source.get()));
     config = reload.effective();
     LogLevel.apply(config.logLevel());
+    LogFile.apply(config.logFile());
     return Optional.of(reload);
   }
 
