@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -474,6 +475,42 @@ class OperationsTest {
     awaitCallback(oldLeader, leaderBefore, "on_stop master e2e");
     awaitCallback(oldLeader, leaderBefore, "on_role_change replica e2e");
     healthy();
+  }
+
+  /**
+   * pre_promote vetoes a promotion: the candidate gives the lock back and stays out of races for ttl, and the
+   * cluster gets a leader again (here the same candidate, whose script agrees the second time).
+   */
+  @Test
+  @Order(12)
+  void prePromoteCanRefuseAPromotion() throws Exception {
+    Node target = cluster.replicas().get(0);
+    Path yml = cluster.configs.get(cluster.nodes.indexOf(target));
+    Path runs = yml.resolveSibling("pre_promote.runs");
+    Path script = yml.resolveSibling("pre_promote.sh");
+    // refuses the first time it runs, agrees afterwards
+    Files.writeString(script, "#!/bin/sh\necho run >> " + runs + "\n[ \"$(wc -l < " + runs + ")\" -gt 1 ]\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    String original = Files.readString(yml);
+    Files.writeString(yml, original.replace("  callbacks:\n", "  pre_promote: " + script + "\n  callbacks:\n"));
+    try {
+      expect(target, "POST", "/reload", null, 202, "reload scheduled");
+      Node oldLeader = cluster.leader();
+      rest(oldLeader, "POST", "/switchover", "{\"leader\":\"" + name(oldLeader) + "\",\"candidate\":\""
+          + name(target) + "\"}", AUTH);
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> Files.exists(runs) && Files.readAllLines(runs).size() >= 1);
+      Node next = awaitLeaderOtherThan(name(oldLeader));
+      healthy();
+      if (name(next).equals(name(target))) {
+        assertThat(Files.readAllLines(runs)).as("refused once, then agreed").hasSize(2);
+      } else {
+        assertThat(Files.readAllLines(runs)).as("refused, and another node took over").hasSize(1);
+      }
+    } finally {
+      Files.writeString(yml, original);
+      expect(target, "POST", "/reload", null, 202, "reload scheduled");
+    }
   }
 
   private void awaitCallback(Node n, int from, String line) {

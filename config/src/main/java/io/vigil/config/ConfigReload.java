@@ -44,7 +44,7 @@ public record ConfigReload(VigilConfig effective, List<String> needsRestart) {
                 was.binDir(), was.pgpass(), was.database(), was.superuser(), was.replication(), was.rewind(),
                 now.parameters(), now.basebackupOptions(), now.pgHba(), now.usePgRewind(),
                 now.removeDataDirectoryOnRewindFailure(), now.removeDataDirectoryOnDivergedTimelines(),
-                now.pgCtlTimeout(), now.callbacks());
+                now.pgCtlTimeout(), now.callbacks(), now.prePromote());
         VigilConfig effective = new VigilConfig(running.scope(), running.namespace(), running.name(), running.restapi(),
                 running.zookeeper(), reread.bootstrap(), pg, reread.watchdog(), reread.tags(), reread.raw(),
                 reread.unknownKeys());

@@ -22,7 +22,7 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
                                List<String> basebackupOptions, List<String> pgHba, boolean usePgRewind,
                                boolean removeDataDirectoryOnRewindFailure,
                                boolean removeDataDirectoryOnDivergedTimelines, int pgCtlTimeout,
-                               Map<String, String> callbacks) {
+                               Map<String, String> callbacks, Optional<String> prePromote) {
 
     /** The events of {@code postgresql.callbacks} (wire spec 4.5). */
     public static final List<String> CALLBACK_EVENTS =
@@ -43,6 +43,7 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
         basebackupOptions = List.copyOf(basebackupOptions);
         pgHba = List.copyOf(pgHba);
         callbacks = Map.copyOf(callbacks);
+        Objects.requireNonNull(prePromote, "prePromote");
     }
 
     static PostgresqlConfig from(ConfigNode pg, Path home) {
@@ -72,7 +73,8 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
                 pg.get("remove_data_directory_on_rewind_failure").bool(false),
                 pg.get("remove_data_directory_on_diverged_timelines").bool(false),
                 pg.get("pg_ctl_timeout").integer(60),
-                callbacks(pg.get("callbacks")));
+                callbacks(pg.get("callbacks")),
+                pg.get("pre_promote").optionalString().filter(c -> !c.isBlank()));
     }
 
     /** {@code event: command} of the known events; an empty command is none. Other keys are left to the unknown-key warning. */

@@ -29,7 +29,6 @@ public final class UnimplementedKeys {
         c.put("bootstrap.post_init", "the script is not run after the bootstrap");
         c.put("postgresql.create_replica_methods", "replicas are cloned with pg_basebackup");
         c.put("postgresql.create_replica_method", "replicas are cloned with pg_basebackup");
-        c.put("postgresql.pre_promote", "promotion does not wait for the script and cannot be vetoed by it");
         c.put("postgresql.before_stop", "the script is not run before PostgreSQL is stopped");
         c.put("postgresql.custom_conf", "Vigil's postgresql.conf includes postgresql.base.conf, not this file");
         return Collections.unmodifiableMap(c); // in this order in the log

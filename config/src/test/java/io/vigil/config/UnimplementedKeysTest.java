@@ -18,7 +18,6 @@ class UnimplementedKeysTest {
         assertThat(UnimplementedKeys.in(raw)).containsExactly(
                 Map.entry("restapi.certfile", "the REST API serves plain HTTP, without TLS"),
                 Map.entry("postgresql.create_replica_methods", "replicas are cloned with pg_basebackup"),
-                Map.entry("postgresql.pre_promote", "promotion does not wait for the script and cannot be vetoed by it"),
                 Map.entry("watchdog.mode", "Vigil has no watchdog: 'required' is treated as off"));
     }
 

@@ -129,6 +129,18 @@ sealed interface Fault {
     }
   }
 
+  /** The node's {@code pre_promote} script refuses every promotion for a while. */
+  record PrePromoteRefusal(Target target, long at, long durationMs) implements Fault {
+    @Override
+    public void inject(SimCluster c) {
+      c.clock().at(at, () -> {
+        SimNode n = target.resolve(c);
+        c.trace("FAULT", "pre_promote on " + n.name + " refuses promotions for " + Trace.seconds(durationMs));
+        n.refusePromotions(c.clock().now() + durationMs);
+      });
+    }
+  }
+
   /** The node's wall clock is stepped (NTP correction, VM migration); monotonic ZooKeeper timers are not. */
   record ClockJump(Target target, long at, long deltaMs) implements Fault {
     @Override

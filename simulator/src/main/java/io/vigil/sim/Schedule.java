@@ -33,8 +33,10 @@ record Schedule(List<Fault> faults) {
         faults.add(new Fault.Partition(target, scope != 1, scope != 0, at, lasting(rng, at, heal, 90_000)));
       } else if (kind < 92) {
         faults.add(new Fault.Switchover(new Fault.Target(rng.nextInt(s.nodes()), false), rng.nextBoolean(), at));
-      } else if (kind < 96) {
+      } else if (kind < 95) {
         faults.add(new Fault.OperatorRestart(target, at, rng.nextLong(30_000)));
+      } else if (kind < 98) {
+        faults.add(new Fault.PrePromoteRefusal(target, at, lasting(rng, at, heal, 60_000)));
       } else {
         long step = 1_000 + rng.nextLong(120_000);
         faults.add(new Fault.ClockJump(target, at, rng.nextBoolean() ? step : -step));

@@ -176,6 +176,14 @@ final class SimExecutor {
       quick(pg.follow(f.target()), k);
     } else if (a instanceof Action.RecordPromotion r) {
       dcs.writeHistory(r.history(), dcsDone(k));
+    } else if (a instanceof Action.PrePromote) {
+      if (agent.node.refusesPromotion()) {
+        // as the daemon: the refusal is remembered, and the next decision gives the lock back
+        run.memory = run.memory.withPrePromoteFailed(o.nowMillis());
+        k.accept(Result.pg("pre_promote refused the promotion: not promoting"));
+      } else {
+        k.accept(Result.ok(false));
+      }
     } else if (a instanceof Action.Promote) {
       cluster.promoting(agent);
       agent.published.setPgState("running");

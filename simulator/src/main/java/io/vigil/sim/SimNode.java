@@ -25,6 +25,8 @@ final class SimNode {
   private final List<Runnable> deferred = new ArrayList<>();
   /** Since when the current agent has been running without a freeze (for the fencing invariant). */
   private long runningSince;
+  /** Until when (simulated time) this node's pre_promote script refuses every promotion. */
+  private long refusePromotionsUntil;
 
   SimNode(int index, String name, String host, SimPostgres pg, SimClock clock, long clockOffset) {
     this.index = index;
@@ -57,6 +59,15 @@ final class SimNode {
 
   SimAgent agent() {
     return agent;
+  }
+
+  void refusePromotions(long untilMs) {
+    refusePromotionsUntil = untilMs;
+  }
+
+  /** pre_promote would exit non-zero now (a fencing script that cannot reach its device, say). */
+  boolean refusesPromotion() {
+    return clock.now() < refusePromotionsUntil;
   }
 
   void attach(SimAgent next) {

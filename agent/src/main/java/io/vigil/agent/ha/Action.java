@@ -42,6 +42,13 @@ public sealed interface Action {
   record Follow(RecoveryTarget target) implements Action {}
 
   /**
+   * Run {@code postgresql.pre_promote}, if configured; anything but exit status 0 aborts the promotion (and the
+   * memory remembers the refusal). It runs before {@link RecordPromotion}: a refused promotion must leave no
+   * timeline switch in {@code /history}, or every node would wait for a timeline that never comes.
+   */
+  record PrePromote() implements Action {}
+
+  /**
    * Before promoting, record the coming timeline switch in {@code /history}, so that no node left on
    * the old timeline can win a later race even if this node loses ZooKeeper right after promoting.
    * A failed write aborts the promotion.

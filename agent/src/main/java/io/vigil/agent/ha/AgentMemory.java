@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param rewindFailures   failed rewind attempts since the last success (bounded retries)
  * @param startFailedSince when the first of the current run of failed starts happened (0 = none)
  * @param scheduledRestart a restart the operator scheduled on this node
+ * @param prePromoteFailedAt when {@code postgresql.pre_promote} last refused a promotion (0 = never): the node
+ *                         gives the lock back and stays out of leader races for ttl
  */
 public record AgentMemory(
     String pgState,
@@ -25,57 +27,68 @@ public record AgentMemory(
     boolean rewindPending,
     int rewindFailures,
     long startFailedSince,
-    Optional<ScheduledRestart> scheduledRestart) {
+    Optional<ScheduledRestart> scheduledRestart,
+    long prePromoteFailedAt) {
 
   /** After this many failed pg_rewind runs the node stops trying and says so. */
   public static final int MAX_REWIND_ATTEMPTS = 3;
 
   public static AgentMemory initial() {
-    return new AgentMemory("stopped", false, Optional.empty(), 0, false, 0, 0, Optional.empty());
+    return new AgentMemory("stopped", false, Optional.empty(), 0, false, 0, 0, Optional.empty(), 0);
   }
 
   public AgentMemory withPgState(String s) {
     return new AgentMemory(s, initializeWon, following, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart);
+        startFailedSince, scheduledRestart, prePromoteFailedAt);
   }
 
   public AgentMemory withInitializeWon(boolean won) {
     return new AgentMemory(pgState, won, following, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart);
+        startFailedSince, scheduledRestart, prePromoteFailedAt);
   }
 
   public AgentMemory withFollowing(Optional<RecoveryTarget> target) {
     return new AgentMemory(pgState, initializeWon, target, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart);
+        startFailedSince, scheduledRestart, prePromoteFailedAt);
   }
 
   public AgentMemory withRewindPending(boolean pending) {
     return new AgentMemory(pgState, initializeWon, following, cycle, pending, pending ? rewindFailures : 0,
-        startFailedSince, scheduledRestart);
+        startFailedSince, scheduledRestart, prePromoteFailedAt);
   }
 
   public AgentMemory withRewindFailed() {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures + 1,
-        startFailedSince, scheduledRestart);
+        startFailedSince, scheduledRestart, prePromoteFailedAt);
   }
 
   public AgentMemory withStartFailed(long now) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures,
-        startFailedSince == 0 ? now : startFailedSince, scheduledRestart);
+        startFailedSince == 0 ? now : startFailedSince, scheduledRestart, prePromoteFailedAt);
   }
 
   public AgentMemory withStartSucceeded() {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures,
-        0, scheduledRestart);
+        0, scheduledRestart, prePromoteFailedAt);
   }
 
   public AgentMemory withScheduledRestart(Optional<ScheduledRestart> restart) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        restart);
+        restart, prePromoteFailedAt);
+  }
+
+  public AgentMemory withPrePromoteFailed(long at) {
+    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
+        scheduledRestart, at);
+  }
+
+  /** The pre_promote script refused a promotion less than ttl ago. */
+  boolean prePromoteRefusedRecently(long nowMillis, int ttlSeconds) {
+    return prePromoteFailedAt > 0 && nowMillis - prePromoteFailedAt < ttlSeconds * 1000L;
   }
 
   public AgentMemory nextCycle() {
     return new AgentMemory(pgState, initializeWon, following, cycle + 1, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart);
+        startFailedSince, scheduledRestart, prePromoteFailedAt);
   }
 }

@@ -271,7 +271,8 @@ public final class HaCore {
     }
     if (view.leader().isEmpty()) {
       Optional<Boolean> stance = ManualFailover.candidateStance(o, view);
-      if (stance.equals(Optional.of(true))) {
+      boolean refused = memory.prePromoteRefusedRecently(o.nowMillis(), o.settings().dynamic().ttl());
+      if (stance.equals(Optional.of(true)) && !refused) {
         return new Step(Rule.ACQUIRE_LOCK, "acquiring session lock: i am the switchover candidate",
             List.of(new Action.AcquireLock()), memory);
       }
@@ -325,9 +326,15 @@ public final class HaCore {
   private static Step leaderWithLock(Observation o, ClusterView view, AgentMemory memory) {
     String me = o.settings().name();
     LocalPg pg = o.pg();
+    if (!pg.isPrimary() && memory.prePromoteRefusedRecently(o.nowMillis(), o.settings().dynamic().ttl())) {
+      // Patroni gives the lock back after a refusal, so that another node (with its own fencing) can take over.
+      return new Step(Rule.PRE_PROMOTE_REFUSED, "releasing the leader lock: pre_promote refused to let me promote",
+          List.of(new Action.ReleaseLock()), memory);
+    }
     if (!pg.isPrimary()) {
       return new Step(Rule.PROMOTE_WITH_LOCK, "promoted self to leader because i had the session lock",
-          List.of(new Action.RecordPromotion(historyWithPromotion(o, view)), new Action.Promote()),
+          List.of(new Action.PrePromote(), new Action.RecordPromotion(historyWithPromotion(o, view)),
+              new Action.Promote()),
           memory.withFollowing(Optional.empty()).withRewindPending(false));
     }
     List<Action> actions = new ArrayList<>();

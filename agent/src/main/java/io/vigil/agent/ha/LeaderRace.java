@@ -18,6 +18,10 @@ final class LeaderRace {
   /** Empty when this node may race; otherwise the reason it must not. */
   static Optional<String> whyNotHealthiest(Observation o, AgentMemory memory) {
     LocalPg pg = o.pg();
+    int ttl = o.settings().dynamic().ttl();
+    if (memory.prePromoteRefusedRecently(o.nowMillis(), ttl)) {
+      return Optional.of("pre_promote refused my last promotion less than ttl (" + ttl + " s) ago");
+    }
     int clusterTimeline = o.view().map(LeaderRace::clusterTimeline).orElse(0);
     if (pg.timeline() > 0 && pg.timeline() < clusterTimeline) {
       return Optional.of("my timeline " + pg.timeline() + " is behind the cluster's timeline " + clusterTimeline);

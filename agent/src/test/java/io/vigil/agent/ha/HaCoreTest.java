@@ -202,12 +202,34 @@ class HaCoreTest {
   // ---- with the lock ----------------------------------------------------------------------------
 
   @Test
+  void afterPrePromoteRefusedTheLockIsGivenBackAndNoRaceForTtl() {
+    member("me", 5000).leader("me", MY_SESSION);
+    memory = memory.withPrePromoteFailed(now);
+    now += 1_000;
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.PRE_PROMOTE_REFUSED);
+    assertThat(acting(d)).containsExactly(new Action.ReleaseLock());
+
+    leader = Optional.empty();
+    d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.NOT_HEALTHIEST);
+    assertThat(d.message()).contains("pre_promote refused my last promotion less than ttl (30 s) ago");
+
+    now += 30_000;
+    assertThat(decide().rule()).as("ttl later it may race again").isEqualTo(Rule.ACQUIRE_LOCK);
+    leader("me", MY_SESSION);
+    assertThat(decide().rule()).as("and promote").isEqualTo(Rule.PROMOTE_WITH_LOCK);
+  }
+
+  @Test
   void lockHolderInRecoveryPromotes() {
     member("me", 5000).leader("me", MY_SESSION);
     Decision d = decide();
     assertThat(d.rule()).isEqualTo(Rule.PROMOTE_WITH_LOCK);
-    assertThat(acting(d)).hasSize(2).last().isEqualTo(new Action.Promote());
-    Action.RecordPromotion record = (Action.RecordPromotion) acting(d).get(0);
+    assertThat(acting(d)).hasSize(3).last().isEqualTo(new Action.Promote());
+    assertThat(acting(d).get(0)).as("pre_promote first: a refusal leaves /history alone")
+        .isEqualTo(new Action.PrePromote());
+    Action.RecordPromotion record = (Action.RecordPromotion) acting(d).get(1);
     assertThat(record.history()).singleElement().satisfies(line -> {
       assertThat(line.subList(0, 3)).containsExactly(1L, 100L, HaCore.PROVISIONAL);
       assertThat((String) line.get(3)).as("Patroni's timestamp form, seconds even on a whole minute")
