@@ -14,17 +14,14 @@ import io.vigil.postgres.LocalPostgres;
 import io.vigil.postgres.PostgresException;
 import io.vigil.postgres.RecoveryTarget;
 import io.vigil.postgres.StopMode;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +101,7 @@ final class ActionExecutor {
             throw e;
           }
         } else if (a instanceof Action.PrePromote) {
-          if (!prePromoteAllows()) {
+          if (!callbacks.prePromoteAllows(config.postgresql().prePromote(), stopTimeout())) {
             memory = memory.withPrePromoteFailed(o.nowMillis());
             throw new PostgresException("pre_promote refused the promotion: not promoting");
           }
@@ -419,42 +416,6 @@ final class ActionExecutor {
     callback("on_role_change", true);
     // pg_rewind on the old primary reads the timeline from our pg_control: make it current now.
     pg.checkpoint();
-  }
-
-  /**
-   * {@code postgresql.pre_promote} (wire spec 4.1 #14): run without arguments, as the agent's user, its output in
-   * the agent's log; only exit status 0 lets the promotion go on. Bounded by {@code pg_ctl_timeout}: a script
-   * that never ends must not keep the cluster without a primary while this node holds the lock.
-   */
-  private boolean prePromoteAllows() {
-    Optional<String> command = config.postgresql().prePromote();
-    if (command.isEmpty()) {
-      return true;
-    }
-    Duration limit = stopTimeout();
-    try {
-      List<String> argv = Callbacks.split(command.get());
-      LOG.info("running pre_promote {}", argv);
-      Process p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        LOG.error("pre_promote did not finish within {} s (pg_ctl_timeout) and was killed", limit.toSeconds());
-        return false;
-      }
-      if (p.exitValue() != 0) {
-        LOG.error("pre_promote exited with code {}", p.exitValue());
-        return false;
-      }
-      return true;
-    } catch (IllegalArgumentException | IOException e) {
-      LOG.error("pre_promote could not be run: {}", e.getMessage());
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   /** Agent shutdown: a fast stop, and on_stop as Patroni runs it. */

@@ -2,14 +2,18 @@ package io.vigil.agent.daemon;
 
 import java.io.File;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Patroni's {@code postgresql.callbacks} (wire spec 4.5): {@code <command> <event> <role> <scope>}, started without
+ * The commands of the configuration that the agent runs itself: {@code pre_promote}, and Patroni's
+ * {@code postgresql.callbacks} (wire spec 4.5): {@code <command> <event> <role> <scope>}, started without
  * waiting for it, as the agent's user, its output in the agent's log. One callback runs at a time: a new one kills
  * the previous one and its children, as Patroni does, except that {@code on_reload} has a slot of its own.
  */
@@ -47,8 +51,7 @@ final class Callbacks {
     boolean reload = event.equals(ON_RELOAD);
     stop(reload ? reloading : running);
     try {
-      Process started = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      Process started = start(argv);
       LOG.info("callback {} {} {}: started {} (pid {})", event, role, scope, argv, started.pid());
       if (reload) {
         reloading = started;
@@ -60,12 +63,54 @@ final class Callbacks {
     }
   }
 
+  /**
+   * {@code postgresql.pre_promote} (wire spec 4.1 #14), if configured: run without arguments and waited for; only
+   * exit status 0 lets the promotion go on. Bounded by {@code limit}: a script that never ends must not keep the
+   * cluster without a primary while this node holds the lock.
+   */
+  boolean prePromoteAllows(Optional<String> command, Duration limit) {
+    if (command.isEmpty()) {
+      return true;
+    }
+    try {
+      List<String> argv = split(command.get());
+      LOG.info("running pre_promote {}", argv);
+      Process p = start(argv);
+      if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+        killTree(p);
+        LOG.error("pre_promote did not finish within {} s (pg_ctl_timeout) and was killed", limit.toSeconds());
+        return false;
+      }
+      if (p.exitValue() != 0) {
+        LOG.error("pre_promote exited with code {}", p.exitValue());
+        return false;
+      }
+      return true;
+    } catch (IllegalArgumentException | IOException e) {
+      LOG.error("pre_promote could not be run: {}", e.getMessage());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** A configured command: the agent's user and environment, no input, its output in the agent's log. */
+  private static Process start(List<String> argv) throws IOException {
+    return new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
   private static void stop(Process previous) {
     if (previous != null && previous.isAlive()) {
       LOG.warn("killing the previous callback (pid {}) and its children to run the next one", previous.pid());
-      previous.descendants().forEach(ProcessHandle::destroyForcibly);
-      previous.destroyForcibly();
+      killTree(previous);
     }
+  }
+
+  private static void killTree(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
   }
 
   /**

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +55,21 @@ class CallbacksTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> sleepers.stream().filter(CallbacksTest::alive).count() == 1);
     callbacks.fire(Map.of("on_reload", "/bin/true"), "on_reload", "replica");
     await().atMost(Duration.ofSeconds(10)).until(() -> sleepers.stream().noneMatch(CallbacksTest::alive));
+  }
+
+  @Test
+  void prePromoteAllowsOnlyOnExitZeroWithinItsLimit() throws Exception {
+    Callbacks callbacks = new Callbacks("demo");
+    Duration limit = Duration.ofSeconds(10);
+    assertThat(callbacks.prePromoteAllows(Optional.empty(), limit)).as("not configured").isTrue();
+    assertThat(callbacks.prePromoteAllows(Optional.of("/bin/true"), limit)).isTrue();
+    assertThat(callbacks.prePromoteAllows(Optional.of("/bin/false"), limit)).isFalse();
+    assertThat(callbacks.prePromoteAllows(Optional.of("'unclosed"), limit)).isFalse();
+    Path pids = dir.resolve("hung");
+    String hung = script("sleep 60 & echo $! >> " + pids + "; wait");
+    assertThat(callbacks.prePromoteAllows(Optional.of(hung), Duration.ofMillis(500))).isFalse();
+    long sleeper = Long.parseLong(Files.readAllLines(pids).get(0));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !alive(sleeper));
   }
 
   private static boolean alive(long pid) {
