@@ -15,7 +15,7 @@ import java.util.OptionalLong;
  * Helpers for the plain Java trees (Map / List / String / Number / Boolean / null) that parsed znode
  * JSON becomes. Pure and free of ZooKeeper and Jackson types so the value records stay portable.
  */
-final class JsonValues {
+public final class JsonValues {
     private JsonValues() {
     }
 
@@ -54,7 +54,7 @@ final class JsonValues {
     }
 
     /** Integral JSON number, or a decimal string (Python's {@code int(x)} accepts both). */
-    static OptionalLong integer(Object value) {
+    public static OptionalLong integer(Object value) {
         try {
             if (value instanceof Long || value instanceof Integer || value instanceof Short) {
                 return OptionalLong.of(((Number) value).longValue());
@@ -80,7 +80,7 @@ final class JsonValues {
      * read like Patroni 4's {@code parse_bool} ("true", "yes", "on", "1") rather than Python truthiness,
      * under which the string "false" would count as true.
      */
-    static boolean truthy(Object value) {
+    public static boolean truthy(Object value) {
         if (value instanceof Boolean b) {
             return b;
         }

@@ -2,6 +2,7 @@ package io.vigil.agent.daemon;
 
 import io.vigil.agent.api.HttpPeerDocuments;
 import io.vigil.agent.ha.PeerStatus;
+import io.vigil.dcs.JsonValues;
 import io.vigil.dcs.MemberNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ final class PeerClient {
     if (!(doc.get("xlog") instanceof Map<?, ?> xlog)) {
       return PeerStatus.unreachable(name);
     }
-    boolean nofailover = doc.get("tags") instanceof Map<?, ?> tags && truthy(tags.get("nofailover"));
+    boolean nofailover = doc.get("tags") instanceof Map<?, ?> tags && JsonValues.truthy(tags.get("nofailover"));
     int timeline = (int) number(doc.get("timeline"));
     long location = number(xlog.get("location"));
     if (location > 0) {
@@ -44,22 +45,8 @@ final class PeerClient {
     return new PeerStatus(name, true, false, wal, nofailover, timeline);
   }
 
+  /** A number of a member document (JSON number or decimal string, as Patroni accepts); 0 when absent or garbage. */
   private static long number(Object v) {
-    if (v instanceof Number n) {
-      return n.longValue();
-    }
-    if (v instanceof String s) {
-      try {
-        return Long.parseLong(s.trim());
-      } catch (NumberFormatException e) {
-        return 0;
-      }
-    }
-    return 0;
-  }
-
-  private static boolean truthy(Object v) {
-    return v instanceof Boolean b ? b : v instanceof Number n ? n.longValue() != 0
-        : v instanceof String s && s.trim().equalsIgnoreCase("true");
+    return JsonValues.integer(v).orElse(0);
   }
 }
