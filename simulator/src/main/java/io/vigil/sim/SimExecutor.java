@@ -3,14 +3,12 @@ package io.vigil.sim;
 import io.vigil.agent.ha.Action;
 import io.vigil.agent.ha.AgentMemory;
 import io.vigil.agent.ha.Decision;
+import io.vigil.agent.ha.Isoformat;
 import io.vigil.agent.ha.Observation;
 import io.vigil.agent.ha.RewindFailure;
 import io.vigil.config.DynamicConfig;
 import io.vigil.postgres.RecoveryTarget;
 import io.vigil.postgres.StopMode;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +47,6 @@ final class SimExecutor {
       return new Result(false, null, null, e);
     }
   }
-
-  private static final DateTimeFormatter ISO =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
 
   private final SimAgent agent;
   private final SimCluster cluster;
@@ -370,7 +365,7 @@ final class SimExecutor {
       out.add(line);
     }
     if (!out.isEmpty() && out.get(out.size() - 1).size() == 3) {
-      out.get(out.size() - 1).addAll(List.of(ISO.format(Instant.ofEpochMilli(agent.node.nowMillis())), agent.name()));
+      out.get(out.size() - 1).addAll(List.of(Isoformat.utc(agent.node.nowMillis()), agent.name()));
     }
     return out;
   }

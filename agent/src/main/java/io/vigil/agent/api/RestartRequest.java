@@ -1,5 +1,6 @@
 package io.vigil.agent.api;
 
+import io.vigil.agent.ha.Isoformat;
 import io.vigil.agent.ha.RestartConditions;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -43,7 +44,7 @@ record RestartRequest(RestartConditions conditions, Optional<OffsetDateTime> sch
             return new Refusal(r.status(), r.error());
           }
           schedule = Optional.of(r.time());
-          v = ScheduledAt.isoformat(r.time());
+          v = Isoformat.of(r.time());
         }
         case "role" -> {
           if (!("master".equals(v) || "primary".equals(v) || "replica".equals(v))) {

@@ -97,22 +97,4 @@ public final class ScheduledAt {
     int sign = t.charAt(0) == '-' ? -1 : 1;
     return ZoneOffset.ofHoursMinutes(sign * hours, sign * minutes);
   }
-
-  /** Python's {@code datetime.isoformat()}: microseconds only when non-zero, offset as {@code +HH:MM}. */
-  public static String isoformat(OffsetDateTime t) {
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02d",
-        t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond()));
-    int micros = t.getNano() / 1000;
-    if (micros != 0) {
-      b.append(String.format(Locale.ROOT, ".%06d", micros));
-    }
-    int total = t.getOffset().getTotalSeconds();
-    b.append(total < 0 ? '-' : '+');
-    total = Math.abs(total);
-    b.append(String.format(Locale.ROOT, "%02d:%02d", total / 3600, total / 60 % 60));
-    if (total % 60 != 0) {
-      b.append(String.format(Locale.ROOT, ":%02d", total % 60));
-    }
-    return b.toString();
-  }
 }

@@ -1,5 +1,6 @@
 package io.vigil.agent.api;
 
+import io.vigil.agent.ha.Isoformat;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.MemberNode;
 import java.time.Instant;
@@ -141,7 +142,7 @@ final class SwitchoverRules {
       value.put("member", r.candidate());
     }
     if (r.scheduledAt() != null) {
-      value.put("scheduled_at", ScheduledAt.isoformat(r.scheduledAt()));
+      value.put("scheduled_at", Isoformat.of(r.scheduledAt()));
     }
     return value;
   }

@@ -1,6 +1,7 @@
 package io.vigil.agent.cli;
 
 import io.vigil.agent.api.ScheduledAt;
+import io.vigil.agent.ha.Isoformat;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.DcsException;
 import io.vigil.dcs.MemberNode;
@@ -84,7 +85,7 @@ final class ManualFailover {
           throw new CtlException("Can't schedule switchover in the paused state");
         }
       }
-      String atText = at == null ? null : ScheduledAt.isoformat(at);
+      String atText = at == null ? null : Isoformat.of(at);
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("leader", leader);
       body.put("candidate", candidate);

@@ -1,6 +1,7 @@
 package io.vigil.agent.cli;
 
 import io.vigil.agent.api.ScheduledAt;
+import io.vigil.agent.ha.Isoformat;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.MemberNode;
 import java.io.IOException;
@@ -60,7 +61,7 @@ final class RestartCommand implements Callable<Integer> {
         scheduled = term.prompt("When should the restart take place (e.g. " + nextHour + ") ", "now");
       }
       OffsetDateTime at = ManualFailover.parseScheduled(scheduled);
-      Members.confirm(term, members, force, "restart", at == null ? null : ScheduledAt.isoformat(at));
+      Members.confirm(term, members, force, "restart", at == null ? null : Isoformat.of(at));
       if (any) {
         members = new ArrayList<>(members);
         Collections.shuffle(members);
@@ -81,7 +82,7 @@ final class RestartCommand implements Callable<Integer> {
         if (Members.paused(view)) {
           throw new CtlException("Can't schedule restart in the paused state");
         }
-        content.put("schedule", ScheduledAt.isoformat(at));
+        content.put("schedule", Isoformat.of(at));
       }
       if (timeout != null) {
         content.put("timeout", timeout);

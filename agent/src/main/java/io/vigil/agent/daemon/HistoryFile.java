@@ -1,6 +1,6 @@
 package io.vigil.agent.daemon;
 
-import io.vigil.agent.ha.HaCore;
+import io.vigil.agent.ha.Isoformat;
 import io.vigil.postgres.Lsn;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ final class HistoryFile {
     String mtime;
     try {
       lines = Files.readAllLines(file);
-      mtime = OffsetDateTime.ofInstant(Files.getLastModifiedTime(file).toInstant(), ZoneId.systemDefault()).format(HaCore.HISTORY_TIMESTAMP);
+      mtime = Isoformat.of(OffsetDateTime.ofInstant(Files.getLastModifiedTime(file).toInstant(), ZoneId.systemDefault()));
     } catch (IOException e) {
       return known;
     }

@@ -5,9 +5,6 @@ import io.vigil.dcs.MemberNode;
 import io.vigil.postgres.LocalPostgres;
 import io.vigil.postgres.RecoveryTarget;
 import io.vigil.postgres.StopMode;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -367,15 +364,12 @@ public final class HaCore {
    */
   static final String PROVISIONAL = "promotion in progress";
 
-  /** {@code /history} timestamps as Patroni writes them (Python's isoformat with microseconds and a +HH:MM offset). */
-  public static final DateTimeFormatter HISTORY_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx");
-
   /** {@code /history} plus the switch this promotion is about to make: my timeline ends at my WAL position. */
   static List<List<Object>> historyWithPromotion(Observation o, ClusterView view) {
     List<List<Object>> history = new ArrayList<>(view.history());
     int tl = o.pg().timeline();
     history.removeIf(e -> !e.isEmpty() && e.get(0) instanceof Number n && n.intValue() >= tl);
-    String at = Instant.ofEpochMilli(o.nowMillis()).atOffset(ZoneOffset.UTC).format(HISTORY_TIMESTAMP);
+    String at = Isoformat.utc(o.nowMillis());
     history.add(List.of((long) tl, o.pg().walPosition(), PROVISIONAL, at, o.settings().name()));
     return List.copyOf(history);
   }

@@ -2,6 +2,7 @@ package io.vigil.agent.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.agent.ha.Isoformat;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -50,9 +51,9 @@ class ScheduledAtTest {
 
   @Test
   void formatsLikePythonIsoformat() {
-    assertThat(ScheduledAt.isoformat(OffsetDateTime.of(2026, 1, 2, 3, 4, 5, 0, ZoneOffset.UTC)))
+    assertThat(Isoformat.of(OffsetDateTime.of(2026, 1, 2, 3, 4, 5, 0, ZoneOffset.UTC)))
         .isEqualTo("2026-01-02T03:04:05+00:00");
-    assertThat(ScheduledAt.isoformat(OffsetDateTime.of(2026, 1, 2, 3, 4, 5, 120_000, ZoneOffset.ofHoursMinutes(-5, -30))))
+    assertThat(Isoformat.of(OffsetDateTime.of(2026, 1, 2, 3, 4, 5, 120_000, ZoneOffset.ofHoursMinutes(-5, -30))))
         .isEqualTo("2026-01-02T03:04:05.000120-05:30");
   }
 }
