@@ -19,6 +19,9 @@ import ch.qos.logback.core.status.NopStatusListener;
  */
 public final class CodeLogging extends ContextAwareBase implements Configurator {
 
+  /** The line format of every log Vigil writes (logback.xml repeats it for in-process users). */
+  public static final String PATTERN = "%d{\"yyyy-MM-dd HH:mm:ss,SSS\"} %-5level [%thread] %logger{0}: %msg%n";
+
   /** Set by a main method before the first logger is created. */
   public static final String PROPERTY = "vigil.logging";
 
@@ -37,7 +40,7 @@ public final class CodeLogging extends ContextAwareBase implements Configurator 
 
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(ctx);
-    encoder.setPattern("%d{\"yyyy-MM-dd HH:mm:ss,SSS\"} %-5level [%thread] %logger{0}: %msg%n");
+    encoder.setPattern(PATTERN);
     encoder.start();
     ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
     out.setContext(ctx);

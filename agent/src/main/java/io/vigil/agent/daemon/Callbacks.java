@@ -108,9 +108,11 @@ final class Callbacks {
     }
   }
 
+  /** Children listed first, then the parent killed, so a shell cannot start another child in between. */
   private static void killTree(Process p) {
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    List<ProcessHandle> children = p.descendants().toList();
     p.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
   }
 
   /**

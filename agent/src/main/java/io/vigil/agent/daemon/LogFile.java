@@ -9,6 +9,7 @@ import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
 import ch.qos.logback.core.util.FileSize;
+import io.vigil.agent.CodeLogging;
 import io.vigil.config.LogFileConfig;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -25,7 +26,6 @@ final class LogFile {
 
   static final String FILE_NAME = "patroni.log";
   private static final String APPENDER = "LOG_DIR";
-  private static final String PATTERN = "%d{\"yyyy-MM-dd HH:mm:ss,SSS\"} %-5level [%thread] %logger{0}: %msg%n";
 
   private static Optional<LogFileConfig> applied = Optional.empty();
   private static final List<Appender<ILoggingEvent>> replaced = new ArrayList<>();
@@ -90,7 +90,7 @@ final class LogFile {
 
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(ctx);
-    encoder.setPattern(PATTERN);
+    encoder.setPattern(CodeLogging.PATTERN);
     encoder.start();
     appender.setEncoder(encoder);
     appender.setRollingPolicy(rolling);
