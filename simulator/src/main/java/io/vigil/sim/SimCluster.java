@@ -401,6 +401,7 @@ final class SimCluster {
       return;
     }
     markStuck(r, null);
+    u.pg.streamedTo(r.name);
     boolean newWal = theirs.end() > mine.end() || theirs.timeline() != mine.timeline();
     if (!newWal) {
       return;

@@ -3,6 +3,7 @@ package io.vigil.sim;
 import io.vigil.agent.ha.LocalPg;
 import io.vigil.postgres.PgStatus;
 import io.vigil.postgres.RecoveryTarget;
+import io.vigil.postgres.ReplicationRow;
 import io.vigil.postgres.StopMode;
 import java.util.List;
 import java.util.Optional;
@@ -45,6 +46,8 @@ final class SimPostgres {
   private boolean pendingIsStop;
   /** The agent's postmaster watch: told (within its 100 ms poll) when the running postmaster exits. */
   private Runnable exitWatch;
+  /** When each standby last streamed from this server: its walsender row in pg_stat_replication. */
+  private final java.util.Map<String, Long> walsenders = new java.util.TreeMap<>();
 
   SimPostgres(SimCluster cluster, SimClock clock, SplittableRandom rng, String name, int index) {
     this.cluster = cluster;
@@ -76,7 +79,19 @@ final class SimPostgres {
         // a standby with an upstream runs a walreceiver (it keeps retrying even when it cannot stream)
         standby && upstream.hasUpstream() ? Optional.of("host=" + upstream.host() + " port=" + upstream.port())
             : Optional.empty(),
-        List.of()));
+        standby ? List.of() : replicationRows()));
+  }
+
+  /** A standby streamed from this server now (the data plane's tick). */
+  void streamedTo(String standbyName) {
+    walsenders.put(standbyName, clock.now());
+  }
+
+  /** Standbys that streamed within the last two ticks, as pg_stat_replication shows them. */
+  private List<ReplicationRow> replicationRows() {
+    long since = clock.now() - 2 * SimCluster.TICK_MS;
+    return walsenders.entrySet().stream().filter(e -> e.getValue() >= since)
+        .map(e -> new ReplicationRow("replicator", e.getKey(), Optional.empty(), "streaming", "async", 0)).toList();
   }
 
   boolean initialized() {

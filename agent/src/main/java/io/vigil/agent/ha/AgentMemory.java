@@ -18,6 +18,11 @@ import java.util.Optional;
  * @param scheduledRestart a restart the operator scheduled on this node
  * @param prePromoteFailedAt when {@code postgresql.pre_promote} last refused a promotion (0 = never): the node
  *                         gives the lock back and stays out of leader races for ttl
+ * @param handoverWaitSince since when this node waits on a planned handover (0 = not waiting): as the leader, for
+ *                         its candidate to stream from it; as the candidate holding the lock, for the old leader's
+ *                         final WAL. Bounded by {@link Handover#WAIT_MS}
+ * @param handoverAbandonedAt when this node, as a switchover candidate, gave the lock back without the old leader's
+ *                         final WAL (0 = never): like a pre_promote refusal, it stays out of leader races for ttl
  */
 public record AgentMemory(
     String pgState,
@@ -28,58 +33,82 @@ public record AgentMemory(
     int rewindFailures,
     long startFailedSince,
     Optional<ScheduledRestart> scheduledRestart,
-    long prePromoteFailedAt) {
+    long prePromoteFailedAt,
+    long handoverWaitSince,
+    long handoverAbandonedAt) {
 
   /** After this many failed pg_rewind runs the node stops trying and says so. */
   public static final int MAX_REWIND_ATTEMPTS = 3;
 
   public static AgentMemory initial() {
-    return new AgentMemory("stopped", false, Optional.empty(), 0, false, 0, 0, Optional.empty(), 0);
+    return new AgentMemory("stopped", false, Optional.empty(), 0, false, 0, 0, Optional.empty(), 0, 0, 0);
   }
 
   public AgentMemory withPgState(String s) {
     return new AgentMemory(s, initializeWon, following, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
   }
 
   public AgentMemory withInitializeWon(boolean won) {
     return new AgentMemory(pgState, won, following, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
   }
 
   public AgentMemory withFollowing(Optional<RecoveryTarget> target) {
     return new AgentMemory(pgState, initializeWon, target, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
   }
 
   public AgentMemory withRewindPending(boolean pending) {
     return new AgentMemory(pgState, initializeWon, following, cycle, pending, pending ? rewindFailures : 0,
-        startFailedSince, scheduledRestart, prePromoteFailedAt);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
   }
 
   public AgentMemory withRewindFailed() {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures + 1,
-        startFailedSince, scheduledRestart, prePromoteFailedAt);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
   }
 
   public AgentMemory withStartFailed(long now) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures,
-        startFailedSince == 0 ? now : startFailedSince, scheduledRestart, prePromoteFailedAt);
+        startFailedSince == 0 ? now : startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
   }
 
   public AgentMemory withStartSucceeded() {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures,
-        0, scheduledRestart, prePromoteFailedAt);
+        0, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
   }
 
   public AgentMemory withScheduledRestart(Optional<ScheduledRestart> restart) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        restart, prePromoteFailedAt);
+        restart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
   }
 
   public AgentMemory withPrePromoteFailed(long at) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, at);
+        scheduledRestart, at, handoverWaitSince, handoverAbandonedAt);
+  }
+
+  public AgentMemory withHandoverWaitSince(long since) {
+    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
+        scheduledRestart, prePromoteFailedAt, since, handoverAbandonedAt);
+  }
+
+  public AgentMemory withHandoverAbandoned(long at) {
+    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
+        scheduledRestart, prePromoteFailedAt, 0, at);
+  }
+
+  /** Why this node must stay out of leader races for now (a refused or abandoned promotion less than ttl ago). */
+  Optional<String> standingDown(long nowMillis, int ttlSeconds) {
+    if (prePromoteRefusedRecently(nowMillis, ttlSeconds)) {
+      return Optional.of("pre_promote refused my last promotion less than ttl (" + ttlSeconds + " s) ago");
+    }
+    if (handoverAbandonedAt > 0 && nowMillis - handoverAbandonedAt < ttlSeconds * 1000L) {
+      return Optional.of("i gave up a switchover less than ttl (" + ttlSeconds + " s) ago without the old leader's "
+          + "final WAL");
+    }
+    return Optional.empty();
   }
 
   /** The pre_promote script refused a promotion less than ttl ago. */
@@ -89,6 +118,6 @@ public record AgentMemory(
 
   public AgentMemory nextCycle() {
     return new AgentMemory(pgState, initializeWon, following, cycle + 1, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
   }
 }

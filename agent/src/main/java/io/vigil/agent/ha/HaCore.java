@@ -268,7 +268,7 @@ public final class HaCore {
     }
     if (view.leader().isEmpty()) {
       Optional<Boolean> stance = ManualFailover.candidateStance(o, view);
-      boolean refused = memory.prePromoteRefusedRecently(o.nowMillis(), o.settings().dynamic().ttl());
+      boolean refused = memory.standingDown(o.nowMillis(), o.settings().dynamic().ttl()).isPresent();
       if (stance.equals(Optional.of(true)) && !refused) {
         return new Step(Rule.ACQUIRE_LOCK, "acquiring session lock: i am the switchover candidate",
             List.of(new Action.AcquireLock()), memory);
@@ -329,10 +329,14 @@ public final class HaCore {
           List.of(new Action.ReleaseLock()), memory);
     }
     if (!pg.isPrimary()) {
+      Optional<Handover> handover = Handover.pending(o, view).filter(h -> !h.receivedBy(pg));
+      if (handover.isPresent()) {
+        return awaitFinalWal(o, handover.get(), memory);
+      }
       return new Step(Rule.PROMOTE_WITH_LOCK, "promoted self to leader because i had the session lock",
           List.of(new Action.PrePromote(), new Action.RecordPromotion(historyWithPromotion(o, view)),
               new Action.Promote()),
-          memory.withFollowing(Optional.empty()).withRewindPending(false));
+          memory.withFollowing(Optional.empty()).withRewindPending(false).withHandoverWaitSince(0));
     }
     List<Action> actions = new ArrayList<>();
     if (view.config().map(c -> c.data().isEmpty()).orElse(true)) {
@@ -348,13 +352,34 @@ public final class HaCore {
       actions.add(new Action.SyncSlots(wantedSlots(me, view)));
     }
     memory = memory.withFollowing(Optional.empty()).withRewindPending(false);
-    Optional<ManualFailover.Verdict> manual = ManualFailover.onLeader(o, view);
+    Optional<ManualFailover.Verdict> manual = ManualFailover.onLeader(o, view, memory.handoverWaitSince());
+    boolean waiting = manual.map(ManualFailover.Verdict::waiting).orElse(false);
+    long since = memory.handoverWaitSince() > 0 ? memory.handoverWaitSince() : o.nowMillis();
+    memory = memory.withHandoverWaitSince(waiting ? since : 0);
     if (manual.isPresent()) {
       actions.addAll(manual.get().actions());
       return new Step(manual.get().rule(), manual.get().message(), actions, memory);
     }
     return new Step(Rule.LEADER_WITH_LOCK, "no action. I am (" + me + "), the leader with the lock",
         actions, memory);
+  }
+
+  /**
+   * The lock is mine through a planned handover, but the old leader's last WAL has not arrived: promoting now would
+   * fork the timeline and lose what it wrote. Wait (bounded); then give the lock and the request back, so the old
+   * leader, which has every byte, takes over again.
+   */
+  private static Step awaitFinalWal(Observation o, Handover h, AgentMemory memory) {
+    long since = memory.handoverWaitSince() > 0 ? memory.handoverWaitSince() : o.nowMillis();
+    long waited = o.nowMillis() - since;
+    if (waited < Handover.WAIT_MS) {
+      return new Step(Rule.HANDOVER_WAIT_FOR_WAL, "not promoting yet: waiting for " + h.describe(o.pg()),
+          List.of(new Action.RecheckSoon(Handover.RECHECK_MS)), memory.withHandoverWaitSince(since));
+    }
+    return new Step(Rule.HANDOVER_ABANDONED, "giving the leader lock back without promoting: after " + waited
+        + " ms I still do not have " + h.describe(o.pg()) + "; " + h.oldLeader() + " has it and can lead again",
+        List.of(new Action.ClearFailover(java.util.OptionalInt.of(h.failoverVersion())), new Action.ReleaseLock()),
+        memory.withHandoverAbandoned(o.nowMillis()));
   }
 
   /**

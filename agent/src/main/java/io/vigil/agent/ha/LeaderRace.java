@@ -19,8 +19,9 @@ final class LeaderRace {
   static Optional<String> whyNotHealthiest(Observation o, AgentMemory memory) {
     LocalPg pg = o.pg();
     int ttl = o.settings().dynamic().ttl();
-    if (memory.prePromoteRefusedRecently(o.nowMillis(), ttl)) {
-      return Optional.of("pre_promote refused my last promotion less than ttl (" + ttl + " s) ago");
+    Optional<String> standingDown = memory.standingDown(o.nowMillis(), ttl);
+    if (standingDown.isPresent()) {
+      return standingDown;
     }
     int clusterTimeline = o.view().map(LeaderRace::clusterTimeline).orElse(0);
     if (pg.timeline() > 0 && pg.timeline() < clusterTimeline) {

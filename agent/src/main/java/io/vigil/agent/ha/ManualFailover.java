@@ -18,7 +18,7 @@ final class ManualFailover {
   private ManualFailover() {}
 
   /** What the lock holder does about a pending {@code /failover} request; empty when there is none. */
-  static Optional<Verdict> onLeader(Observation o, ClusterView view) {
+  static Optional<Verdict> onLeader(Observation o, ClusterView view, long waitingSince) {
     Optional<FailoverNode> request = view.failover();
     if (request.isEmpty()) {
       return Optional.empty();
@@ -36,7 +36,7 @@ final class ManualFailover {
       long in = at.get() - o.nowMillis();
       if (in > loopWaitMs) {
         return Optional.of(new Verdict(Rule.SCHEDULED_FAILOVER_WAIT,
-            "awaiting failover at " + f.scheduledAt().get() + " (in " + in / 1000 + " seconds)", List.of()));
+            "awaiting failover at " + f.scheduledAt().get() + " (in " + in / 1000 + " seconds)", List.of(), false));
       }
       if (-in > loopWaitMs * 3 / 2) {
         return Optional.of(clear(Rule.MANUAL_FAILOVER_CLEARED,
@@ -45,7 +45,7 @@ final class ManualFailover {
       if (in > 0) {
         return Optional.of(new Verdict(Rule.SCHEDULED_FAILOVER_WAIT,
             "failover scheduled at " + f.scheduledAt().get() + " is due in " + in + " ms",
-            List.of(new Action.RecheckSoon(in))));
+            List.of(new Action.RecheckSoon(in)), false));
       }
     }
     boolean forMe = f.leader().map(me::equals).orElse(true);
@@ -54,13 +54,39 @@ final class ManualFailover {
       return Optional.of(clear(Rule.MANUAL_FAILOVER_CLEARED, "cleared the completed or stale failover request",
           f.member().map(me::equals).orElse(false) ? OptionalInt.empty() : version));
     }
-    Optional<String> candidate = healthyCandidate(o, view, f.member());
-    if (candidate.isEmpty()) {
+    List<String> healthy = healthyCandidates(o, view, f.member());
+    if (healthy.isEmpty()) {
       return Optional.of(clear(Rule.MANUAL_FAILOVER_CLEARED, "manual failover: no healthy candidate"
           + f.member().map(m -> " (" + m + " is not a healthy replica)").orElse("") + "; request removed", version));
     }
-    return Optional.of(new Verdict(Rule.MANUAL_FAILOVER_DEMOTE,
-        "manual failover: demoting myself for " + candidate.get(), List.of(new Action.GracefulDemote(candidate.get()))));
+    Optional<String> streaming = healthy.stream().filter(n -> receivesMyWal(o, view, n)).findFirst();
+    if (streaming.isPresent()) {
+      return Optional.of(new Verdict(Rule.MANUAL_FAILOVER_DEMOTE, "manual failover: demoting myself for "
+          + streaming.get(), List.of(new Action.GracefulDemote(streaming.get())), false));
+    }
+    // A candidate that is not streaming from me (just re-pointed, reconnecting) would miss the shutdown checkpoint
+    // and everything before it that it has not received: it could only give the lock back.
+    long waited = waitingSince > 0 ? o.nowMillis() - waitingSince : 0;
+    if (waited >= Handover.WAIT_MS) {
+      return Optional.of(clear(Rule.MANUAL_FAILOVER_CLEARED, "manual failover: " + String.join(", ", healthy)
+          + " did not stream from me within " + Handover.WAIT_MS + " ms; request removed", version));
+    }
+    return Optional.of(new Verdict(Rule.MANUAL_FAILOVER_WAIT_FOR_CANDIDATE, "manual failover: waiting for "
+        + String.join(", ", healthy) + " to stream from me before stepping down",
+        List.of(new Action.RecheckSoon(Handover.RECHECK_MS)), true));
+  }
+
+  /**
+   * The candidate's walsender on this primary is streaming, so a clean stop sends it the shutdown checkpoint. A
+   * candidate that cascades from another member ({@code replicatefrom}) gets the WAL through it instead; its own
+   * wait for the final WAL (see {@link Handover}) covers it.
+   */
+  private static boolean receivesMyWal(Observation o, ClusterView view, String name) {
+    boolean cascades = view.member(name).map(m -> m.tags().get("replicatefrom"))
+        .map(from -> from instanceof String s && !s.equals(o.settings().name()) && view.member(s).isPresent())
+        .orElse(false);
+    return cascades || o.pg().status().map(s -> s.replication().stream()
+        .anyMatch(r -> r.applicationName().equals(name) && r.state().equals("streaming"))).orElse(false);
   }
 
   /**
@@ -84,15 +110,15 @@ final class ManualFailover {
     return healthy ? Optional.of(false) : Optional.empty();
   }
 
-  /** The named candidate if it is a healthy replica, else (no name given) the first healthy replica. */
-  private static Optional<String> healthyCandidate(Observation o, ClusterView view, Optional<String> named) {
+  /** The named candidate if it is a healthy replica, else (no name given) the healthy replicas. */
+  private static List<String> healthyCandidates(Observation o, ClusterView view, Optional<String> named) {
     String me = o.settings().name();
     List<String> names = named.map(List::of).orElseGet(() -> view.members().stream()
         .map(MemberNode::name).filter(n -> !n.equals(me)).toList());
     return names.stream()
         .filter(n -> !n.equals(me) && view.member(n).map(m -> !m.tagTrue("nofailover")).orElse(false))
         .filter(n -> peerHealthy(o, n) && caughtUp(o, n))
-        .findFirst();
+        .toList();
   }
 
   /** A candidate further behind than maximum_lag_on_failover would lose writes: not eligible. */
@@ -127,8 +153,9 @@ final class ManualFailover {
   }
 
   private static Verdict clear(Rule rule, String message, OptionalInt version) {
-    return new Verdict(rule, message, List.of(new Action.ClearFailover(version)));
+    return new Verdict(rule, message, List.of(new Action.ClearFailover(version)), false);
   }
 
-  record Verdict(Rule rule, String message, List<Action> actions) {}
+  /** @param waiting the leader is waiting on its candidate (bounded by {@link Handover#WAIT_MS}) */
+  record Verdict(Rule rule, String message, List<Action> actions, boolean waiting) {}
 }

@@ -10,6 +10,7 @@ import io.vigil.dcs.LeaderNode;
 import io.vigil.dcs.MemberNode;
 import io.vigil.postgres.PgStatus;
 import io.vigil.postgres.RecoveryTarget;
+import io.vigil.postgres.ReplicationRow;
 import io.vigil.postgres.StopMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -429,15 +430,134 @@ class HaCoreTest {
         Optional.ofNullable(scheduledAt), 3));
   }
 
+  /** A primary whose pg_stat_replication shows these standbys streaming. */
+  private static LocalPg primaryStreamingTo(long wal, String... standbys) {
+    PgStatus st = status(false, wal);
+    List<ReplicationRow> rows = java.util.Arrays.stream(standbys)
+        .map(n -> new ReplicationRow("replicator", n, Optional.empty(), "streaming", "async", 0)).toList();
+    return new LocalPg(LocalPg.DataDir.INITIALIZED, true, Optional.of(new PgStatus(false, 1, wal, 0, 0, false,
+        st.postmasterStartTime(), st.serverVersion(), false, Optional.empty(), Optional.empty(), rows)),
+        Optional.of(SYSID));
+  }
+
   @Test
   void leaderStepsDownForAHealthyCandidate() {
     member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
-    pg = primary(100);
+    pg = primaryStreamingTo(100, "n2");
     peers = List.of(new PeerStatus("n2", true, false, 100, false));
     switchover("me", "n2", null);
     Decision d = decide();
     assertThat(d.rule()).isEqualTo(Rule.MANUAL_FAILOVER_DEMOTE);
     assertThat(acting(d)).containsExactly(new Action.GracefulDemote("n2"));
+  }
+
+  /**
+   * A candidate that is not streaming from the leader (just re-pointed, reconnecting) would miss the shutdown
+   * checkpoint: the leader waits for it, bounded, instead of stopping.
+   */
+  @Test
+  void leaderWaitsForItsCandidateToStreamThenGivesUp() {
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
+    pg = primaryStreamingTo(100, "n3");
+    peers = List.of(new PeerStatus("n2", true, false, 100, false));
+    switchover("me", "n2", null);
+    Decision waiting = decide();
+    assertThat(waiting.rule()).isEqualTo(Rule.MANUAL_FAILOVER_WAIT_FOR_CANDIDATE);
+    assertThat(acting(waiting)).containsExactly(new Action.RecheckSoon(Handover.RECHECK_MS));
+    assertThat(waiting.memory().handoverWaitSince()).isEqualTo(now);
+
+    memory = waiting.memory();
+    now += Handover.WAIT_MS - 1;
+    assertThat(decide().memory().handoverWaitSince()).as("the wait keeps its start").isEqualTo(1_000);
+    now += 1;
+    Decision gaveUp = decide();
+    assertThat(gaveUp.rule()).isEqualTo(Rule.MANUAL_FAILOVER_CLEARED);
+    assertThat(gaveUp.message()).contains("n2 did not stream from me");
+    assertThat(gaveUp.actions()).contains(new Action.ClearFailover(java.util.OptionalInt.of(3)));
+    assertThat(gaveUp.memory().handoverWaitSince()).isZero();
+
+    memory = waiting.memory();
+    pg = primaryStreamingTo(100, "n2");
+    assertThat(acting(decide())).containsExactly(new Action.GracefulDemote("n2"));
+  }
+
+  /** The lock came through a switchover from n1, which stopped cleanly at LSN 5000 and is still a member. */
+  private void holdingTheLockAfterASwitchoverFrom(String oldLeader, long finalLsn) {
+    member(oldLeader, 5432).member("me", 5000).leader("me", MY_SESSION);
+    optime = OptionalLong.of(finalLsn);
+    switchover(oldLeader, "me", null);
+  }
+
+  /**
+   * The fork seen in CI: the candidate took the lock 400 bytes behind the old leader's final LSN. Within
+   * maximum_lag_on_failover, but those bytes were acknowledged writes. It waits for them instead.
+   */
+  @Test
+  void aSwitchoverCandidateDoesNotPromoteBeforeItHasTheOldLeadersFinalWal() {
+    holdingTheLockAfterASwitchoverFrom("n1", 5_000);
+    pg = replica(4_600);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.HANDOVER_WAIT_FOR_WAL);
+    assertThat(acting(d)).containsExactly(new Action.RecheckSoon(Handover.RECHECK_MS));
+    assertThat(d.message()).contains("the final WAL of n1 (LSN 5000", "I have LSN 4600 on timeline 1");
+
+    memory = d.memory();
+    now += 300;
+    pg = replica(5_000);
+    assertThat(decide().rule()).as("the start of the shutdown checkpoint is not enough")
+        .isEqualTo(Rule.HANDOVER_WAIT_FOR_WAL);
+    pg = replica(5_104);
+    Decision promote = decide();
+    assertThat(promote.rule()).isEqualTo(Rule.PROMOTE_WITH_LOCK);
+    assertThat(promote.memory().handoverWaitSince()).isZero();
+  }
+
+  @Test
+  void aSwitchoverCandidateOnTheOldTimelineWaitsEvenWhenItsPositionIsHigher() {
+    holdingTheLockAfterASwitchoverFrom("n1", 5_000);
+    pg = onTimeline(replica(6_000), 1);
+    // n1 was promoted to timeline 2 just before; this node has not received any WAL of it yet
+    Decision d = decideWith(viewWithHistory(List.of(List.of(1L, 4_000L, "no recovery target specified", "t", "n1"))));
+    assertThat(d.rule()).isEqualTo(Rule.HANDOVER_WAIT_FOR_WAL);
+    pg = onTimeline(replica(6_000), 2);
+    d = decideWith(viewWithHistory(List.of(List.of(1L, 4_000L, "no recovery target specified", "t", "n1"))));
+    assertThat(d.rule()).isEqualTo(Rule.PROMOTE_WITH_LOCK);
+  }
+
+  @Test
+  void aCandidateWithoutTheFinalWalGivesTheLockBackAndStaysOutOfRaces() {
+    holdingTheLockAfterASwitchoverFrom("n1", 5_000);
+    pg = replica(4_600);
+    memory = decide().memory();
+    now += Handover.WAIT_MS;
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.HANDOVER_ABANDONED);
+    assertThat(acting(d)).containsExactly(new Action.ReleaseLock());
+    assertThat(d.actions()).contains(new Action.ClearFailover(java.util.OptionalInt.of(3)));
+    assertThat(d.message()).contains("n1 has it and can lead again");
+
+    memory = d.memory();
+    leader = Optional.empty();
+    failover = Optional.empty();
+    now += 1_000;
+    Decision next = decide();
+    assertThat(next.rule()).isEqualTo(Rule.NOT_HEALTHIEST);
+    assertThat(next.message()).contains("gave up a switchover");
+    switchover("n1", "me", null);
+    assertThat(acting(decide())).as("not even as the named candidate").doesNotContain(new Action.AcquireLock());
+    failover = Optional.empty();
+    now += 30_000;
+    assertThat(decide().rule()).as("after ttl it may race again").isEqualTo(Rule.ACQUIRE_LOCK);
+  }
+
+  /** A leader that died (its member key expired with its session) left no final WAL to wait for. */
+  @Test
+  void aFailoverFromADeadLeaderPromotesWithinTheLagLimitAsBefore() {
+    member("me", 5000).leader("me", MY_SESSION);
+    optime = OptionalLong.of(5_000);
+    switchover("n1", "me", null);
+    pg = replica(4_600);
+    assertThat(decide().rule()).isEqualTo(Rule.PROMOTE_WITH_LOCK);
   }
 
   @Test
@@ -455,7 +575,7 @@ class HaCoreTest {
   @Test
   void scheduledSwitchoverWaitsThenFiresThenExpires() {
     member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
-    pg = primary(100);
+    pg = primaryStreamingTo(100, "n2");
     peers = List.of(new PeerStatus("n2", true, false, 100, false));
     switchover("me", "n2", "1970-01-01T00:01:00+00:00"); // 60 s after the observation time of 1 s
     assertThat(decide().rule()).isEqualTo(Rule.SCHEDULED_FAILOVER_WAIT);
