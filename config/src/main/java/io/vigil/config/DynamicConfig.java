@@ -2,28 +2,36 @@ package io.vigil.config;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The dynamic configuration stored in ZooKeeper at {@code <base>/config} (spec 7.2), shared by all
  * members and changed at run time through the REST API or patronictl.
  *
+ * @param synchronousMode       {@code synchronous_mode}: off (default), on, or Patroni 4's quorum
+ * @param synchronousModeStrict {@code synchronous_mode_strict} (default false): never leave the primary
+ *                              without a synchronous standby ({@code synchronous_standby_names = '*'})
+ * @param synchronousNodeCount  {@code synchronous_node_count} (default 1, always at least 1)
+ * @param maximumLagOnSyncnode  {@code maximum_lag_on_syncnode} in bytes (default -1; 0 or less = no limit)
  * @param raw the whole map as read, so that a rewrite (PATCH, pause) keeps keys Vigil does not model
  */
 public record DynamicConfig(int ttl, int loopWait, int retryTimeout, long maximumLagOnFailover,
                             int primaryStartTimeout, boolean checkTimeline, boolean pause, boolean usePgRewind,
                             boolean useSlots, boolean removeDataDirectoryOnRewindFailure,
-                            boolean removeDataDirectoryOnDivergedTimelines, Map<String, String> parameters,
-                            Map<String, Object> raw) {
+                            boolean removeDataDirectoryOnDivergedTimelines, SyncMode synchronousMode,
+                            boolean synchronousModeStrict, int synchronousNodeCount, long maximumLagOnSyncnode,
+                            Map<String, String> parameters, Map<String, Object> raw) {
 
     /**
      * Numeric keys Vigil does not model but Patroni 3.0.2 coerces with int(); a bad value there makes
      * Patroni reject the whole configuration, so Vigil rejects it too and mixed clusters agree.
      */
-    private static final List<String> OTHER_INTEGER_KEYS = List.of("maximum_lag_on_syncnode", "primary_stop_timeout",
-            "master_stop_timeout", "synchronous_node_count", "max_timelines_history");
+    private static final List<String> OTHER_INTEGER_KEYS = List.of("primary_stop_timeout", "master_stop_timeout",
+            "max_timelines_history");
 
     public DynamicConfig {
+        Objects.requireNonNull(synchronousMode, "synchronousMode");
         parameters = ConfigMaps.immutableStrings(parameters);
         raw = ConfigMaps.immutableCopy(raw);
     }
@@ -77,7 +85,24 @@ public record DynamicConfig(int ttl, int loopWait, int retryTimeout, long maximu
                 pg.get("use_slots").bool(true),
                 pg.get("remove_data_directory_on_rewind_failure").bool(false),
                 pg.get("remove_data_directory_on_diverged_timelines").bool(false),
+                synchronousMode(node.get("synchronous_mode")),
+                node.get("synchronous_mode_strict").bool(false),
+                synchronousNodeCount(node.get("synchronous_node_count")),
+                node.get("maximum_lag_on_syncnode").longInteger(-1L),
                 ParameterValues.of(pg.get("parameters")),
                 map);
+    }
+
+    private static SyncMode synchronousMode(ConfigNode value) {
+        return SyncMode.parse(value.value()).orElseThrow(() -> value.error("expected on, off (or another boolean) "
+                + "or quorum, got " + ConfigNode.describe(value.value())));
+    }
+
+    private static int synchronousNodeCount(ConfigNode value) {
+        int count = value.integer(1);
+        if (count < 1) {
+            throw value.error("must be at least 1, got " + count);
+        }
+        return count;
     }
 }

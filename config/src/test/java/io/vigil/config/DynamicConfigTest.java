@@ -25,6 +25,10 @@ class DynamicConfigTest {
         assertThat(dyn.useSlots()).isTrue();
         assertThat(dyn.removeDataDirectoryOnRewindFailure()).isFalse();
         assertThat(dyn.removeDataDirectoryOnDivergedTimelines()).isFalse();
+        assertThat(dyn.synchronousMode()).isEqualTo(SyncMode.OFF);
+        assertThat(dyn.synchronousModeStrict()).isFalse();
+        assertThat(dyn.synchronousNodeCount()).isEqualTo(1);
+        assertThat(dyn.maximumLagOnSyncnode()).isEqualTo(-1L);
         assertThat(dyn.parameters()).isEmpty();
         assertThat(dyn.raw()).isEmpty();
         assertThat(dyn.validateTiming()).isEmpty();
@@ -96,6 +100,72 @@ class DynamicConfigTest {
         assertError(Map.of("postgresql", "fast"), "postgresql", "postgresql: expected a mapping, got \"fast\"");
         assertError(Map.of("postgresql", Map.of("parameters", Map.of("work_mem", List.of("4MB")))),
                 "postgresql.parameters.work_mem", "postgresql.parameters.work_mem: expected a single value, got a list");
+    }
+
+    @Test
+    void synchronousModeAcceptsPatronisBooleansAndQuorum() {
+        for (Object on : List.of(true, "on", "ON", "true", "True", "yes", "1", 1, " on ")) {
+            assertThat(DynamicConfig.fromMap(Map.of("synchronous_mode", on)).synchronousMode()).as("%s", on)
+                    .isEqualTo(SyncMode.ON);
+        }
+        for (Object off : List.of(false, "off", "false", "FALSE", "no", "0", 0)) {
+            assertThat(DynamicConfig.fromMap(Map.of("synchronous_mode", off)).synchronousMode()).as("%s", off)
+                    .isEqualTo(SyncMode.OFF);
+        }
+        for (Object quorum : List.of("quorum", "Quorum", "QUORUM")) {
+            assertThat(DynamicConfig.fromMap(Map.of("synchronous_mode", quorum)).synchronousMode()).as("%s", quorum)
+                    .isEqualTo(SyncMode.QUORUM);
+        }
+        Map<String, Object> withNull = new LinkedHashMap<>();
+        withNull.put("synchronous_mode", null);
+        assertThat(DynamicConfig.fromMap(withNull).synchronousMode()).isEqualTo(SyncMode.OFF);
+        assertThat(SyncMode.ON.enabled()).isTrue();
+        assertThat(SyncMode.QUORUM.enabled()).isTrue();
+        assertThat(SyncMode.OFF.enabled()).isFalse();
+    }
+
+    @Test
+    void synchronousSettingsAreRead() {
+        DynamicConfig dyn = DynamicConfig.fromMap(Map.of("synchronous_mode", "on", "synchronous_mode_strict", "yes",
+                "synchronous_node_count", "2", "maximum_lag_on_syncnode", 5_000_000_000L));
+
+        assertThat(dyn.synchronousMode()).isEqualTo(SyncMode.ON);
+        assertThat(dyn.synchronousModeStrict()).isTrue();
+        assertThat(dyn.synchronousNodeCount()).isEqualTo(2);
+        assertThat(dyn.maximumLagOnSyncnode()).isEqualTo(5_000_000_000L);
+        assertThat(DynamicConfig.fromMap(Map.of("synchronous_node_count", 3.0)).synchronousNodeCount()).isEqualTo(3);
+    }
+
+    @Test
+    void badSynchronousSettingsNameTheKey() {
+        assertError(Map.of("synchronous_mode", "maybe"), "synchronous_mode",
+                "synchronous_mode: expected on, off (or another boolean) or quorum, got \"maybe\"");
+        assertError(Map.of("synchronous_mode", 2), "synchronous_mode",
+                "synchronous_mode: expected on, off (or another boolean) or quorum, got 2");
+        assertError(Map.of("synchronous_mode", List.of("on")), "synchronous_mode",
+                "synchronous_mode: expected on, off (or another boolean) or quorum, got a list");
+        assertError(Map.of("synchronous_mode_strict", "strict"), "synchronous_mode_strict",
+                "synchronous_mode_strict: expected a boolean, got \"strict\"");
+        assertError(Map.of("synchronous_node_count", 0), "synchronous_node_count",
+                "synchronous_node_count: must be at least 1, got 0");
+        assertError(Map.of("synchronous_node_count", -2), "synchronous_node_count",
+                "synchronous_node_count: must be at least 1, got -2");
+        assertError(Map.of("synchronous_node_count", 1.5), "synchronous_node_count",
+                "synchronous_node_count: expected an integer, got 1.5");
+        assertError(Map.of("synchronous_node_count", true), "synchronous_node_count",
+                "synchronous_node_count: expected an integer, got true");
+        assertError(Map.of("maximum_lag_on_syncnode", "1MB"), "maximum_lag_on_syncnode",
+                "maximum_lag_on_syncnode: expected an integer, got \"1MB\"");
+        assertError(Map.of("maximum_lag_on_syncnode", Map.of()), "maximum_lag_on_syncnode",
+                "maximum_lag_on_syncnode: expected an integer, got a mapping");
+    }
+
+    @Test
+    void lenientSyncModeReadsGarbageAsOff() {
+        assertThat(SyncMode.lenient("maybe")).isEqualTo(SyncMode.OFF);
+        assertThat(SyncMode.lenient(null)).isEqualTo(SyncMode.OFF);
+        assertThat(SyncMode.lenient("Quorum")).isEqualTo(SyncMode.QUORUM);
+        assertThat(SyncMode.lenient("on")).isEqualTo(SyncMode.ON);
     }
 
     @Test

@@ -10,6 +10,7 @@ record ClusterPaths(String base) {
     static final String STATUS = "status";
     static final String OPTIME = "optime";
     static final String FAILOVER = "failover";
+    static final String SYNC = "sync";
 
     String initialize() {
         return child(INITIALIZE);
@@ -46,6 +47,10 @@ record ClusterPaths(String base) {
 
     String failover() {
         return child(FAILOVER);
+    }
+
+    String sync() {
+        return child(SYNC);
     }
 
     private String child(String name) {

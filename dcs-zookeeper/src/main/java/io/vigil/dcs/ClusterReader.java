@@ -18,8 +18,8 @@ import org.apache.zookeeper.data.Stat;
  * <ul>
  *   <li>children of base (any key created or deleted, including the leader lock) and of {@code members};</li>
  *   <li>data of {@code config}, {@code leader}, {@code history}, {@code failover};</li>
- *   <li>data of {@code status} only while someone else holds the lock, so a leader is not woken by its own
- *       per-cycle status write.</li>
+ *   <li>data of {@code status} and {@code sync} only while someone else holds the lock, so a leader is not woken
+ *       by its own writes (only the leader writes them).</li>
  * </ul>
  * Member data is deliberately not watched: members rewrite their WAL position every cycle and would wake
  * every peer each time (Patroni does not watch it either).
@@ -61,8 +61,10 @@ final class ClusterReader {
         OptionalLong optime = optime(keys, watchStatus);
         Optional<FailoverNode> failover = get(keys, ClusterPaths.FAILOVER, paths.failover(), true)
                 .flatMap(z -> WireFormat.failover(z.data(), z.stat().getVersion()));
+        Optional<SyncNode> sync = get(keys, ClusterPaths.SYNC, paths.sync(), watchStatus)
+                .map(z -> SyncNode.parse(z.data(), z.stat().getVersion()));
         return new ClusterView(initialize, config, leader, members, optime,
-                history.map(z -> WireFormat.history(z.data())).orElse(List.of()), history.isPresent(), failover);
+                history.map(z -> WireFormat.history(z.data())).orElse(List.of()), history.isPresent(), failover, sync);
     }
 
     private List<MemberNode> members() throws Exception {

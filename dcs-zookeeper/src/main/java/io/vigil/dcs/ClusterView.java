@@ -21,6 +21,8 @@ import java.util.OptionalLong;
  * @param historyPresent whether the {@code history} znode exists (Patroni: absent = unknown timeline,
  *                       present but empty = timeline 1)
  * @param failover       pending manual failover/switchover; empty for {@code "{}"}, absent or garbage
+ * @param sync           the {@code sync} znode; empty only when it does not exist (garbage reads as an
+ *                       {@linkplain SyncNode#isEmpty() empty} record carrying the znode version)
  */
 public record ClusterView(
         Optional<String> initialize,
@@ -30,10 +32,11 @@ public record ClusterView(
         OptionalLong optime,
         List<List<Object>> history,
         boolean historyPresent,
-        Optional<FailoverNode> failover) {
+        Optional<FailoverNode> failover,
+        Optional<SyncNode> sync) {
 
     private static final ClusterView EMPTY = new ClusterView(Optional.empty(), Optional.empty(), Optional.empty(),
-            List.of(), OptionalLong.empty(), List.of(), false, Optional.empty());
+            List.of(), OptionalLong.empty(), List.of(), false, Optional.empty(), Optional.empty());
 
     public ClusterView {
         Objects.requireNonNull(initialize, "initialize");
@@ -41,8 +44,21 @@ public record ClusterView(
         Objects.requireNonNull(leader, "leader");
         Objects.requireNonNull(optime, "optime");
         Objects.requireNonNull(failover, "failover");
+        Objects.requireNonNull(sync, "sync");
         members = members.stream().sorted(Comparator.comparing(MemberNode::name)).toList();
         history = history.stream().map(JsonValues::freezeList).toList();
+    }
+
+    /** A view without a {@code sync} znode (the cluster never ran in synchronous mode). */
+    public ClusterView(Optional<String> initialize, Optional<ConfigNode> config, Optional<LeaderNode> leader,
+            List<MemberNode> members, OptionalLong optime, List<List<Object>> history, boolean historyPresent,
+            Optional<FailoverNode> failover) {
+        this(initialize, config, leader, members, optime, history, historyPresent, failover, Optional.empty());
+    }
+
+    /** This view with another {@code sync} znode. */
+    public ClusterView withSync(Optional<SyncNode> next) {
+        return new ClusterView(initialize, config, leader, members, optime, history, historyPresent, failover, next);
     }
 
     /** A cluster with no keys at all (the base znode does not exist). */

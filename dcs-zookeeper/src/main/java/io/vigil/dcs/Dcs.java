@@ -73,6 +73,16 @@ public interface Dcs extends AutoCloseable {
      */
     void writeFailover(Map<String, Object> value, OptionalInt expectedVersion) throws DcsException;
 
+    /**
+     * Writes {@code sync} (compact JSON, key order as given; build it with {@link SyncNode#value} or
+     * {@link SyncNode#off}), retried. With a version: compare-and-set (same version-0 quirk as
+     * {@link #writeConfig}); without one the znode is written unconditionally and created if absent.
+     *
+     * @throws DcsException also when the version did not match or the znode vanished: someone else changed it
+     *                      since it was read, and the caller must read again before deciding
+     */
+    void writeSync(Map<String, Object> value, OptionalInt expectedVersion) throws DcsException;
+
     /** Deletes the whole cluster tree recursively ({@code patronictl remove}); retried. */
     void deleteCluster() throws DcsException;
 

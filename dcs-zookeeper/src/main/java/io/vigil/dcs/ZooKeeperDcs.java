@@ -179,6 +179,16 @@ public final class ZooKeeperDcs implements Dcs {
     }
 
     @Override
+    public void writeSync(Map<String, Object> value, OptionalInt expectedVersion) throws DcsException {
+        byte[] json = WireFormat.compactJson(Objects.requireNonNull(value, "value"));
+        boolean written = calls.retrying("write sync", session -> keys.setOrCreate(paths.sync(), json, expectedVersion));
+        if (!written) {
+            throw new DcsException("sync key changed since version " + expectedVersion.orElse(0)
+                    + " was read; not written");
+        }
+    }
+
+    @Override
     public synchronized void deleteCluster() throws DcsException {
         calls.retrying("delete cluster", session -> {
             try {

@@ -1,6 +1,7 @@
 package io.vigil.dcs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -105,6 +106,48 @@ class ClusterReadTest {
     }
 
     @Test
+    void syncIsAbsentUntilWrittenThenReadWithItsVersion() throws Exception {
+        assertThat(node1.read().sync()).isEmpty();
+
+        zk.put("sync", "{\"leader\":\"node1\",\"sync_standby\":\"node2,node3\"}");
+        SyncNode sync = node1.read().sync().orElseThrow();
+        assertThat(sync.leader()).contains("node1");
+        assertThat(sync.standbys()).containsExactly("node2", "node3");
+        assertThat(sync.version()).isZero();
+
+        zk.put("sync", "not json");
+        assertThat(node1.read().sync()).contains(SyncNode.empty(1));
+        zk.put("sync", "{}");
+        assertThat(node1.read().sync()).contains(SyncNode.empty(2));
+    }
+
+    @Test
+    void writeSyncCreatesThenCompareAndSets() throws Exception {
+        ZooKeeperDcs node2 = zk.agent("node2");
+        node1.writeSync(SyncNode.value("node1", List.of("node3", "node2"), OptionalInt.empty()), OptionalInt.empty());
+        assertThat(zk.text("sync"))
+                .isEqualTo("{\"leader\":\"node1\",\"sync_standby\":\"node2,node3\"}");
+
+        node1.writeSync(SyncNode.value("node1", List.of("node2"), OptionalInt.empty()), OptionalInt.empty());
+        SyncNode seen = node2.read().sync().orElseThrow();
+        assertThat(seen.version()).isEqualTo(1);
+        node1.writeSync(SyncNode.value("node1", List.of("node2"), OptionalInt.of(1)), OptionalInt.of(seen.version()));
+        assertThat(node1.read().sync().orElseThrow().quorum()).hasValue(1);
+
+        assertThatThrownBy(() -> node2.writeSync(SyncNode.off(), OptionalInt.of(seen.version())))
+                .isInstanceOf(DcsException.class).hasMessageContaining("sync key changed since version 1");
+        assertThat(node1.read().sync().orElseThrow().standbys()).containsExactly("node2");
+
+        node1.writeSync(SyncNode.off(), OptionalInt.of(2));
+        assertThat(zk.text("sync")).isEqualTo("{}");
+        assertThat(node2.read().sync()).contains(SyncNode.empty(3));
+
+        zk.delete("sync");
+        assertThatThrownBy(() -> node1.writeSync(SyncNode.off(), OptionalInt.of(3))).isInstanceOf(DcsException.class);
+        assertThat(node1.read().sync()).isEmpty();
+    }
+
+    @Test
     void clearedFailoverReadsAsNothingPending() throws Exception {
         zk.put("failover", "{}");
         assertThat(node1.read().failover()).isEmpty();
@@ -147,6 +190,8 @@ class ClusterReadTest {
         assertWokenBy(wakeUps, () -> zk.putEphemeral("leader", "node7"));
         assertWokenBy(wakeUps, () -> zk.put("failover", "{\"member\":\"node7\"}"));
         assertWokenBy(wakeUps, () -> zk.put("status", "{\"optime\":1}"));
+        assertWokenBy(wakeUps, () -> zk.put("sync", "{\"leader\":\"node7\",\"sync_standby\":\"node1\"}"));
+        assertWokenBy(wakeUps, () -> zk.put("sync", "{}"));
         assertWokenBy(wakeUps, () -> zk.delete("leader"));
     }
 
@@ -170,6 +215,7 @@ class ClusterReadTest {
         node1.writeConfig(Map.of("ttl", 30), OptionalInt.empty());
         assertThat(node1.attemptLeader()).isTrue();
         node1.writeStatus(42);
+        node1.writeSync(SyncNode.value("node1", List.of("node2"), OptionalInt.empty()), OptionalInt.empty());
 
         node1.read();
         node2.read();
@@ -178,6 +224,7 @@ class ClusterReadTest {
         assertThat(watches.get(zk.path("leader"))).contains(node1.sessionId(), node2.sessionId());
         assertThat(watches.get(zk.path("config"))).contains(node1.sessionId(), node2.sessionId());
         assertThat(watches.get(zk.path("status"))).containsExactly(node2.sessionId());
+        assertThat(watches.get(zk.path("sync"))).containsExactly(node2.sessionId());
         assertThat(watches).doesNotContainKeys(zk.path("members/node1"), zk.path("members/node2"));
     }
 

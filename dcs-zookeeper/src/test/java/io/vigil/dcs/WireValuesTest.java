@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +99,78 @@ class WireValuesTest {
         assertThat(WireFormat.failover(bytes("{\"leader\":"), 0)).isEmpty();
         assertThat(WireFormat.failover(bytes("garbage"), 0)).isEmpty();
         assertThat(WireFormat.failover(new byte[0], 0)).isEmpty();
+    }
+
+    private static SyncNode sync(String json) {
+        return SyncNode.parse(bytes(json), 7);
+    }
+
+    @Test
+    void syncValuesOfPatroni3And4() {
+        assertThat(sync("{\"leader\":\"n1\",\"sync_standby\":\"n2,n3\"}"))
+                .isEqualTo(new SyncNode(Optional.of("n1"), List.of("n2", "n3"), OptionalInt.empty(), 7));
+        assertThat(sync("{\"leader\":\"n1\",\"sync_standby\":null}"))
+                .isEqualTo(new SyncNode(Optional.of("n1"), List.of(), OptionalInt.empty(), 7));
+        assertThat(sync("{\"leader\":\"n1\",\"quorum\":1,\"sync_standby\":\"n2,n3\"}"))
+                .isEqualTo(new SyncNode(Optional.of("n1"), List.of("n2", "n3"), OptionalInt.of(1), 7));
+        assertThat(sync("{\"leader\":\"n1\",\"quorum\":null,\"sync_standby\":\"n2\"}").quorum()).isEmpty();
+        assertThat(sync("{\"leader\":\"n1\",\"quorum\":\"2\",\"sync_standby\":\"n2\"}").quorum()).hasValue(2);
+        assertThat(sync("{\"leader\":\"n1\",\"sync_standby\":\" n2 ,,n3, \"}").standbys()).containsExactly("n2", "n3");
+        assertThat(sync("{\"leader\":\"n1\"}").standbys()).isEmpty();
+    }
+
+    @Test
+    void syncGarbageIsAnEmptyRecordWithTheRealVersion() {
+        SyncNode empty = SyncNode.empty(7);
+        assertThat(empty.isEmpty()).isTrue();
+        assertThat(empty.standbys()).isEmpty();
+        for (String garbage : List.of("{}", "", "{", "garbage", "[\"n1\"]", "\"n1\"", "42", "null",
+                "{\"leader\":\"\",\"sync_standby\":\"n2\"}",
+                "{\"sync_standby\":\"n2\"}",
+                "{\"leader\":5,\"sync_standby\":\"n2\"}",
+                "{\"leader\":\"n1\",\"sync_standby\":[\"n2\"]}",
+                "{\"leader\":\"n1\",\"sync_standby\":\"n2\",\"quorum\":\"two\"}",
+                "{\"leader\":\"n1\",\"sync_standby\":\"n2\",\"quorum\":true}",
+                "{\"leader\":\"n1\",\"sync_standby\":\"n2\",\"quorum\":99999999999}",
+                "{\"leader\":\"n1\"} trailing")) {
+            assertThat(sync(garbage)).as(garbage).isEqualTo(empty);
+        }
+        assertThat(SyncNode.parse(null, 3)).isEqualTo(SyncNode.empty(3));
+        assertThat(SyncNode.from(Map.of("leader", "n1", "sync_standby", "n2"), 4))
+                .isEqualTo(new SyncNode(Optional.of("n1"), List.of("n2"), OptionalInt.empty(), 4));
+    }
+
+    @Test
+    void syncMatchesTheLeaderAndTheStandbysIgnoringCase() {
+        SyncNode s = sync("{\"leader\":\"foo\",\"sync_standby\":\"bar,Zoo\"}");
+        assertThat(s.matches("foo")).isTrue();
+        assertThat(s.matches("FOO")).isTrue();
+        assertThat(s.matches("Bar")).isTrue();
+        assertThat(s.matches("zoo")).isTrue();
+        assertThat(s.matches("baz")).isFalse();
+        assertThat(s.matches(null)).isFalse();
+        assertThat(s.isStandby("BAR")).isTrue();
+        assertThat(s.isStandby("foo")).as("the leader is not a standby").isFalse();
+        assertThat(s.leaderMatches("Foo")).isTrue();
+        assertThat(s.leaderMatches("bar")).isFalse();
+        assertThat(SyncNode.empty(1).matches("foo")).isFalse();
+    }
+
+    @Test
+    void syncValueInPatronisKeyOrder() {
+        assertThat(json(SyncNode.value("n1", List.of("n3", "n2"), OptionalInt.empty())))
+                .isEqualTo("{\"leader\":\"n1\",\"sync_standby\":\"n2,n3\"}");
+        assertThat(json(SyncNode.value("n1", List.of(), OptionalInt.empty())))
+                .isEqualTo("{\"leader\":\"n1\",\"sync_standby\":null}");
+        assertThat(json(SyncNode.value("n1", java.util.Set.of("n2"), OptionalInt.of(1))))
+                .isEqualTo("{\"leader\":\"n1\",\"quorum\":1,\"sync_standby\":\"n2\"}");
+        assertThat(json(SyncNode.off())).isEqualTo("{}");
+        assertThat(SyncNode.parse(WireFormat.compactJson(SyncNode.value("n1", List.of("b", "a"), OptionalInt.of(2))), 0))
+                .isEqualTo(new SyncNode(Optional.of("n1"), List.of("a", "b"), OptionalInt.of(2), 0));
+    }
+
+    private static String json(Object value) {
+        return new String(WireFormat.compactJson(value), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -282,6 +282,14 @@ final class SimDcsClient implements SimZooKeeper.Watcher {
         : setOrCreate(SimZooKeeper.FAILOVER, value), done);
   }
 
+  /** ZooKeeperDcs.writeSync: CAS on the version when given; a conflict fails as the DcsException it throws. */
+  void writeSync(Map<String, Object> value, OptionalInt expectedVersion, Consumer<DcsResult<Boolean>> done) {
+    retrying("write sync", s -> expectedVersion.isPresent()
+        ? zk.setIfVersion(SimZooKeeper.SYNC, value, expectedVersion.getAsInt())
+        : setOrCreate(SimZooKeeper.SYNC, value), r -> done.accept(r.failed() || r.value() ? r
+            : DcsResult.failed("sync key changed since version " + expectedVersion.orElse(0) + " was read; not written")));
+  }
+
   private boolean setOrCreate(String path, Object value) {
     zk.put(path, value);
     return true;

@@ -5,6 +5,7 @@ import io.vigil.dcs.ConfigNode;
 import io.vigil.dcs.FailoverNode;
 import io.vigil.dcs.LeaderNode;
 import io.vigil.dcs.MemberNode;
+import io.vigil.dcs.SyncNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ final class SimZooKeeper {
   static final String STATUS = "status";
   static final String HISTORY = "history";
   static final String FAILOVER = "failover";
+  static final String SYNC = "sync";
   static final String MEMBERS = "members/";
 
   /** Who gets told about watched changes: the agents' ZooKeeper clients. */
@@ -229,7 +231,7 @@ final class SimZooKeeper {
     Optional<Znode> history = get(HISTORY);
     List<List<Object>> lines = history.map(z -> (List<List<Object>>) z.data()).orElse(List.of());
     view = new ClusterView(initialize, config, leader, members, optime, lines, history.isPresent(),
-        get(FAILOVER).flatMap(SimZooKeeper::failover));
+        get(FAILOVER).flatMap(SimZooKeeper::failover), get(SYNC).map(z -> SyncNode.from(z.data(), z.version())));
     return view;
   }
 
