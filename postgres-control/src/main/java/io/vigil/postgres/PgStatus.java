@@ -24,17 +24,28 @@ import java.util.Optional;
  * @param receiverSlot        slot the walreceiver streams from
  * @param receiverConninfo    the walreceiver's effective conninfo (password masked by PostgreSQL)
  * @param replication         WAL senders on this server, ordered by pid
+ * @param synchronousStandbyNames {@code current_setting('synchronous_standby_names')} as PostgreSQL applies it
+ *                            (after the last reload), {@code ""} when not set; see {@link SyncStandbyNames#parse}
  */
 public record PgStatus(boolean inRecovery, int timeline, long writeLsn, long receiveLsn,
     long replayLsn, boolean replayPaused, String postmasterStartTime, int serverVersion, boolean pendingRestart,
     Optional<String> receiverSlot, Optional<String> receiverConninfo,
-    List<ReplicationRow> replication) {
+    List<ReplicationRow> replication, String synchronousStandbyNames) {
 
   public PgStatus {
     Objects.requireNonNull(postmasterStartTime, "postmasterStartTime");
     Objects.requireNonNull(receiverSlot, "receiverSlot");
     Objects.requireNonNull(receiverConninfo, "receiverConninfo");
+    Objects.requireNonNull(synchronousStandbyNames, "synchronousStandbyNames");
     replication = List.copyOf(replication);
+  }
+
+  /** A status with {@code synchronous_standby_names} unset, for callers that do not care about it. */
+  public PgStatus(boolean inRecovery, int timeline, long writeLsn, long receiveLsn, long replayLsn,
+      boolean replayPaused, String postmasterStartTime, int serverVersion, boolean pendingRestart,
+      Optional<String> receiverSlot, Optional<String> receiverConninfo, List<ReplicationRow> replication) {
+    this(inRecovery, timeline, writeLsn, receiveLsn, replayLsn, replayPaused, postmasterStartTime, serverVersion,
+        pendingRestart, receiverSlot, receiverConninfo, replication, "");
   }
 
   /**

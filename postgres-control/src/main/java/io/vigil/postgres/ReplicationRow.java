@@ -13,9 +13,19 @@ import java.util.Optional;
  * @param state           e.g. {@code streaming}, {@code catchup}, {@code backup}
  * @param syncState       {@code async}, {@code potential}, {@code sync} or {@code quorum}
  * @param syncPriority    priority in {@code synchronous_standby_names}, 0 when not listed
+ * @param writeLsn        {@code write_lsn}: WAL the standby has written to disk (not yet flushed); 0 when null
+ *                        (e.g. while the standby is still starting or taking a base backup)
+ * @param flushLsn        {@code flush_lsn}: WAL the standby has flushed to durable storage; 0 when null
+ * @param replayLsn       {@code replay_lsn}: WAL the standby has replayed; 0 when null
  */
 public record ReplicationRow(String usename, String applicationName, Optional<String> clientAddr,
-    String state, String syncState, int syncPriority) {
+    String state, String syncState, int syncPriority, long writeLsn, long flushLsn, long replayLsn) {
+
+  /** A row without positions (all 0), for callers that do not care about them. */
+  public ReplicationRow(String usename, String applicationName, Optional<String> clientAddr, String state,
+      String syncState, int syncPriority) {
+    this(usename, applicationName, clientAddr, state, syncState, syncPriority, 0, 0, 0);
+  }
 
   public ReplicationRow {
     Objects.requireNonNull(usename, "usename");

@@ -38,9 +38,13 @@ final class StatusQuery {
         w.slot_name,
         w.conninfo,
         (SELECT pg_catalog.array_agg(ARRAY[r.usename::text, r.application_name, pg_catalog.host(r.client_addr),
-                 r.state, r.sync_state, r.sync_priority::text] ORDER BY r.pid)
+                 r.state, r.sync_state, r.sync_priority::text,
+                 pg_catalog.pg_wal_lsn_diff(r.write_lsn, '0/0')::bigint::text,
+                 pg_catalog.pg_wal_lsn_diff(r.flush_lsn, '0/0')::bigint::text,
+                 pg_catalog.pg_wal_lsn_diff(r.replay_lsn, '0/0')::bigint::text] ORDER BY r.pid)
            FROM pg_catalog.pg_stat_replication r),
-        EXISTS (SELECT 1 FROM pg_catalog.pg_settings s WHERE s.pending_restart)
+        EXISTS (SELECT 1 FROM pg_catalog.pg_settings s WHERE s.pending_restart),
+        pg_catalog.current_setting('synchronous_standby_names')
       FROM (SELECT 1) AS one LEFT JOIN pg_catalog.pg_stat_wal_receiver w ON true""";
 
   private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
@@ -65,7 +69,8 @@ final class StatusQuery {
           rs.getBoolean(13),
           Optional.ofNullable(rs.getString(10)),
           Optional.ofNullable(rs.getString(11)),
-          replication(rs.getArray(12)));
+          replication(rs.getArray(12)),
+          text(rs.getString(14)));
     }
   }
 
@@ -78,9 +83,13 @@ final class StatusQuery {
     for (Object row : rows) {
       Object[] f = (Object[]) row;
       result.add(new ReplicationRow(text(f[0]), text(f[1]), Optional.ofNullable((String) f[2]), text(f[3]),
-          text(f[4]), f[5] == null ? 0 : Integer.parseInt((String) f[5])));
+          text(f[4]), f[5] == null ? 0 : Integer.parseInt((String) f[5]), lsn(f[6]), lsn(f[7]), lsn(f[8])));
     }
     return result;
+  }
+
+  private static long lsn(Object value) {
+    return value == null ? 0 : Long.parseLong((String) value);
   }
 
   private static String text(Object value) {

@@ -151,6 +151,7 @@ class PostgresReplicationTest {
     assertThat(status.postmasterStartTime()).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?[+-]\\d\\d:\\d\\d");
     assertThat(status.replication()).isEmpty();
     assertThat(status.receiverSlot()).isEmpty();
+    assertThat(status.synchronousStandbyNames()).isEmpty();
 
     ControlData control = primary.controlData();
     assertThat(control.systemIdentifier()).matches("\\d{10,}");
@@ -215,6 +216,46 @@ class PostgresReplicationTest {
 
   @Test
   @Order(6)
+  void reportsSynchronousStandbyNamesAndTheStandbysPositions() throws Exception {
+    Map<String, String> params = new HashMap<>(parameters(primary));
+    params.put("synchronous_standby_names", SyncStandbyNames.priority(1, List.of("n2")));
+    primary.writeConfig(params, Optional.empty());
+    primary.reload();
+    await().atMost(WAIT).until(() -> primary.status().replication().stream()
+        .anyMatch(r -> r.applicationName().equals("n2") && r.syncState().equals("sync")));
+
+    execute(primary, "INSERT INTO t SELECT generate_series(1001, 2000)");
+    PgStatus status = primary.status();
+    assertThat(status.synchronousStandbyNames()).isEqualTo("n2");
+    assertThat(SyncStandbyNames.parse(status.synchronousStandbyNames()).lists("N2")).isTrue();
+    ReplicationRow row = status.replication().get(0);
+    assertThat(row.syncPriority()).isEqualTo(1);
+    // The insert committed only once n2 had flushed it (synchronous_commit = on).
+    assertThat(row.flushLsn()).isPositive().isLessThanOrEqualTo(status.writeLsn());
+    assertThat(row.writeLsn()).isGreaterThanOrEqualTo(row.flushLsn());
+    assertThat(row.replayLsn()).isPositive().isLessThanOrEqualTo(row.flushLsn());
+    long target = status.writeLsn();
+    await().atMost(WAIT).until(() -> primary.status().replication().get(0).replayLsn() >= target);
+    ReplicationRow caughtUp = primary.status().replication().get(0);
+    assertThat(caughtUp.writeLsn()).isGreaterThanOrEqualTo(target);
+    assertThat(caughtUp.flushLsn()).isGreaterThanOrEqualTo(target);
+    assertThat(replica.status().replayLsn()).isGreaterThanOrEqualTo(caughtUp.replayLsn());
+    assertThat(replica.status().synchronousStandbyNames()).as("the replica has its own, unset").isEmpty();
+
+    params.put("synchronous_standby_names", SyncStandbyNames.quorum(1, List.of("n2", "pg-3")));
+    primary.writeConfig(params, Optional.empty());
+    primary.reload();
+    await().atMost(WAIT).until(() -> primary.status().replication().get(0).syncState().equals("quorum"));
+    assertThat(primary.status().synchronousStandbyNames()).isEqualTo("ANY 1 (n2,\"pg-3\")");
+
+    primary.writeConfig(parameters(primary), Optional.empty());
+    primary.reload();
+    await().atMost(WAIT).until(() -> primary.status().synchronousStandbyNames().isEmpty());
+    await().atMost(WAIT).until(() -> primary.status().replication().get(0).syncState().equals("async"));
+  }
+
+  @Test
+  @Order(7)
   void promotesTheReplicaAfterThePrimaryStops() throws Exception {
     long oldPid = primary.postmasterPid().orElseThrow();
     primary.stop(StopMode.FAST, Duration.ofSeconds(20));
@@ -240,7 +281,7 @@ class PostgresReplicationTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void reloadAppliesRewrittenConfiguration() throws Exception {
     Map<String, String> params = new HashMap<>(parameters(replica));
     params.put("work_mem", "7MB");
@@ -251,7 +292,7 @@ class PostgresReplicationTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void smartStopThatTimesOutEscalatesAndLeavesNoPostmaster() throws Exception {
     long pid = replica.postmasterPid().orElseThrow();
     List<ProcessHandle> children = ProcessHandle.of(pid).orElseThrow().children().toList();
@@ -270,7 +311,7 @@ class PostgresReplicationTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void immediateStopAndRestartAfterCrash() throws Exception {
     replica.start();
     long pid = replica.postmasterPid().orElseThrow();

@@ -6,7 +6,8 @@ import java.util.OptionalLong;
 
 /**
  * Pure: the status code of a health-check path for a snapshot, reproducing Patroni 3.0.2 ({@code api.py
- * do_GET}, spec 5.1) so that HAProxy and Kubernetes probes written for Patroni work unchanged.
+ * do_GET}, spec 5.1) so that HAProxy and Kubernetes probes written for Patroni work unchanged, plus Patroni 4's
+ * {@code /quorum} and {@code /read-only-quorum} for {@code synchronous_mode: quorum}.
  *
  * <p>The path is matched by substring, first match wins, in Patroni's order; {@code /} means {@code /primary}.
  * Only {@code lag} and {@code tag_<name>} query parameters are recognised, everything else is ignored.
@@ -40,7 +41,7 @@ public final class HealthCheck {
         int code;
         if (p.contains("replica")) {
             code = code(v.replicaOk);
-        } else if (p.contains("read-only") && !p.contains("sync")) {
+        } else if (p.contains("read-only") && !p.contains("sync") && !p.contains("quorum")) {
             code = code(v.primaryOk || v.standbyLeaderOk || v.replicaOk);
         } else if (p.contains("health")) {
             code = code(isRunning(s));
@@ -62,15 +63,20 @@ public final class HealthCheck {
         return code(s.holdsLock() || (isRunning(s) && s.dcsReachable()));
     }
 
-    // The exact paths below need the DCS: whether this node is listed in /sync is only known from it.
+    // The exact paths below need the DCS: whether this node is listed in /sync is only known from it. As in
+    // Patroni 4, a quorum standby is neither /sync nor /async, and a sync standby (mode on) is not /quorum.
     private static int synchronousCheck(String p, NodeStatus s, Verdict v) {
         switch (p) {
             case "/sync", "/synchronous":
                 return s.syncStandby() ? code(v.replicaOk) : UNAVAILABLE;
+            case "/quorum":
+                return s.quorumStandby() ? code(v.replicaOk) : UNAVAILABLE;
             case "/async", "/asynchronous":
-                return s.syncStandby() ? UNAVAILABLE : code(v.replicaOk);
+                return s.syncStandby() || s.quorumStandby() ? UNAVAILABLE : code(v.replicaOk);
             case "/read-only-sync", "/read-only-synchronous":
                 return code(v.primaryOk || v.standbyLeaderOk || (s.syncStandby() && v.replicaOk));
+            case "/read-only-quorum":
+                return code(v.primaryOk || v.standbyLeaderOk || (s.quorumStandby() && v.replicaOk));
             default:
                 return UNAVAILABLE;
         }

@@ -24,7 +24,11 @@ import java.util.OptionalLong;
  * @param tags             effective member tags (only the true built-ins plus custom tags)
  * @param replayedLocation replica replay LSN as an integer
  * @param clusterOptime    {@code status.optime} from the cached DCS view
- * @param syncStandby      listed in {@code /sync} while synchronous mode is on
+ * @param syncStandby      a replica listed as a standby in {@code /sync} while {@code synchronous_mode} is on
+ *                         (Patroni's {@code sync_standby}: {@code /sync}, {@code /read-only-sync})
+ * @param quorumStandby    a replica listed as a standby in {@code /sync} while {@code synchronous_mode} is
+ *                         {@code quorum} (Patroni 4's {@code quorum_standby}: {@code /quorum},
+ *                         {@code /read-only-quorum}); never together with {@code syncStandby}
  * @param livenessOk       the HA loop is alive (computed by the agent)
  * @param document         the full {@code /patroni} JSON document of spec 5.2, built by the agent
  */
@@ -40,6 +44,7 @@ public record NodeStatus(
         OptionalLong replayedLocation,
         OptionalLong clusterOptime,
         boolean syncStandby,
+        boolean quorumStandby,
         boolean livenessOk,
         Map<String, Object> document) {
 
@@ -50,6 +55,14 @@ public record NodeStatus(
         replayedLocation = replayedLocation == null ? OptionalLong.empty() : replayedLocation;
         clusterOptime = clusterOptime == null ? OptionalLong.empty() : clusterOptime;
         document = frozenCopy(document);
+    }
+
+    /** A snapshot outside quorum mode ({@code quorumStandby} false). */
+    public NodeStatus(boolean holdsLock, String role, String state, boolean postgresPrimary, boolean paused,
+            boolean dcsReachable, boolean standbyCluster, Map<String, Object> tags, OptionalLong replayedLocation,
+            OptionalLong clusterOptime, boolean syncStandby, boolean livenessOk, Map<String, Object> document) {
+        this(holdsLock, role, state, postgresPrimary, paused, dcsReachable, standbyCluster, tags, replayedLocation,
+                clusterOptime, syncStandby, false, livenessOk, document);
     }
 
     // LinkedHashMap rather than Map.copyOf: keeps the agent's key order in the JSON and tolerates null values.

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * {@code GET /metrics}: Prometheus text with Patroni 3.0.2's metric names, order and types (spec 5.6), so
- * existing dashboards and alerts keep working. Every value comes from the snapshot and its {@code /patroni}
+ * existing dashboards and alerts keep working, plus Patroni 4's {@code patroni_quorum_standby}. Every value comes from the snapshot and its {@code /patroni}
  * document; a missing field reads as 0, as in Patroni.
  */
 final class PrometheusMetrics {
@@ -45,6 +45,9 @@ final class PrometheusMetrics {
                 flag("replica".equals(s.role())));
         m.gauge("patroni_sync_standby", "Value is 1 if this node is a sync standby replica, 0 otherwise.",
                 flag(s.syncStandby()));
+        // Patroni 4's, next to patroni_sync_standby as there.
+        m.gauge("patroni_quorum_standby", "Value is 1 if this node is a quorum standby replica, 0 otherwise.",
+                flag(s.quorumStandby()));
         m.counter("patroni_xlog_received_location",
                 "Current location of the received Postgres transaction log, 0 if this node is not a replica.",
                 number(xlog.get("received_location")));

@@ -42,6 +42,8 @@ class HealthCheckTest {
         "/,                    200, 503",
         "/read-only-sync,      200, 503",
         "/read-only-synchronous, 200, 503",
+        "/quorum,              503, 503",
+        "/read-only-quorum,    200, 503",
         "/foo/replica/bar,     503, 200",
         "/primary/anything,    200, 503",
         "/unknown,             503, 503",
@@ -243,23 +245,114 @@ class HealthCheckTest {
 
     @Nested
     class Synchronous {
+        private final NodeStatus sync = Snapshots.from(REPLICA).syncStandby(true).build();
+        private final NodeStatus quorum = Snapshots.from(REPLICA).quorumStandby(true).build();
 
         @Test
         void syncStandbyAnswersTheSyncChecks() {
-            NodeStatus sync = Snapshots.from(REPLICA).syncStandby(true).build();
             assertThat(check("/sync", sync)).isEqualTo(200);
             assertThat(check("/synchronous", sync)).isEqualTo(200);
             assertThat(check("/read-only-sync", sync)).isEqualTo(200);
+            assertThat(check("/read-only-synchronous", sync)).isEqualTo(200);
             assertThat(check("/async", sync)).isEqualTo(503);
             assertThat(check("/asynchronous", sync)).isEqualTo(503);
             assertThat(check("/replica", sync)).isEqualTo(200);
+            assertThat(check("/read-only", sync)).isEqualTo(200);
+        }
+
+        @Test
+        void aSyncStandbyInModeOnIsNoQuorumStandby() {
+            assertThat(check("/quorum", sync)).isEqualTo(503);
+            assertThat(check("/read-only-quorum", sync)).isEqualTo(503);
+        }
+
+        @Test
+        void quorumStandbyAnswersTheQuorumChecksOnly() {
+            assertThat(check("/quorum", quorum)).isEqualTo(200);
+            assertThat(check("/read-only-quorum", quorum)).isEqualTo(200);
+            assertThat(check("/sync", quorum)).as("Patroni 4: /sync is for mode on").isEqualTo(503);
+            assertThat(check("/synchronous", quorum)).isEqualTo(503);
+            assertThat(check("/read-only-sync", quorum)).isEqualTo(503);
+            assertThat(check("/async", quorum)).isEqualTo(503);
+            assertThat(check("/asynchronous", quorum)).isEqualTo(503);
+            assertThat(check("/replica", quorum)).isEqualTo(200);
+            assertThat(check("/read-only", quorum)).isEqualTo(200);
+        }
+
+        @Test
+        void anUnlistedReplicaIsAsynchronousInEveryMode() {
+            for (String path : List.of("/sync", "/synchronous", "/quorum", "/read-only-sync", "/read-only-synchronous",
+                    "/read-only-quorum")) {
+                assertThat(check(path, REPLICA)).as(path).isEqualTo(503);
+            }
+            assertThat(check("/async", REPLICA)).isEqualTo(200);
+            assertThat(check("/asynchronous", REPLICA)).isEqualTo(200);
+        }
+
+        @Test
+        void thePrimaryIsReadOnlySyncAndReadOnlyQuorumButNeverAStandby() {
+            assertThat(check("/read-only-sync", LEADER)).isEqualTo(200);
+            assertThat(check("/read-only-quorum", LEADER)).isEqualTo(200);
+            for (String path : List.of("/sync", "/synchronous", "/quorum", "/async", "/asynchronous")) {
+                assertThat(check(path, LEADER)).as(path).isEqualTo(503);
+            }
+        }
+
+        @Test
+        void aListedStandbyMustStillBeAHealthyReplica() {
+            for (NodeStatus listed : List.of(sync, quorum)) {
+                NodeStatus starting = Snapshots.from(listed).state("starting").build();
+                NodeStatus lagging = Snapshots.from(listed).clusterOptime(OPTIME + 2 * 1024 * 1024).build();
+                NodeStatus hidden = Snapshots.from(listed).tags(Map.of("noloadbalance", true)).build();
+                for (String path : List.of("/sync", "/quorum", "/read-only-sync", "/read-only-quorum")) {
+                    assertThat(check(path, starting)).as("starting " + path).isEqualTo(503);
+                    assertThat(check(path + "?lag=1MB", lagging)).as("lagging " + path).isEqualTo(503);
+                    assertThat(check(path, hidden)).as("noloadbalance " + path).isEqualTo(503);
+                }
+            }
+            assertThat(check("/sync?lag=3MB", Snapshots.from(sync).clusterOptime(OPTIME + 2 * 1024 * 1024).build()))
+                    .isEqualTo(200);
+            assertThat(check("/quorum?lag=3MB", Snapshots.from(quorum).clusterOptime(OPTIME + 2 * 1024 * 1024)
+                    .build())).isEqualTo(200);
+        }
+
+        @Test
+        void tagFiltersApply() {
+            NodeStatus tagged = Snapshots.from(quorum).tags(Map.of("rack", "r1")).build();
+            assertThat(check("/quorum?tag_rack=r1", tagged)).isEqualTo(200);
+            assertThat(check("/quorum?tag_rack=r2", tagged)).isEqualTo(503);
+            assertThat(check("/read-only-quorum?tag_rack=r2", tagged)).isEqualTo(503);
+            NodeStatus taggedLeader = Snapshots.from(LEADER).tags(Map.of("rack", "r1")).build();
+            assertThat(check("/read-only-quorum?tag_rack=r2", taggedLeader)).isEqualTo(503);
+            assertThat(check("/read-only-quorum?tag_rack=r1", taggedLeader)).isEqualTo(200);
+        }
+
+        @Test
+        void withoutTheDcsNobodyIsSynchronousOrAsynchronous() {
+            for (NodeStatus s : List.of(sync, quorum, REPLICA, LEADER)) {
+                NodeStatus offline = Snapshots.from(s).dcsReachable(false).build();
+                for (String path : List.of("/sync", "/quorum", "/async", "/read-only-sync", "/read-only-quorum")) {
+                    assertThat(check(path, offline)).as(path).isEqualTo(503);
+                }
+            }
+        }
+
+        @Test
+        void standbyLeaderIsReadOnlyQuorum() {
+            NodeStatus standbyLeader = Snapshots.from(REPLICA).holdsLock(true).standbyCluster(true)
+                    .role("standby_leader").build();
+            assertThat(check("/read-only-quorum", standbyLeader)).isEqualTo(200);
+            assertThat(check("/quorum", standbyLeader)).isEqualTo(503);
         }
 
         @Test
         void syncPathsMatchExactlyOnly() {
-            NodeStatus sync = Snapshots.from(REPLICA).syncStandby(true).build();
             assertThat(check("/sync/", sync)).isEqualTo(503);
             assertThat(check("/x/sync", sync)).isEqualTo(503);
+            assertThat(check("/quorum/", quorum)).isEqualTo(503);
+            assertThat(check("/Quorum", quorum)).isEqualTo(503);
+            assertThat(check("/x/read-only-quorum", quorum)).as("neither read-only nor an exact path").isEqualTo(503);
+            assertThat(check("/x/read-only-quorum", LEADER)).isEqualTo(503);
         }
     }
 

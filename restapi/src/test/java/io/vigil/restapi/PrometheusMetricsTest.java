@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class PrometheusMetricsTest {
 
-    /** Patroni 3.0.2's metrics, in its order. */
+    /** Patroni 3.0.2's metrics, in its order, with Patroni 4's quorum standby next to the sync standby as there. */
     private static final List<String> NAMES = List.of(
             "patroni_version", "patroni_postgres_running", "patroni_postmaster_start_time", "patroni_master",
             "patroni_primary", "patroni_xlog_location", "patroni_standby_leader", "patroni_replica",
-            "patroni_sync_standby", "patroni_xlog_received_location", "patroni_xlog_replayed_location",
+            "patroni_sync_standby", "patroni_quorum_standby", "patroni_xlog_received_location", "patroni_xlog_replayed_location",
             "patroni_xlog_replayed_timestamp", "patroni_xlog_paused", "patroni_postgres_server_version",
             "patroni_cluster_unlocked", "patroni_failsafe_mode_is_active", "patroni_postgres_timeline",
             "patroni_dcs_last_seen", "patroni_pending_restart", "patroni_is_paused");
@@ -51,12 +51,26 @@ class PrometheusMetricsTest {
                 "patroni_primary{scope=\"demo\"} 0",
                 "patroni_replica{scope=\"demo\"} 1",
                 "patroni_sync_standby{scope=\"demo\"} 1",
+                "patroni_quorum_standby{scope=\"demo\"} 0",
                 "patroni_xlog_location{scope=\"demo\"} 0",
                 "patroni_xlog_received_location{scope=\"demo\"} 67111112",
                 "patroni_xlog_replayed_location{scope=\"demo\"} 67111112",
                 "patroni_xlog_replayed_timestamp{scope=\"demo\"} " + replayed + ".000001",
                 "patroni_xlog_paused{scope=\"demo\"} 0",
                 "patroni_is_paused{scope=\"demo\"} 1");
+    }
+
+    @Test
+    void quorumStandbyMetric() {
+        String text = PrometheusMetrics.render(Snapshots.from(Snapshots.replica()).quorumStandby(true).build());
+        assertThat(text.lines()).contains(
+                "# HELP patroni_quorum_standby Value is 1 if this node is a quorum standby replica, 0 otherwise.",
+                "# TYPE patroni_quorum_standby gauge",
+                "patroni_quorum_standby{scope=\"demo\"} 1",
+                "patroni_sync_standby{scope=\"demo\"} 0");
+        assertThat(PrometheusMetrics.render(Snapshots.leader()).lines()).contains(
+                "# HELP patroni_sync_standby Value is 1 if this node is a sync standby replica, 0 otherwise.",
+                "patroni_quorum_standby{scope=\"demo\"} 0");
     }
 
     @Test

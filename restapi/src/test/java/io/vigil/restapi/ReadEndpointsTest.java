@@ -39,6 +39,21 @@ class ReadEndpointsTest {
     }
 
     @Test
+    void quorumChecksAreRoutedLikeTheOtherHealthChecks() {
+        source.publish(Snapshots.from(Snapshots.replica()).quorumStandby(true).build());
+        assertThat(respond(endpoints, "OPTIONS", "/quorum").status()).isEqualTo(200);
+        assertThat(respond(endpoints, "HEAD", "/read-only-quorum").status()).isEqualTo(200);
+        assertThat(respond(endpoints, "GET", "/quorum")).satisfies(r -> {
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.contentType()).isEqualTo("application/json");
+        });
+        assertThat(respond(endpoints, "GET", "/sync").status()).isEqualTo(503);
+        source.publish(Snapshots.replica());
+        assertThat(respond(endpoints, "OPTIONS", "/quorum").status()).isEqualTo(503);
+        assertThat(respond(endpoints, "GET", "/read-only-quorum").status()).isEqualTo(503);
+    }
+
+    @Test
     void routesByFirstSegment() {
         assertThat(respond(endpoints, "GET", "/cluster/x").body())
                 .isEqualTo(RestResponse.json(200, FixedSource.CLUSTER).body());

@@ -70,6 +70,7 @@ final class Snapshots {
         private OptionalLong replayedLocation;
         private OptionalLong clusterOptime;
         private boolean syncStandby;
+        private boolean quorumStandby;
         private boolean livenessOk;
         private final Map<String, Object> document;
 
@@ -85,6 +86,7 @@ final class Snapshots {
             replayedLocation = s.replayedLocation();
             clusterOptime = s.clusterOptime();
             syncStandby = s.syncStandby();
+            quorumStandby = s.quorumStandby();
             livenessOk = s.livenessOk();
             document = s.document();
         }
@@ -144,6 +146,11 @@ final class Snapshots {
             return this;
         }
 
+        Builder quorumStandby(boolean value) {
+            quorumStandby = value;
+            return this;
+        }
+
         Builder livenessOk(boolean value) {
             livenessOk = value;
             return this;
@@ -151,7 +158,7 @@ final class Snapshots {
 
         NodeStatus build() {
             return new NodeStatus(holdsLock, role, state, postgresPrimary, paused, dcsReachable, standbyCluster,
-                    tags, replayedLocation, clusterOptime, syncStandby, livenessOk, document);
+                    tags, replayedLocation, clusterOptime, syncStandby, quorumStandby, livenessOk, document);
         }
     }
 }
