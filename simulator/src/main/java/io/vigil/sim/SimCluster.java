@@ -401,7 +401,7 @@ final class SimCluster {
       return;
     }
     markStuck(r, null);
-    u.pg.streamedTo(r.name);
+    u.pg.streamedTo(r.name, mine.end());
     boolean newWal = theirs.end() > mine.end() || theirs.timeline() != mine.timeline();
     if (!newWal) {
       return;

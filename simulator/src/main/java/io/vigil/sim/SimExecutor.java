@@ -191,7 +191,8 @@ final class SimExecutor {
       agent.traceEvent("switchover: stopping PostgreSQL for " + g.candidate());
       // A stop always ends (a crash meanwhile ends it too); the shutdown checkpoint is the last WAL.
       pg.stop(StopMode.FAST, pgDone(stopped -> {
-        long checkpoint = pg.wal().end();
+        // pg_controldata's latest checkpoint location is where the shutdown checkpoint record starts
+        long checkpoint = pg.wal().end() - SimPostgres.SHUTDOWN_CHECKPOINT_BYTES;
         dcs.releaseLeader(OptionalLong.of(checkpoint), () -> cluster.statusWritten(agent.node, checkpoint),
             r -> k.accept(r.failed() ? Result.dcs(r.error()) : Result.ok(true)));
       }));
@@ -225,6 +226,11 @@ final class SimExecutor {
       dcs.writeStatus(w.optime(), () -> cluster.statusWritten(agent.node, w.optime()), dcsDone(k));
     } else if (a instanceof Action.UpdateHistory u) {
       dcs.writeHistory(history(pg.wal(), o.view().orElseThrow().history()), dcsDone(k));
+    } else if (a instanceof Action.WriteSync w) {
+      dcs.writeSync(w.value(), w.expectedVersion(), dcsDone(k));
+    } else if (a instanceof Action.SetSyncStandbyNames n) {
+      pg.setSynchronousStandbyNames(n.value());
+      k.accept(Result.ok(true));
     } else if (a instanceof Action.SyncSlots) {
       quick(pg.syncSlots(), k);
     } else if (a instanceof Action.TouchMember t) {

@@ -4,6 +4,7 @@ import io.vigil.agent.ha.LocalPg;
 import io.vigil.postgres.PgStatus;
 import io.vigil.postgres.RecoveryTarget;
 import io.vigil.postgres.ReplicationRow;
+import io.vigil.postgres.SyncStandbyNames;
 import io.vigil.postgres.StopMode;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,9 @@ import java.util.function.Consumer;
 final class SimPostgres {
 
   enum Process { STOPPED, STARTING, RUNNING, STOPPING }
+
+  /** Size of a shutdown checkpoint record. */
+  static final long SHUTDOWN_CHECKPOINT_BYTES = 114;
 
   /** Where a fresh initdb starts writing WAL. */
   private static final long INITDB_LSN = 0x2000000L;
@@ -46,8 +50,10 @@ final class SimPostgres {
   private boolean pendingIsStop;
   /** The agent's postmaster watch: told (within its 100 ms poll) when the running postmaster exits. */
   private Runnable exitWatch;
-  /** When each standby last streamed from this server: its walsender row in pg_stat_replication. */
-  private final java.util.Map<String, Long> walsenders = new java.util.TreeMap<>();
+  /** When each standby last streamed from this server, and how far it got: its walsender in pg_stat_replication. */
+  private final java.util.Map<String, long[]> walsenders = new java.util.TreeMap<>();
+  /** synchronous_standby_names as the agent last set it (the model applies it at once). */
+  private String synchronousStandbyNames = "";
 
   SimPostgres(SimCluster cluster, SimClock clock, SplittableRandom rng, String name, int index) {
     this.cluster = cluster;
@@ -79,19 +85,36 @@ final class SimPostgres {
         // a standby with an upstream runs a walreceiver (it keeps retrying even when it cannot stream)
         standby && upstream.hasUpstream() ? Optional.of("host=" + upstream.host() + " port=" + upstream.port())
             : Optional.empty(),
-        standby ? List.of() : replicationRows()));
+        standby ? List.of() : replicationRows(), synchronousStandbyNames));
   }
 
-  /** A standby streamed from this server now (the data plane's tick). */
-  void streamedTo(String standbyName) {
-    walsenders.put(standbyName, clock.now());
+  /** A standby streamed from this server now (the data plane's tick) and has flushed up to {@code flushed}. */
+  void streamedTo(String standbyName, long flushed) {
+    walsenders.put(standbyName, new long[] {clock.now(), flushed});
   }
 
-  /** Standbys that streamed within the last two ticks, as pg_stat_replication shows them. */
+  void setSynchronousStandbyNames(String value) {
+    synchronousStandbyNames = value;
+  }
+
+  /**
+   * Standbys that streamed within the last two ticks, as pg_stat_replication shows them; those named in
+   * synchronous_standby_names (or the first one for '*') are 'sync'.
+   */
   private List<ReplicationRow> replicationRows() {
     long since = clock.now() - 2 * SimCluster.TICK_MS;
-    return walsenders.entrySet().stream().filter(e -> e.getValue() >= since)
-        .map(e -> new ReplicationRow("replicator", e.getKey(), Optional.empty(), "streaming", "async", 0)).toList();
+    SyncStandbyNames.Parsed ssn = SyncStandbyNames.parse(synchronousStandbyNames);
+    List<ReplicationRow> rows = new java.util.ArrayList<>();
+    for (var e : walsenders.entrySet()) {
+      if (e.getValue()[0] < since) {
+        continue;
+      }
+      boolean sync = ssn.lists(e.getKey()) || ssn.kind() == SyncStandbyNames.Kind.ANY && rows.isEmpty();
+      long flushed = e.getValue()[1];
+      rows.add(new ReplicationRow("replicator", e.getKey(), Optional.empty(), "streaming", sync ? "sync" : "async",
+          sync ? 1 : 0, flushed, flushed, flushed));
+    }
+    return rows;
   }
 
   boolean initialized() {
@@ -211,7 +234,8 @@ final class SimPostgres {
         return;
       }
       if (mode != StopMode.IMMEDIATE && !standby) {
-        // A clean shutdown sends everything up to the shutdown checkpoint to connected standbys.
+        // A clean shutdown writes its checkpoint record and sends everything up to it to connected standbys.
+        wal = wal.append(SHUTDOWN_CHECKPOINT_BYTES);
         cluster.flushToStandbys(this);
       }
       exited();

@@ -7,6 +7,7 @@ import io.vigil.agent.ha.Observation;
 import io.vigil.agent.ha.RewindFailure;
 import io.vigil.config.EffectiveParameters;
 import io.vigil.config.RewindPolicy;
+import io.vigil.config.SyncMode;
 import io.vigil.config.VigilConfig;
 import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsException;
@@ -14,6 +15,7 @@ import io.vigil.postgres.LocalPostgres;
 import io.vigil.postgres.PostgresException;
 import io.vigil.postgres.RecoveryTarget;
 import io.vigil.postgres.StopMode;
+import io.vigil.postgres.SyncStandbyNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +49,9 @@ final class ActionExecutor {
   private final PublishedStatus published;
   private final HistoryFile history;
   private final Callbacks callbacks;
+  private static final String SYNC_NAMES = "synchronous_standby_names";
+  /** The value the HA core last asked for; empty until it asks (then the mode's default applies). */
+  private Optional<String> syncStandbyNames = Optional.empty();
   /** Whether the first cycle has run: a PostgreSQL found running then gets on_start, as with Patroni. */
   private boolean attached;
 
@@ -105,6 +110,9 @@ final class ActionExecutor {
             memory = memory.withPrePromoteFailed(o.nowMillis());
             throw new PostgresException("pre_promote refused the promotion: not promoting");
           }
+        } else if (a instanceof Action.SetSyncStandbyNames n) {
+          setSyncStandbyNames(n.value(), o, memory);
+          again = true;
         } else if (a instanceof Action.Promote) {
           promote();
           again = true;
@@ -184,6 +192,8 @@ final class ActionExecutor {
       dcs.writeStatus(w.optime());
     } else if (a instanceof Action.UpdateHistory u) {
       dcs.writeHistory(history.build(u.timeline(), o.view().orElseThrow().history(), config.name()));
+    } else if (a instanceof Action.WriteSync w) {
+      dcs.writeSync(w.value(), w.expectedVersion());
     } else if (a instanceof Action.SyncSlots s) {
       pg.syncPhysicalSlots(s.wanted());
     } else if (a instanceof Action.TouchMember t) {
@@ -338,7 +348,28 @@ final class ActionExecutor {
   }
 
   private Map<String, String> parameters(Observation o) {
-    return EffectiveParameters.compute(o.settings().dynamic(), config.postgresql(), config.scope());
+    Map<String, String> params = new java.util.LinkedHashMap<>(
+        EffectiveParameters.compute(o.settings().dynamic(), config.postgresql(), config.scope()));
+    SyncMode mode = o.settings().dynamic().synchronousMode();
+    if (syncStandbyNames.isPresent()) {
+      params.put(SYNC_NAMES, syncStandbyNames.get());
+    } else if (mode.enabled()) {
+      // Until the leader picks its standbys: strict mode must not acknowledge a commit that only this node has.
+      params.put(SYNC_NAMES, o.settings().dynamic().synchronousModeStrict() ? SyncStandbyNames.STRICT_NONE : "");
+    }
+    return params;
+  }
+
+  /**
+   * Synchronous mode: the value goes into the configuration file Vigil writes for the current role (so a restart or
+   * an operator reload keeps it), then PostgreSQL reloads it.
+   */
+  private void setSyncStandbyNames(String value, Observation o, AgentMemory memory) throws PostgresException {
+    syncStandbyNames = Optional.of(value);
+    pg.writeConfig(parameters(o), o.pg().isPrimary() ? Optional.empty()
+        : Optional.of(memory.following().orElse(RecoveryTarget.none())));
+    pg.reload();
+    LOG.info("synchronous_standby_names is now '{}'", value);
   }
 
   private Duration stopTimeout() {

@@ -104,6 +104,16 @@ public sealed interface Action {
     @Override public boolean housekeeping() { return true; }
   }
 
+  /**
+   * Synchronous mode: write {@code /sync} (built with {@code SyncNode.value} or {@code off}), compare-and-set on the
+   * version when given. Not housekeeping: a failed write stops the cycle's later actions, e.g. a change of
+   * {@code synchronous_standby_names} that must come after it.
+   */
+  record WriteSync(Map<String, Object> value, java.util.OptionalInt expectedVersion) implements Action {}
+
+  /** Set {@code synchronous_standby_names} in the configuration PostgreSQL runs with, and reload it. */
+  record SetSyncStandbyNames(String value) implements Action {}
+
   record SyncSlots(Set<String> wanted) implements Action {
     @Override public boolean housekeeping() { return true; }
   }

@@ -23,6 +23,8 @@ import java.util.Optional;
  *                         final WAL. Bounded by {@link Handover#WAIT_MS}
  * @param handoverAbandonedAt when this node, as a switchover candidate, gave the lock back without the old leader's
  *                         final WAL (0 = never): like a pre_promote refusal, it stays out of leader races for ttl
+ * @param syncConfirmLsn   synchronous mode, leader: the position a standby PostgreSQL newly waits for must have
+ *                         flushed before it may enter {@code /sync} (0 = not armed)
  */
 public record AgentMemory(
     String pgState,
@@ -35,68 +37,74 @@ public record AgentMemory(
     Optional<ScheduledRestart> scheduledRestart,
     long prePromoteFailedAt,
     long handoverWaitSince,
-    long handoverAbandonedAt) {
+    long handoverAbandonedAt,
+    long syncConfirmLsn) {
 
   /** After this many failed pg_rewind runs the node stops trying and says so. */
   public static final int MAX_REWIND_ATTEMPTS = 3;
 
   public static AgentMemory initial() {
-    return new AgentMemory("stopped", false, Optional.empty(), 0, false, 0, 0, Optional.empty(), 0, 0, 0);
+    return new AgentMemory("stopped", false, Optional.empty(), 0, false, 0, 0, Optional.empty(), 0, 0, 0, 0);
   }
 
   public AgentMemory withPgState(String s) {
     return new AgentMemory(s, initializeWon, following, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
   }
 
   public AgentMemory withInitializeWon(boolean won) {
     return new AgentMemory(pgState, won, following, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
   }
 
   public AgentMemory withFollowing(Optional<RecoveryTarget> target) {
     return new AgentMemory(pgState, initializeWon, target, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
   }
 
   public AgentMemory withRewindPending(boolean pending) {
     return new AgentMemory(pgState, initializeWon, following, cycle, pending, pending ? rewindFailures : 0,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
   }
 
   public AgentMemory withRewindFailed() {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures + 1,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
   }
 
   public AgentMemory withStartFailed(long now) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures,
-        startFailedSince == 0 ? now : startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
+        startFailedSince == 0 ? now : startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
   }
 
   public AgentMemory withStartSucceeded() {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures,
-        0, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
+        0, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
   }
 
   public AgentMemory withScheduledRestart(Optional<ScheduledRestart> restart) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        restart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
+        restart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
   }
 
   public AgentMemory withPrePromoteFailed(long at) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, at, handoverWaitSince, handoverAbandonedAt);
+        scheduledRestart, at, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
   }
 
   public AgentMemory withHandoverWaitSince(long since) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, prePromoteFailedAt, since, handoverAbandonedAt);
+        scheduledRestart, prePromoteFailedAt, since, handoverAbandonedAt, syncConfirmLsn);
   }
 
   public AgentMemory withHandoverAbandoned(long at) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, prePromoteFailedAt, 0, at);
+        scheduledRestart, prePromoteFailedAt, 0, at, syncConfirmLsn);
+  }
+
+  public AgentMemory withSyncConfirmLsn(long lsn) {
+    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
+        scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, lsn);
   }
 
   /** Why this node must stay out of leader races for now (a refused or abandoned promotion less than ttl ago). */
@@ -118,6 +126,6 @@ public record AgentMemory(
 
   public AgentMemory nextCycle() {
     return new AgentMemory(pgState, initializeWon, following, cycle + 1, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
   }
 }

@@ -333,10 +333,13 @@ public final class HaCore {
       if (handover.isPresent()) {
         return awaitFinalWal(o, handover.get(), memory);
       }
+      List<Action> promotion = new ArrayList<>(List.of(new Action.PrePromote()));
+      promotion.addAll(SyncReplication.beforePromotion(o, view));
+      promotion.add(new Action.RecordPromotion(historyWithPromotion(o, view)));
+      promotion.add(new Action.Promote());
       return new Step(Rule.PROMOTE_WITH_LOCK, "promoted self to leader because i had the session lock",
-          List.of(new Action.PrePromote(), new Action.RecordPromotion(historyWithPromotion(o, view)),
-              new Action.Promote()),
-          memory.withFollowing(Optional.empty()).withRewindPending(false).withHandoverWaitSince(0));
+          promotion, memory.withFollowing(Optional.empty()).withRewindPending(false).withHandoverWaitSince(0)
+              .withSyncConfirmLsn(0));
     }
     List<Action> actions = new ArrayList<>();
     if (view.config().map(c -> c.data().isEmpty()).orElse(true)) {
@@ -351,7 +354,15 @@ public final class HaCore {
     if (o.settings().dynamic().useSlots()) {
       actions.add(new Action.SyncSlots(wantedSlots(me, view)));
     }
-    memory = memory.withFollowing(Optional.empty()).withRewindPending(false);
+    SyncReplication.Plan sync = SyncReplication.onLeader(o, view, memory);
+    memory = memory.withFollowing(Optional.empty()).withRewindPending(false).withSyncConfirmLsn(sync.confirmLsn());
+    if (!sync.actions().isEmpty() || sync.settling()) {
+      // Before a switchover: the candidate set depends on /sync, and a standby that just died must stop holding
+      // up commits now.
+      actions.addAll(sync.actions());
+      actions.add(new Action.RecheckSoon(SyncReplication.SETTLE_RECHECK_MS));
+      return new Step(Rule.SYNC_STANDBYS, "synchronous replication: " + sync.summary(), actions, memory);
+    }
     Optional<ManualFailover.Verdict> manual = ManualFailover.onLeader(o, view, memory.handoverWaitSince());
     boolean waiting = manual.map(ManualFailover.Verdict::waiting).orElse(false);
     long since = memory.handoverWaitSince() > 0 ? memory.handoverWaitSince() : o.nowMillis();

@@ -41,6 +41,10 @@ final class LeaderRace {
     if (memory.rewindFailures() >= AgentMemory.MAX_REWIND_ATTEMPTS) {
       return Optional.of("my data directory could not be rewound and needs reinitializing");
     }
+    Optional<String> notSynchronous = o.view().flatMap(v -> SyncReplication.whyNotSynchronous(o, v));
+    if (notSynchronous.isPresent()) {
+      return notSynchronous;
+    }
     long myWal = pg.walPosition();
     long maxLag = o.settings().dynamic().maximumLagOnFailover();
     var optime = o.view().flatMap(v -> v.optime().isPresent() ? Optional.of(v.optime().getAsLong()) : Optional.empty());
@@ -49,7 +53,8 @@ final class LeaderRace {
           + " bytes behind the last leader position, more than maximum_lag_on_failover " + maxLag);
     }
     for (PeerStatus peer : o.peers()) {
-      if (!peer.reachable() || peer.nofailover()) {
+      if (!peer.reachable() || peer.nofailover()
+          || !o.view().map(v -> SyncReplication.allows(o, v, peer.name())).orElse(true)) {
         continue;
       }
       boolean olderTimeline = peer.timeline() > 0 && peer.timeline() < pg.timeline();

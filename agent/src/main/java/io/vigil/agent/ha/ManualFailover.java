@@ -101,6 +101,10 @@ final class ManualFailover {
     String member = request.get().member().get();
     long maxLag = o.settings().dynamic().maximumLagOnFailover();
     long optime = view.optime().orElse(0);
+    if (!SyncReplication.allows(o, view, member)) {
+      // Synchronous mode: a candidate outside /sync may lack acknowledged commits; the usual race decides.
+      return Optional.empty();
+    }
     if (member.equals(o.settings().name())) {
       // Even a named candidate never promotes past maximum_lag_on_failover: it races like anyone else.
       return optime - o.pg().walPosition() > maxLag ? Optional.empty() : Optional.of(true);
@@ -117,6 +121,7 @@ final class ManualFailover {
         .map(MemberNode::name).filter(n -> !n.equals(me)).toList());
     return names.stream()
         .filter(n -> !n.equals(me) && view.member(n).map(m -> !m.tagTrue("nofailover")).orElse(false))
+        .filter(n -> SyncReplication.allows(o, view, n))
         .filter(n -> peerHealthy(o, n) && caughtUp(o, n))
         .toList();
   }

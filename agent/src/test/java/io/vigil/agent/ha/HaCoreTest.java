@@ -8,6 +8,7 @@ import io.vigil.dcs.ConfigNode;
 import io.vigil.dcs.FailoverNode;
 import io.vigil.dcs.LeaderNode;
 import io.vigil.dcs.MemberNode;
+import io.vigil.dcs.SyncNode;
 import io.vigil.postgres.PgStatus;
 import io.vigil.postgres.RecoveryTarget;
 import io.vigil.postgres.ReplicationRow;
@@ -40,6 +41,8 @@ class HaCoreTest {
   private boolean nofailover;
   private AgentMemory memory = AgentMemory.initial();
   private long now = 1_000;
+  private Map<String, Object> dynamic = Map.of();
+  private Optional<SyncNode> sync = Optional.empty();
 
   private static LocalPg replica(long wal) {
     return new LocalPg(LocalPg.DataDir.INITIALIZED, true, Optional.of(status(true, wal)), Optional.of(SYSID));
@@ -91,11 +94,15 @@ class HaCoreTest {
   }
 
   private Decision decide() {
-    DynamicConfig dyn = paused ? DynamicConfig.fromMap(Map.of("pause", true)) : DynamicConfig.defaults();
+    Map<String, Object> dynamic = new LinkedHashMap<>(this.dynamic);
+    if (paused) {
+      dynamic.put("pause", true);
+    }
+    DynamicConfig dyn = DynamicConfig.fromMap(dynamic);
     NodeSettings s = new NodeSettings("me", nofailover, true, Map.of("ttl", 30), dyn,
         "postgres://127.0.0.1:5000/postgres", "http://127.0.0.1:6000/patroni", Map.of());
     ClusterView view = new ClusterView(initialize, Optional.of(new ConfigNode(Map.of("ttl", 30), 0)), leader,
-        members, optime, List.of(), false, failover);
+        members, optime, List.of(), false, failover, sync);
     Observation o = new Observation(now, Optional.of(view), Optional.empty(), MY_SESSION, pg, peers, s);
     return HaCore.decide(o, memory);
   }
@@ -713,6 +720,140 @@ class HaCoreTest {
     peers = List.of(new PeerStatus("n2", true, false, 100, false));
     switchover("me", "n2", null);
     assertThat(decide().rule()).isEqualTo(Rule.MANUAL_FAILOVER_CLEARED);
+  }
+
+  // ---- synchronous replication ------------------------------------------------------------------
+
+  /** A primary with these walsenders: name, sync_state, flushed position; and synchronous_standby_names. */
+  private static LocalPg primaryWith(long wal, String ssn, Object... rows) {
+    List<ReplicationRow> list = new ArrayList<>();
+    for (int i = 0; i < rows.length; i += 3) {
+      list.add(new ReplicationRow("replicator", (String) rows[i], Optional.empty(), "streaming", (String) rows[i + 1],
+          0, (Long) rows[i + 2], (Long) rows[i + 2], (Long) rows[i + 2]));
+    }
+    return new LocalPg(LocalPg.DataDir.INITIALIZED, true, Optional.of(new PgStatus(false, 1, wal, 0, 0, false,
+        "2026-11-23 10:00:00.000000+00:00", 150018, false, Optional.empty(), Optional.empty(), list, ssn)),
+        Optional.of(SYSID));
+  }
+
+  private void syncMode(boolean strict) {
+    dynamic = Map.of("synchronous_mode", true, "synchronous_mode_strict", strict);
+  }
+
+  private static SyncNode syncNode(String leaderName, int version, String... standbys) {
+    return new SyncNode(Optional.of(leaderName), List.of(standbys), java.util.OptionalInt.empty(), version);
+  }
+
+  private static Map<String, Object> syncValue(String leaderName, String standbys) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("leader", leaderName);
+    v.put("sync_standby", standbys);
+    return v;
+  }
+
+  @Test
+  void aLeaderInSyncModeNamesAStandbyInPostgresBeforeItListsItInSync() {
+    syncMode(false);
+    member("me", 5000).member("n2", 5433).member("n3", 5434).leader("me", MY_SESSION);
+    pg = primaryWith(1_000, "", "n2", "async", 900L, "n3", "async", 1_000L);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.SYNC_STANDBYS);
+    assertThat(acting(d)).containsExactly(new Action.WriteSync(syncValue("me", null), java.util.OptionalInt.empty()),
+        new Action.SetSyncStandbyNames("n3"), new Action.RecheckSoon(SyncReplication.SETTLE_RECHECK_MS));
+
+    // PostgreSQL waits for n3 now; it enters /sync once it flushed what was written when that was first seen
+    sync = Optional.of(syncNode("me", 4));
+    pg = primaryWith(2_000, "n3", "n2", "async", 1_500L, "n3", "sync", 1_900L);
+    Decision armed = decide();
+    assertThat(armed.actions()).noneMatch(a -> a instanceof Action.WriteSync);
+    assertThat(armed.memory().syncConfirmLsn()).isEqualTo(2_000);
+    memory = armed.memory();
+    pg = primaryWith(2_500, "n3", "n2", "async", 1_500L, "n3", "sync", 2_000L);
+    assertThat(acting(decide())).startsWith(new Action.WriteSync(syncValue("me", "n3"), java.util.OptionalInt.of(4)));
+
+    sync = Optional.of(syncNode("me", 5, "n3"));
+    Decision steady = decide();
+    assertThat(steady.rule()).isEqualTo(Rule.LEADER_WITH_LOCK);
+  }
+
+  @Test
+  void aDeadSyncStandbyLeavesSyncBeforePostgresStopsWaitingForIt() {
+    syncMode(false);
+    member("me", 5000).member("n2", 5433).member("n3", 5434).leader("me", MY_SESSION);
+    sync = Optional.of(syncNode("me", 5, "n3"));
+    pg = primaryWith(3_000, "n3", "n2", "async", 2_900L);
+    assertThat(acting(decide())).startsWith(new Action.WriteSync(syncValue("me", null), java.util.OptionalInt.of(5)),
+        new Action.SetSyncStandbyNames("n2"));
+  }
+
+  @Test
+  void strictModeWithoutStandbysMakesCommitsWait() {
+    syncMode(true);
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
+    sync = Optional.of(syncNode("me", 5, "n2"));
+    pg = primaryWith(3_000, "n2");
+    assertThat(acting(decide())).startsWith(new Action.WriteSync(syncValue("me", null), java.util.OptionalInt.of(5)),
+        new Action.SetSyncStandbyNames("*"));
+  }
+
+  @Test
+  void switchingSyncModeOffClearsSyncBeforePostgres() {
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
+    sync = Optional.of(syncNode("me", 5, "n2"));
+    pg = primaryWith(3_000, "n2", "n2", "sync", 3_000L);
+    assertThat(acting(decide())).startsWith(new Action.WriteSync(Map.of(), java.util.OptionalInt.of(5)),
+        new Action.SetSyncStandbyNames(""));
+  }
+
+  @Test
+  void onlyASynchronousStandbyMayRaceInSyncMode() {
+    syncMode(false);
+    member("n1", 5432).member("me", 5000);
+    sync = Optional.of(syncNode("n1", 5, "n3"));
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.NOT_HEALTHIEST);
+    assertThat(d.message()).contains("i am not a synchronous standby");
+
+    sync = Optional.of(syncNode("n1", 5, "me"));
+    assertThat(decide().rule()).isEqualTo(Rule.ACQUIRE_LOCK);
+
+    sync = Optional.of(SyncNode.empty(7)); // garbage or {}: nobody is known to hold every acknowledged commit
+    assertThat(decide().rule()).isEqualTo(Rule.NOT_HEALTHIEST);
+  }
+
+  @Test
+  void aNonSyncPeerAheadOfMeDoesNotStopASyncStandbyFromRacing() {
+    syncMode(false);
+    member("n1", 5432).member("me", 5000).member("n3", 5434);
+    sync = Optional.of(syncNode("n1", 5, "me"));
+    peers = List.of(new PeerStatus("n3", true, false, 500, false));
+    assertThat(decide().rule()).isEqualTo(Rule.ACQUIRE_LOCK);
+  }
+
+  @Test
+  void aPromotionInStrictModeClaimsSyncAndMakesCommitsWaitBeforePromoting() {
+    syncMode(true);
+    member("me", 5000).leader("me", MY_SESSION);
+    sync = Optional.of(syncNode("n1", 5, "me"));
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.PROMOTE_WITH_LOCK);
+    List<Action> acts = acting(d);
+    assertThat(acts.subList(0, 3)).containsExactly(new Action.PrePromote(),
+        new Action.WriteSync(syncValue("me", null), java.util.OptionalInt.of(5)), new Action.SetSyncStandbyNames("*"));
+    assertThat(acts.get(acts.size() - 1)).isEqualTo(new Action.Promote());
+  }
+
+  @Test
+  void aSwitchoverInSyncModeGoesOnlyToASyncStandby() {
+    syncMode(false);
+    member("me", 5000).member("n2", 5433).member("n3", 5434).leader("me", MY_SESSION);
+    sync = Optional.of(syncNode("me", 5, "n3"));
+    pg = primaryWith(3_000, "n3", "n2", "async", 3_000L, "n3", "sync", 3_000L);
+    peers = List.of(new PeerStatus("n2", true, false, 3_000, false), new PeerStatus("n3", true, false, 3_000, false));
+    switchover("me", "n2", null);
+    assertThat(decide().rule()).isEqualTo(Rule.MANUAL_FAILOVER_CLEARED);
+    switchover("me", null, null);
+    assertThat(acting(decide())).containsExactly(new Action.GracefulDemote("n3"));
   }
 
   // ---- scheduled restart ------------------------------------------------------------------------
