@@ -39,6 +39,7 @@ public final class LocalPostgres {
   private final PgCommand commands;
   private final Postmaster postmaster;
   private final SqlSession session;
+  private final SqlSession watchSession;
   private final ConfigWriter config;
   private final ClusterCreator creator;
   private final ServerProcess server;
@@ -50,6 +51,8 @@ public final class LocalPostgres {
     this.commands = new PgCommand(settings.binDir(), settings.runAsUser());
     this.postmaster = new Postmaster(settings.dataDir());
     this.session = new SqlSession(settings.localHost(), settings.port(), settings.database(), settings.superuser());
+    this.watchSession = new SqlSession(settings.localHost(), settings.port(), settings.database(),
+        settings.superuser());
     OwnedFiles files = new OwnedFiles(settings.runAsUser());
     this.config = new ConfigWriter(settings, files);
     this.creator = new ClusterCreator(settings, commands, files, config, postmaster);
@@ -273,6 +276,23 @@ public final class LocalPostgres {
    */
   public PgStatus status() throws PostgresException {
     return session.call("status query", StatusQuery::run);
+  }
+
+  /**
+   * The {@code application_name}s of the standbys streaming from this server now, on a connection of its own (the
+   * walsender watch asks several times a second and must not queue behind the HA loop's status query).
+   */
+  public java.util.Set<String> streamingStandbys() throws PostgresException {
+    return watchSession.call("walsender query", c -> {
+      java.util.Set<String> names = new java.util.TreeSet<>();
+      try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+          "SELECT application_name FROM pg_catalog.pg_stat_replication WHERE state = 'streaming'")) {
+        while (rs.next()) {
+          names.add(rs.getString(1));
+        }
+      }
+      return names;
+    });
   }
 
   /**

@@ -41,6 +41,7 @@ final class HaLoop implements Runnable {
   private Map<String, Object> appliedDynamic;
   private AgentMemory memory = AgentMemory.initial();
   private Observation last;
+  private volatile java.util.function.Consumer<Observation> observed = o -> { };
 
   HaLoop(Observer observer, ActionExecutor executor, PublishedStatus published, DecisionLog decisions,
       NodeSettings settings, Clock clock) {
@@ -56,6 +57,11 @@ final class HaLoop implements Runnable {
   /** Completes when a decision requires the agent to stop. */
   CompletableFuture<Action.Exit> exit() {
     return exit;
+  }
+
+  /** Told each cycle's observation once the cycle is done (e.g. to arm the walsender watch on a primary). */
+  void onObservation(java.util.function.Consumer<Observation> listener) {
+    observed = listener;
   }
 
   void wakeUp() {
@@ -189,6 +195,7 @@ final class HaLoop implements Runnable {
       ActionExecutor.Outcome outcome = executor.execute(d, o);
       memory = outcome.memory();
       last = o;
+      observed.accept(o);
       long nextDeadline = clock.monotonicMillis() + 2L * settings.dynamic().ttl() * 1000L;
       published.publish(o, observedAt, memory, settings.dynamic().ttl(), settings.dynamic().pause(), nextDeadline);
       outcome.exit().ifPresent(exit::complete);

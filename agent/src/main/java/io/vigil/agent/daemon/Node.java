@@ -49,6 +49,7 @@ public final class Node implements AutoCloseable {
   private RestApiServer rest;
   private volatile HaLoop loop;
   private Thread loopThread;
+  private WalsenderWatch walsenders;
   private volatile ActionExecutor executor;
   private volatile boolean closed;
   private NodeControl control;
@@ -92,6 +93,8 @@ public final class Node implements AutoCloseable {
     loop = new HaLoop(observer, executor, published, decisions, settings, Clock.SYSTEM);
     dcs.onChange(loop::wakeUp);
     observer.onPostmasterExit(loop::wakeUp);
+    walsenders = new WalsenderWatch(pg, loop::wakeUp);
+    loop.onObservation(o -> walsenders.arm(o.pg().isPrimary() && o.settings().dynamic().synchronousMode().enabled()));
     loopThread = new Thread(loop, "ha-loop-" + config.name());
     loopThread.start();
     LOG.info("Vigil {} started: member {} of cluster {} (REST {}, PostgreSQL {})", Version.VIGIL, config.name(),
@@ -256,6 +259,9 @@ public final class Node implements AutoCloseable {
     closed = true;
     if (loop != null) {
       loop.stop();
+    }
+    if (walsenders != null) {
+      walsenders.close();
     }
     if (dcs != null) {
       dcs.close();

@@ -40,8 +40,8 @@ record Handover(String oldLeader, long finalLsn, int timeline, int failoverVersi
     if (!forMe || old.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new Handover(old.get(), view.optime().getAsLong(), LeaderRace.clusterTimeline(view),
-        f.version()));
+    int timeline = LeaderRace.clusterTimeline(view, me, o.pg().timeline());
+    return Optional.of(new Handover(old.get(), view.optime().getAsLong(), timeline, f.version()));
   }
 
   /**

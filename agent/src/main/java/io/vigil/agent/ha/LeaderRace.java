@@ -23,7 +23,7 @@ final class LeaderRace {
     if (standingDown.isPresent()) {
       return standingDown;
     }
-    int clusterTimeline = o.view().map(LeaderRace::clusterTimeline).orElse(0);
+    int clusterTimeline = o.view().map(v -> clusterTimeline(v, o.settings().name(), pg.timeline())).orElse(0);
     if (pg.timeline() > 0 && pg.timeline() < clusterTimeline) {
       return Optional.of("my timeline " + pg.timeline() + " is behind the cluster's timeline " + clusterTimeline);
     }
@@ -68,17 +68,30 @@ final class LeaderRace {
     return Optional.empty();
   }
 
-  /** Timeline the cluster has reached according to {@code /history} (wire spec 1.7); 0 = unknown. */
-  static int clusterTimeline(ClusterView view) {
+  /**
+   * Timeline the cluster has reached according to {@code /history} (wire spec 1.7), as {@code me} knows it; 0 =
+   * unknown. A provisional line this node wrote itself for a promotion it did not complete (it is still on that
+   * line's parent timeline) does not count for it: it knows no node reached that timeline through it. Every other
+   * node must assume it did.
+   */
+  static int clusterTimeline(ClusterView view, String me, int myTimeline) {
     if (!view.historyPresent()) {
       return 0;
     }
     List<List<Object>> h = view.history();
+    if (!h.isEmpty() && myUnfinishedPromotion(h.get(h.size() - 1), me, myTimeline)) {
+      h = h.subList(0, h.size() - 1);
+    }
     if (h.isEmpty()) {
       return 1;
     }
     Object parent = h.get(h.size() - 1).isEmpty() ? null : h.get(h.size() - 1).get(0);
     return parent instanceof Number n ? n.intValue() + 1 : 0;
+  }
+
+  private static boolean myUnfinishedPromotion(List<Object> line, String me, int myTimeline) {
+    return line.size() >= 5 && HaCore.PROVISIONAL.equals(line.get(2)) && me.equals(line.get(4))
+        && line.get(0) instanceof Number parent && myTimeline > 0 && myTimeline <= parent.intValue();
   }
 
   /**

@@ -531,6 +531,29 @@ class HaCoreTest {
     assertThat(d.rule()).isEqualTo(Rule.PROMOTE_WITH_LOCK);
   }
 
+  /**
+   * Simulator seed 20269386: the candidate wrote its provisional /history line, then its postmaster crashed before
+   * pg_ctl promote. Its own line names a timeline nobody reached; it must not wait for that timeline's WAL.
+   */
+  @Test
+  void aCandidateIgnoresItsOwnUnfinishedPromotionInHistory() {
+    holdingTheLockAfterASwitchoverFrom("n1", 5_000);
+    pg = onTimeline(replica(5_200), 1);
+    List<Object> mine = List.of(1L, 5_200L, HaCore.PROVISIONAL, "t", "me");
+    assertThat(decideWith(viewWithHistory(List.of(mine))).rule()).isEqualTo(Rule.PROMOTE_WITH_LOCK);
+    List<Object> theirs = List.of(1L, 5_200L, HaCore.PROVISIONAL, "t", "n1");
+    assertThat(decideWith(viewWithHistory(List.of(theirs))).rule()).isEqualTo(Rule.HANDOVER_WAIT_FOR_WAL);
+  }
+
+  @Test
+  void aNodeRacesDespiteItsOwnUnfinishedPromotionButOthersDoNot() {
+    pg = onTimeline(replica(5_200), 1);
+    assertThat(decideWith(viewWithHistory(List.of(List.of(1L, 5_200L, HaCore.PROVISIONAL, "t", "me")))).rule())
+        .isEqualTo(Rule.ACQUIRE_LOCK);
+    assertThat(decideWith(viewWithHistory(List.of(List.of(1L, 5_200L, HaCore.PROVISIONAL, "t", "n3")))).rule())
+        .isEqualTo(Rule.NOT_HEALTHIEST);
+  }
+
   @Test
   void aCandidateWithoutTheFinalWalGivesTheLockBackAndStaysOutOfRaces() {
     holdingTheLockAfterASwitchoverFrom("n1", 5_000);
