@@ -23,6 +23,18 @@ class DynamicConfigRulesTest {
   }
 
   @Test
+  void synchronousSettingsAreCheckedLikeEveryOtherKey() {
+    assertThat(DynamicConfigRules.problem(Map.of("synchronous_mode", "quorum", "synchronous_node_count", 2L,
+        "synchronous_mode_strict", "on", "maximum_lag_on_syncnode", 1048576L), Map.of())).isEmpty();
+    assertThat(DynamicConfigRules.problem(Map.of("synchronous_mode", "always"), Map.of())).hasValueSatisfying(
+        m -> assertThat(m).startsWith("synchronous_mode:"));
+    assertThat(DynamicConfigRules.problem(Map.of("synchronous_node_count", 0L), Map.of())).hasValueSatisfying(
+        m -> assertThat(m).startsWith("synchronous_node_count:"));
+    assertThat(DynamicConfigRules.problem(Map.of("maximum_lag_on_syncnode", true), Map.of())).hasValueSatisfying(
+        m -> assertThat(m).startsWith("maximum_lag_on_syncnode:"));
+  }
+
+  @Test
   void localKeysAreRefusedWhenAddedOrChanged() {
     assertThat(DynamicConfigRules.problem(Map.of("postgresql", Map.of("data_dir", "/x")), Map.of()))
         .hasValueSatisfying(m -> assertThat(m).startsWith("postgresql.data_dir: can not be set"));
