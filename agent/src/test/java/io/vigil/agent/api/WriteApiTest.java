@@ -201,6 +201,18 @@ class WriteApiTest {
   }
 
   @Test
+  void aBadSynchronousModeAlreadyStoredStillLetsTheClusterBePaused() throws Exception {
+    Map<String, Object> config = new java.util.LinkedHashMap<>();
+    config.put("ttl", 30L);
+    config.put("synchronous_mode", "sometimes");
+    control.view = Views.with("n1", config, Optional.empty(), "n1");
+    assertThat(text(call("PATCH", "/config", "{\"pause\":true}")))
+        .isEqualTo("200 {\"ttl\":30,\"synchronous_mode\":\"sometimes\",\"pause\":true}");
+    assertThat(text(call("PATCH", "/config", "{\"synchronous_mode\":\"never\"}"))).startsWith("400 synchronous_mode:");
+    assertThat(call("PATCH", "/config", "{\"synchronous_mode\":\"on\"}").status()).isEqualTo(200);
+  }
+
+  @Test
   void putConfigReplacesUnconditionally() throws Exception {
     assertThat(text(call("PUT", "/config", "{\"ttl\":20,\"loop_wait\":5}"))).isEqualTo("200 {\"ttl\":20,\"loop_wait\":5}");
     assertThat(control.view.config().get().data()).isEqualTo(Map.of("ttl", 20L, "loop_wait", 5L));
