@@ -16,7 +16,11 @@ import java.util.Optional;
  * configuration, a {@code postgresql.data_dir} is silently dropped). Vigil refuses such a change up front,
  * with the key path, so that what is stored is what every member applies:
  * <ul>
- *   <li>a value of the wrong type for a key Vigil or Patroni reads ({@link DynamicConfig#fromMap});</li>
+ *   <li>a value of the wrong type for a key Vigil or Patroni reads ({@link DynamicConfig#fromMap}), e.g. a
+ *       {@code synchronous_mode} that is neither a boolean nor {@code quorum}, or a {@code synchronous_node_count}
+ *       below 1. A bad value that is already stored, unchanged, does not block the change: every agent keeps
+ *       ignoring that {@code /config} as before, and an operator must still be able to, say, pause the cluster
+ *       or fix another key first;</li>
  *   <li>keys that are local to each member and never taken from {@code /config} (wire spec 7.1 rules 2 and
  *       3): {@code postgresql.connect_address, listen, data_dir, config_dir, pgpass, authentication,
  *       proxy_address} and {@code watchdog}. Only keys that the change adds or alters are refused, so an
@@ -51,11 +55,56 @@ public final class DynamicConfigRules {
       return Optional.of("watchdog: can not be set in the dynamic configuration, it is local to each member "
           + "(set it in the member's YAML file)");
     }
-    try {
-      DynamicConfig.fromMap(proposed);
-    } catch (ConfigException e) {
-      return Optional.of(e.getMessage());
+    return typeProblem(proposed, current);
+  }
+
+  private static Optional<String> typeProblem(Map<String, ?> proposed, Map<String, ?> current) {
+    Map<String, Object> probe = ConfigPatch.mutableCopy(proposed);
+    while (true) {
+      try {
+        DynamicConfig.fromMap(probe);
+        return Optional.empty();
+      } catch (ConfigException e) {
+        Optional<Object> value = lookup(proposed, e.keyPath());
+        boolean alreadyStored = value.isPresent() && value.equals(lookup(current, e.keyPath()));
+        if (!alreadyStored || !remove(probe, e.keyPath())) {
+          return Optional.of(e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** The value at a dotted key path; keys may contain dots themselves ({@code pg_stat_statements.max}). */
+  private static Optional<Object> lookup(Map<String, ?> map, String path) {
+    for (Map.Entry<String, ?> e : map.entrySet()) {
+      if (e.getValue() == null) {
+        continue;
+      }
+      if (e.getKey().equals(path)) {
+        return Optional.of(e.getValue());
+      }
+      if (path.startsWith(e.getKey() + ".") && e.getValue() instanceof Map<?, ?> nested) {
+        Optional<Object> found = lookup(ConfigPatch.stringKeyed(nested), path.substring(e.getKey().length() + 1));
+        if (found.isPresent()) {
+          return found;
+        }
+      }
     }
     return Optional.empty();
+  }
+
+  /** Removes the key at a dotted path from a tree of mutable maps; false when it is not there. */
+  @SuppressWarnings("unchecked")
+  private static boolean remove(Map<String, Object> map, String path) {
+    if (map.remove(path) != null) {
+      return true;
+    }
+    for (Map.Entry<String, Object> e : map.entrySet()) {
+      if (path.startsWith(e.getKey() + ".") && e.getValue() instanceof Map<?, ?> nested
+          && remove((Map<String, Object>) nested, path.substring(e.getKey().length() + 1))) {
+        return true;
+      }
+    }
+    return false;
   }
 }

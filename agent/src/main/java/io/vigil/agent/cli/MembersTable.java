@@ -1,5 +1,6 @@
 package io.vigil.agent.cli;
 
+import io.vigil.agent.daemon.ClusterDocument;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.FailoverNode;
 import io.vigil.dcs.MemberNode;
@@ -52,7 +53,9 @@ final class MembersTable {
       int level = depth.getOrDefault(m.name(), 0);
       String name = level > 0 ? " ".repeat((level - 1) * 2) + "+ " + m.name() : m.name();
       String host = m.pgAddress().map(a -> appendPort ? a.host() + ":" + a.port() : a.host()).orElse("");
-      List<Object> row = new ArrayList<>(List.of(scope, name, host, leader ? leaderRole : "Replica",
+      String role = leader ? leaderRole : ClusterDocument.syncRole(view, m.name()).map(MembersTable::title)
+          .orElse("Replica");
+      List<Object> row = new ArrayList<>(List.of(scope, name, host, role,
           m.state().orElse(""), m.timeline().isPresent() ? (Object) m.timeline().getAsInt() : "", lag));
       if (pending) {
         row.add(truthy(m.data().get("pending_restart")) ? "*" : "");
@@ -80,6 +83,18 @@ final class MembersTable {
         out.println(" " + String.join("\n ", info));
       }
     }
+  }
+
+  /** patronictl's {@code role.replace('_', ' ').title()}: {@code sync_standby} becomes {@code Sync Standby}. */
+  static String title(String role) {
+    StringBuilder out = new StringBuilder();
+    for (String word : role.split("_")) {
+      if (!out.isEmpty()) {
+        out.append(' ');
+      }
+      out.append(word.isEmpty() ? "" : Character.toUpperCase(word.charAt(0)) + word.substring(1).toLowerCase(java.util.Locale.ROOT));
+    }
+    return out.toString();
   }
 
   private static String switchoverInfo(FailoverNode f, String at) {

@@ -4,6 +4,7 @@ import io.vigil.agent.ha.AgentMemory;
 import io.vigil.agent.ha.MemberDocument;
 import io.vigil.agent.ha.Observation;
 import io.vigil.agent.ha.ScheduledRestart;
+import io.vigil.config.SyncMode;
 import io.vigil.dcs.ClusterView;
 import io.vigil.postgres.PgStatus;
 import io.vigil.postgres.ReplicationRow;
@@ -115,11 +116,29 @@ final class PublishedStatus implements NodeStatusSource {
     OptionalLong optime = s.observation().flatMap(Observation::view).map(ClusterView::optime)
         .orElse(OptionalLong.empty());
     boolean dcsReachable = s.observation().map(o -> o.view().isPresent()).orElse(false);
+    SyncMode listedAs = listedStandby(s, pg);
     return new NodeStatus(holdsLock, s.role(), s.state(), primary, s.paused(), dcsReachable, false, s.tags(),
-        replayed, optime, false, now < s.loopDeadline(), document(s, pg, holdsLock));
+        replayed, optime, listedAs == SyncMode.ON, listedAs == SyncMode.QUORUM, now < s.loopDeadline(),
+        document(s, pg, listedAs));
   }
 
-  private Map<String, Object> document(Snapshot s, Optional<PgStatus> pg, boolean holdsLock) {
+  /**
+   * Patroni's {@code sync_standby} / {@code quorum_standby} of {@code /patroni}: PostgreSQL answered as a replica,
+   * synchronous mode is on (or quorum) and the last DCS read lists this member as a standby in {@code /sync}
+   * (names compared ignoring case, as Patroni 4 does). OFF when not listed.
+   */
+  private static SyncMode listedStandby(Snapshot s, Optional<PgStatus> pg) {
+    if (s.observation().isEmpty() || !pg.map(PgStatus::inRecovery).orElse(false)) {
+      return SyncMode.OFF;
+    }
+    Observation o = s.observation().get();
+    SyncMode mode = o.settings().dynamic().synchronousMode();
+    boolean listed = o.view().flatMap(ClusterView::sync).map(sync -> sync.isStandby(o.settings().name()))
+        .orElse(false);
+    return listed ? mode : SyncMode.OFF;
+  }
+
+  private Map<String, Object> document(Snapshot s, Optional<PgStatus> pg, SyncMode listedAs) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("state", s.state());
     pg.ifPresent(p -> d.put("postmaster_start_time", p.postmasterStartTime()));
@@ -135,6 +154,11 @@ final class PublishedStatus implements NodeStatusSource {
         xlog.put("location", p.writeLsn());
       }
       d.put("xlog", xlog);
+      if (listedAs == SyncMode.ON) {
+        d.put("sync_standby", true);
+      } else if (listedAs == SyncMode.QUORUM) {
+        d.put("quorum_standby", true);
+      }
       if (p.timeline() > 0) {
         d.put("timeline", p.timeline());
       }

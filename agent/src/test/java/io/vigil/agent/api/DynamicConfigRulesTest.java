@@ -2,6 +2,8 @@ package io.vigil.agent.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +22,38 @@ class DynamicConfigRulesTest {
         m -> assertThat(m).startsWith("ttl:"));
     assertThat(DynamicConfigRules.problem(Map.of("postgresql", Map.of("use_slots", Map.of())), Map.of()))
         .hasValueSatisfying(m -> assertThat(m).startsWith("postgresql.use_slots:"));
+  }
+
+  @Test
+  void synchronousSettingsAreCheckedLikeEveryOtherKey() {
+    assertThat(DynamicConfigRules.problem(Map.of("synchronous_mode", "quorum", "synchronous_node_count", 2L,
+        "synchronous_mode_strict", "on", "maximum_lag_on_syncnode", 1048576L), Map.of())).isEmpty();
+    assertThat(DynamicConfigRules.problem(Map.of("synchronous_mode", "always"), Map.of())).hasValueSatisfying(
+        m -> assertThat(m).startsWith("synchronous_mode:"));
+    assertThat(DynamicConfigRules.problem(Map.of("synchronous_node_count", 0L), Map.of())).hasValueSatisfying(
+        m -> assertThat(m).startsWith("synchronous_node_count:"));
+    assertThat(DynamicConfigRules.problem(Map.of("maximum_lag_on_syncnode", true), Map.of())).hasValueSatisfying(
+        m -> assertThat(m).startsWith("maximum_lag_on_syncnode:"));
+  }
+
+  @Test
+  void aBadValueAlreadyStoredDoesNotBlockOtherChanges() {
+    Map<String, Object> stored = Map.of("ttl", 30L, "synchronous_mode", "sometimes",
+        "postgresql", Map.of("parameters", Map.of("pg_stat_statements.max", List.of(1))));
+    Map<String, Object> paused = new LinkedHashMap<>(stored);
+    paused.put("pause", true);
+    assertThat(DynamicConfigRules.problem(paused, stored)).as("both bad values predate the change").isEmpty();
+
+    paused.put("loop_wait", "often");
+    assertThat(DynamicConfigRules.problem(paused, stored)).hasValueSatisfying(
+        m -> assertThat(m).startsWith("loop_wait:"));
+    Map<String, Object> worse = new LinkedHashMap<>(stored);
+    worse.put("synchronous_mode", "never");
+    assertThat(DynamicConfigRules.problem(worse, stored)).hasValueSatisfying(
+        m -> assertThat(m).startsWith("synchronous_mode:"));
+    Map<String, Object> fixed = new LinkedHashMap<>(stored);
+    fixed.put("synchronous_mode", "on");
+    assertThat(DynamicConfigRules.problem(fixed, stored)).isEmpty();
   }
 
   @Test

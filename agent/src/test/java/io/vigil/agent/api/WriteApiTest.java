@@ -180,6 +180,39 @@ class WriteApiTest {
   }
 
   @Test
+  void badSynchronousSettingsAreRefusedNamingTheKey() throws Exception {
+    assertThat(text(call("PATCH", "/config", "{\"synchronous_mode\":\"sometimes\"}")))
+        .startsWith("400 synchronous_mode:");
+    assertThat(text(call("PATCH", "/config", "{\"synchronous_node_count\":0}")))
+        .startsWith("400 synchronous_node_count:");
+    assertThat(text(call("PATCH", "/config", "{\"synchronous_node_count\":\"two\"}")))
+        .startsWith("400 synchronous_node_count:");
+    assertThat(text(call("PATCH", "/config", "{\"synchronous_mode_strict\":[]}")))
+        .startsWith("400 synchronous_mode_strict:");
+    assertThat(text(call("PATCH", "/config", "{\"maximum_lag_on_syncnode\":\"1MB\"}")))
+        .startsWith("400 maximum_lag_on_syncnode:");
+    assertThat(text(call("PUT", "/config", "{\"ttl\":30,\"synchronous_mode\":{}}")))
+        .startsWith("400 synchronous_mode:");
+    assertThat(control.configWrites).isEmpty();
+    assertThat(call("PATCH", "/config", "{\"synchronous_mode\":\"quorum\",\"synchronous_node_count\":2}").status())
+        .isEqualTo(200);
+    assertThat(call("PUT", "/config", "{\"synchronous_mode\":\"on\",\"synchronous_mode_strict\":true}").status())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void aBadSynchronousModeAlreadyStoredStillLetsTheClusterBePaused() throws Exception {
+    Map<String, Object> config = new java.util.LinkedHashMap<>();
+    config.put("ttl", 30L);
+    config.put("synchronous_mode", "sometimes");
+    control.view = Views.with("n1", config, Optional.empty(), "n1");
+    assertThat(text(call("PATCH", "/config", "{\"pause\":true}")))
+        .isEqualTo("200 {\"ttl\":30,\"synchronous_mode\":\"sometimes\",\"pause\":true}");
+    assertThat(text(call("PATCH", "/config", "{\"synchronous_mode\":\"never\"}"))).startsWith("400 synchronous_mode:");
+    assertThat(call("PATCH", "/config", "{\"synchronous_mode\":\"on\"}").status()).isEqualTo(200);
+  }
+
+  @Test
   void putConfigReplacesUnconditionally() throws Exception {
     assertThat(text(call("PUT", "/config", "{\"ttl\":20,\"loop_wait\":5}"))).isEqualTo("200 {\"ttl\":20,\"loop_wait\":5}");
     assertThat(control.view.config().get().data()).isEqualTo(Map.of("ttl", 20L, "loop_wait", 5L));

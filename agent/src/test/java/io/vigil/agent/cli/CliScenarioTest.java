@@ -345,6 +345,29 @@ class CliScenarioTest {
   }
 
   @Test
+  void listShowsSyncAndQuorumStandbysFromZooKeeper() throws Exception {
+    put("/config", "{\"ttl\":30,\"loop_wait\":2,\"synchronous_mode\":true}");
+    put("/sync", "{\"leader\":\"n1\",\"sync_standby\":\"n3\"}");
+    assertThat(ctl("", "list", "-f", "json").out()).isEqualTo("[{\"Cluster\": \"demo\", \"Member\": \"n1\", "
+        + "\"Host\": \"127.0.0.1:5432\", \"Role\": \"Leader\", \"State\": \"running\", \"TL\": 1}, "
+        + "{\"Cluster\": \"demo\", \"Member\": \"n2\", \"Host\": \"127.0.0.1:5433\", \"Role\": \"Replica\", "
+        + "\"State\": \"running\", \"TL\": 1, \"Lag in MB\": 0}, {\"Cluster\": \"demo\", \"Member\": \"n3\", "
+        + "\"Host\": \"127.0.0.1:5434\", \"Role\": \"Sync Standby\", \"State\": \"running\", \"TL\": 1, "
+        + "\"Lag in MB\": 0}]\n");
+
+    put("/config", "{\"ttl\":30,\"loop_wait\":2,\"synchronous_mode\":\"quorum\"}");
+    put("/sync", "{\"leader\":\"n1\",\"quorum\":1,\"sync_standby\":\"n2,n3\"}");
+    assertThat(ctl("", "list").out()).contains("| n2     | 127.0.0.1:5433 | Quorum Standby | running |")
+        .contains("| n3     | 127.0.0.1:5434 | Quorum Standby | running |");
+
+    put("/config", "{\"ttl\":30,\"loop_wait\":2,\"synchronous_mode\":false}");
+    assertThat(ctl("", "list").out()).doesNotContain("Standby");
+    put("/config", "{\"ttl\":30,\"loop_wait\":2,\"synchronous_mode\":\"on\"}");
+    put("/sync", "garbage");
+    assertThat(ctl("", "list").out()).doesNotContain("Standby");
+  }
+
+  @Test
   void dsnListAndUsage() {
     assertThat(ctl("", "dsn").out()).isEqualTo("host=127.0.0.1 port=5432\n");
     assertThat(ctl("", "dsn", "-m", "n3").out()).isEqualTo("host=127.0.0.1 port=5434\n");

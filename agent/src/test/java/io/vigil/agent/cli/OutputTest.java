@@ -2,11 +2,13 @@ package io.vigil.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.agent.daemon.ClusterDocument;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.ConfigNode;
 import io.vigil.dcs.FailoverNode;
 import io.vigil.dcs.LeaderNode;
 import io.vigil.dcs.MemberNode;
+import io.vigil.dcs.SyncNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +89,76 @@ class OutputTest {
     assertThat(print(v, "tsv", false)).startsWith("Cluster\tMember\tHost\tRole\tState\tTL\tLag in MB\tTags\n"
         + "demo\tn1\t127.0.0.1:5432\tLeader\trunning\t2\t\t\n");
     assertThat(print(v, "tsv", false)).contains("{clonefrom: true, nofailover: true}");
+  }
+
+  private static ClusterView syncView(Object mode, Optional<SyncNode> sync) {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("synchronous_mode", mode);
+    return view(config, Optional.empty(), member("n1", 5432, 3 * 1024 * 1024 + 100, Map.of()),
+        member("n2", 5433, 3 * 1024 * 1024 + 100, Map.of()), member("n3", 5434, 100, Map.of())).withSync(sync);
+  }
+
+  private static Optional<SyncNode> listing(String... standbys) {
+    return Optional.of(new SyncNode(Optional.of("n1"), List.of(standbys), OptionalInt.empty(), 2));
+  }
+
+  @Test
+  void syncStandbysInModeOn() {
+    ClusterView v = syncView(true, listing("n2"));
+    assertThat(print(v, "pretty", false)).isEqualTo("""
+        + Cluster: demo ----------+--------------+---------+----+-----------+
+        | Member | Host           | Role         | State   | TL | Lag in MB |
+        +--------+----------------+--------------+---------+----+-----------+
+        | n1     | 127.0.0.1:5432 | Leader       | running |  2 |           |
+        | n2     | 127.0.0.1:5433 | Sync Standby | running |  2 |         0 |
+        | n3     | 127.0.0.1:5434 | Replica      | running |  2 |         3 |
+        +--------+----------------+--------------+---------+----+-----------+
+        """);
+    assertThat(print(v, "json", false)).contains("\"Member\": \"n2\", \"Host\": \"127.0.0.1:5433\", "
+        + "\"Role\": \"Sync Standby\"");
+    assertThat(print(syncView("on", listing("n2", "N3")), "tsv", false))
+        .contains("demo\tn2\t127.0.0.1:5433\tSync Standby\t").contains("demo\tn3\t127.0.0.1:5434\tSync Standby\t");
+  }
+
+  @Test
+  void quorumStandbysInQuorumMode() {
+    ClusterView v = syncView("quorum", Optional.of(new SyncNode(Optional.of("n1"), List.of("n2", "n3"),
+        OptionalInt.of(1), 2)));
+    String out = print(v, "pretty", false);
+    assertThat(out).contains("| n2     | 127.0.0.1:5433 | Quorum Standby | running |")
+        .contains("| n3     | 127.0.0.1:5434 | Quorum Standby | running |")
+        .contains("| n1     | 127.0.0.1:5432 | Leader         | running |");
+    assertThat(print(v, "yaml", false)).contains("Role: Quorum Standby");
+  }
+
+  @Test
+  void replicasOutsideSyncModeOrNotListedStayReplicas() {
+    for (ClusterView v : List.of(syncView(false, listing("n2")), syncView("maybe", listing("n2")),
+        syncView(true, Optional.empty()), syncView(true, Optional.of(SyncNode.empty(5))), syncView(true, listing()))) {
+      assertThat(print(v, "pretty", false)).doesNotContain("Standby");
+    }
+    assertThat(print(syncView(true, listing("n1")), "pretty", false)).as("the leader is the leader")
+        .contains("| n1     | 127.0.0.1:5432 | Leader  |").doesNotContain("Standby");
+  }
+
+  @Test
+  void clusterDocumentRolesFollowTheSameRule() {
+    assertThat(ClusterDocument.members(syncView("on", listing("n2")))).extracting(m -> m.get("role"))
+        .containsExactly("leader", "sync_standby", "replica");
+    assertThat(ClusterDocument.members(syncView("quorum", listing("n2", "n3")))).extracting(m -> m.get("role"))
+        .containsExactly("leader", "quorum_standby", "quorum_standby");
+    assertThat(ClusterDocument.members(syncView("off", listing("n2")))).extracting(m -> m.get("role"))
+        .containsExactly("leader", "replica", "replica");
+    Map<String, Object> standbyCluster = Map.of("synchronous_mode", true, "standby_cluster", Map.of("host", "10.0.0.9"));
+    assertThat(ClusterDocument.syncRole(view(standbyCluster, Optional.empty(), member("n2", 5433, 0, Map.of()))
+        .withSync(listing("n2")), "n2")).isEmpty();
+  }
+
+  @Test
+  void titleIsPatronictls() {
+    assertThat(MembersTable.title("sync_standby")).isEqualTo("Sync Standby");
+    assertThat(MembersTable.title("quorum_standby")).isEqualTo("Quorum Standby");
+    assertThat(MembersTable.title("replica")).isEqualTo("Replica");
   }
 
   @Test
