@@ -222,7 +222,8 @@ class SyncReplicationTest {
     Node fresh = new Node(ConfigLoader.load(cluster.configs.get(i)), cluster.configs.get(i));
     fresh.start();
     cluster.nodes.set(i, fresh);
-    awaitHealthy();
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        .until(() -> "running".equals(fresh.status().state()) && "replica".equals(fresh.status().role()));
   }
 
   private static void killPostmaster(Node n) throws Exception {
