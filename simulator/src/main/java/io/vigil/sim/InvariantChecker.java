@@ -31,6 +31,9 @@ final class InvariantChecker {
   private long longestStaleDirectMs;
   private long convergedAt = -1;
   private List<StuckNode> stuck = List.of();
+  private final TimelineLedger timelines = new TimelineLedger();
+  /** The switchover whose candidate has not become writable yet; ends at the next server to do so. */
+  private Handover handover;
 
   InvariantChecker(SimCluster cluster, SimSettings settings, boolean strictLiveness) {
     this.cluster = cluster;
@@ -124,6 +127,41 @@ final class InvariantChecker {
       fail(Invariant.PROMOTE_WITHIN_LAG, node.name + " promotes at " + node.pg.wal() + " and misses " + missing
           + " bytes of the last known leader WAL (optime " + last.optime() + " written by " + last.writer()
           + "), more than maximum_lag_on_failover " + settings.maximumLagOnFailover(), staleTimeline(node));
+    }
+  }
+
+  /** The lock holder stopped cleanly for a switchover: its WAL up to the shutdown checkpoint must survive it. */
+  void handedOver(Handover h) {
+    handover = h;
+  }
+
+  /** A server became writable without opening a timeline (bootstrap, start as primary): no switchover is pending. */
+  void startedAsPrimary() {
+    handover = null;
+  }
+
+  /**
+   * Invariants 7 and 7b, when a promotion has opened a new timeline; {@code parent} is the WAL it forked from
+   * (its end is the switch point). A switchover's handover ends here whoever promotes; only its candidate is
+   * held to the final WAL, any other node won an ordinary race under maximum_lag_on_failover.
+   */
+  void promoted(SimNode node, WalHistory parent) {
+    Handover planned = handover;
+    handover = null;
+    long missing = planned != null && planned.candidate().equals(node.name) ? planned.missingFrom(parent) : 0;
+    Finding[] behind = missing > 0 ? new Finding[] {Finding.SWITCHOVER_CANDIDATE_BEHIND} : new Finding[0];
+    TimelineLedger.Opening opening = new TimelineLedger.Opening(node.name, parent.timeline() + 1, parent.timeline(),
+        parent.end(), cluster.now());
+    var earlier = timelines.open(opening);
+    if (earlier.isPresent()) {
+      fail(Invariant.TIMELINE_UNIQUE, node.name + " opened timeline " + opening.timeline() + " (forked from timeline "
+          + opening.parent() + " at " + opening.switchLsn() + "), which " + earlier.get() + " had opened already: "
+          + (opening.sameSwitch(earlier.get()) ? "identical history files, different WAL from the first byte"
+              : "two different histories") + " under one timeline id", behind);
+    } else if (missing > 0) {
+      fail(Invariant.SWITCHOVER_KEEPS_FINAL_WAL, node.name + " promotes at " + parent + " for a switchover from "
+          + planned.from() + ", which stopped cleanly at " + planned.finalWal() + ": " + missing
+          + " bytes of the old leader's final WAL are lost", behind);
     }
   }
 

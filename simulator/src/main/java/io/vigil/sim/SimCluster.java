@@ -12,10 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -53,9 +50,6 @@ final class SimCluster {
   private LeaderPosition lastLeaderPosition;
   private int promotions;
   private int rewinds;
-  /** Which node's promotion first opened each timeline id, to notice an id opened twice. */
-  private final Map<Integer, SimNode> timelineCreators = new TreeMap<>();
-  private final Set<Integer> reusedTimelines = new TreeSet<>();
   private int decisions;
   private long routedWrites;
 
@@ -204,16 +198,19 @@ final class SimCluster {
     trace(pg.name, "postgres: " + text);
   }
 
-  /** A server started accepting writes; {@code promoted} when that opened a new timeline. */
-  void becameWritable(SimPostgres pg, String text, boolean promoted) {
-    int timeline = pg.wal().timeline();
-    SimNode creator = timelineCreators.get(timeline);
-    if (promoted && creator != null) {
-      reusedTimelines.add(timeline);
-      trace(pg.name, "timeline " + timeline + " opened a second time (first by " + creator.name + ")");
-    } else if (promoted) {
-      timelineCreators.put(timeline, nodes.get(pg.index));
-    }
+  /** A server started accepting writes on the timeline it had (bootstrap, a start as primary). */
+  void startedAsPrimary(SimPostgres pg, String text) {
+    checker.startedAsPrimary();
+    becameWritable(pg, text);
+  }
+
+  /** A promotion opened a new timeline; {@code parent} is the WAL it forked from. */
+  void promoted(SimPostgres pg, WalHistory parent, String text) {
+    checker.promoted(nodes.get(pg.index), parent);
+    becameWritable(pg, text);
+  }
+
+  private void becameWritable(SimPostgres pg, String text) {
     newestPrimary = nodes.get(pg.index);
     newestPrimarySince = clock.now();
     promotions++;
@@ -232,6 +229,11 @@ final class SimCluster {
 
   void promoting(SimAgent agent) {
     checker.promoting(agent);
+  }
+
+  void handedOver(Handover h) {
+    trace(h.from(), "switchover: stopped cleanly for " + h.candidate() + " with final WAL " + h.finalWal());
+    checker.handedOver(h);
   }
 
   /** The daemon exits; systemd (Restart=on-failure, RestartSec=5) starts it again. */
@@ -408,8 +410,7 @@ final class SimCluster {
     if (mine.commonPrefix(theirs) < mine.end()) {
       checker.fail(Invariant.WAL_HISTORY_CONSISTENT, r.name + " (" + mine + ") streams from " + u.name + " (" + theirs
           + ") although their WAL differs from " + mine.commonPrefix(theirs)
-          + ": PostgreSQL sees the same timeline and cannot tell",
-          reusedTimelines.contains(theirs.timeline()) ? new Finding[] {Finding.TIMELINE_ID_REUSED} : new Finding[0]);
+          + ": PostgreSQL sees the same timeline and cannot tell");
       return;
     }
     pg.received(theirs.prefix(Math.min(theirs.end(), mine.end() + STREAM_BYTES_PER_TICK)));

@@ -191,6 +191,9 @@ final class SimExecutor {
       agent.traceEvent("switchover: stopping PostgreSQL for " + g.candidate());
       // A stop always ends (a crash meanwhile ends it too); the shutdown checkpoint is the last WAL.
       pg.stop(StopMode.FAST, pgDone(stopped -> {
+        if (pg.stoppedCleanly()) {
+          cluster.handedOver(new Handover(agent.name(), g.candidate(), pg.wal()));
+        }
         long checkpoint = pg.wal().end();
         dcs.releaseLeader(OptionalLong.of(checkpoint), () -> cluster.statusWritten(agent.node, checkpoint),
             r -> k.accept(r.failed() ? Result.dcs(r.error()) : Result.ok(true)));

@@ -45,6 +45,8 @@ final class SimPostgres {
   private boolean pendingIsStop;
   /** The agent's postmaster watch: told (within its 100 ms poll) when the running postmaster exits. */
   private Runnable exitWatch;
+  /** The postmaster last exited through a clean shutdown (not a crash, not an immediate stop). */
+  private boolean cleanShutdown;
 
   SimPostgres(SimCluster cluster, SimClock clock, SplittableRandom rng, String name, int index) {
     this.cluster = cluster;
@@ -107,13 +109,19 @@ final class SimPostgres {
     return sysid;
   }
 
+  /** Stopped, and the last shutdown was clean: the WAL ends with the shutdown checkpoint. */
+  boolean stoppedCleanly() {
+    return process == Process.STOPPED && cleanShutdown;
+  }
+
   /** Arms the watch on the running postmaster, replacing an earlier one. */
   void watchPostmaster(Runnable onExit) {
     exitWatch = onExit;
   }
 
-  private void exited() {
+  private void exited(boolean clean) {
     process = Process.STOPPED;
+    cleanShutdown = clean;
     Runnable watch = exitWatch;
     exitWatch = null;
     if (watch != null) {
@@ -173,7 +181,7 @@ final class SimPostgres {
         String how = recoveryOnDisk ? "ended recovery without a promotion, staying on timeline " + wal.timeline()
             : "started as primary on timeline " + wal.timeline();
         wal = wal.branch(wal.timeline(), cluster.nextGeneration());
-        cluster.becameWritable(this, how, false);
+        cluster.startedAsPrimary(this, how);
       } else {
         cluster.pgEvent(this, "started as replica of " + (upstream.hasUpstream() ? upstream.host() : "nobody")
             + " at " + wal);
@@ -199,7 +207,7 @@ final class SimPostgres {
         // A clean shutdown sends everything up to the shutdown checkpoint to connected standbys.
         cluster.flushToStandbys(this);
       }
-      exited();
+      exited(mode != StopMode.IMMEDIATE);
       cluster.pgEvent(this, "stopped (" + mode.name().toLowerCase(java.util.Locale.ROOT) + ") at " + wal);
       finish(Optional.empty());
     });
@@ -219,9 +227,10 @@ final class SimPostgres {
       }
       standby = false;
       recoveryOnDisk = false;
-      int from = wal.timeline();
-      wal = wal.branch(from + 1, cluster.nextGeneration());
-      cluster.becameWritable(this, "promoted: timeline " + from + " -> " + wal.timeline() + " at " + wal.end(), true);
+      WalHistory parent = wal;
+      wal = wal.branch(parent.timeline() + 1, cluster.nextGeneration());
+      cluster.promoted(this, parent, "promoted: timeline " + parent.timeline() + " -> " + wal.timeline() + " at "
+          + wal.end());
       finish(Optional.empty());
     });
   }
@@ -311,7 +320,7 @@ final class SimPostgres {
     if (process == Process.STOPPED) {
       return;
     }
-    exited();
+    exited(false);
     epoch++;
     cluster.pgEvent(this, "postmaster crashed at " + wal);
     Consumer<Optional<String>> waiting = pending;
