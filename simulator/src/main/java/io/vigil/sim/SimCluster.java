@@ -52,6 +52,8 @@ final class SimCluster {
   private int rewinds;
   private int decisions;
   private long routedWrites;
+  /** Told once, with the node, when the next promotion completes (a fault waiting for a failover). */
+  private final List<Consumer<SimNode>> nextPromotion = new ArrayList<>();
 
   SimCluster(SimSettings settings, SplittableRandom rng, DecisionCore core, boolean strictLiveness) {
     this.settings = settings;
@@ -206,8 +208,16 @@ final class SimCluster {
 
   /** A promotion opened a new timeline; {@code parent} is the WAL it forked from. */
   void promoted(SimPostgres pg, WalHistory parent, String text) {
-    checker.promoted(nodes.get(pg.index), parent);
+    SimNode node = nodes.get(pg.index);
+    checker.promoted(node, parent);
     becameWritable(pg, text);
+    List<Consumer<SimNode>> waiting = List.copyOf(nextPromotion);
+    nextPromotion.clear();
+    waiting.forEach(w -> w.accept(node));
+  }
+
+  void afterNextPromotion(Consumer<SimNode> action) {
+    nextPromotion.add(action);
   }
 
   private void becameWritable(SimPostgres pg, String text) {
@@ -227,8 +237,8 @@ final class SimCluster {
     lastLeaderPosition = new LeaderPosition(optime, writer.pg.wal(), writer.name);
   }
 
-  void promoting(SimAgent agent) {
-    checker.promoting(agent);
+  void promoting(SimAgent agent, Observation o) {
+    checker.promoting(agent, o);
   }
 
   void handedOver(Handover h) {

@@ -180,7 +180,7 @@ final class SimExecutor {
         k.accept(Result.ok(false));
       }
     } else if (a instanceof Action.Promote) {
-      cluster.promoting(agent);
+      cluster.promoting(agent, o);
       agent.published.setPgState("running");
       // The CHECKPOINT after pg_ctl promote is part of the promotion in the PostgreSQL model.
       pg.promote(thenRunAgain(k));
