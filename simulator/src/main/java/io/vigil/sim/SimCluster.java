@@ -402,19 +402,13 @@ final class SimCluster {
       return;
     }
     SimNode u = nodeByHost(pg.upstream().host());
-    if (u == null || u == r || !canStreamFrom(pg, u.pg)) {
+    if (u == null || u == r || !connect(r, u)) {
       return;
     }
     WalHistory mine = pg.wal();
     WalHistory theirs = u.pg.wal();
-    if (!theirs.servesStandbyAt(mine.timeline(), mine.end())) {
-      markStuck(r, "cannot stream from " + u.name + ": its history does not contain timeline " + mine.timeline()
-          + " up to " + mine.end() + " (diverged; needs pg_rewind)");
-      return;
-    }
-    markStuck(r, null);
     boolean newWal = theirs.end() > mine.end() || theirs.timeline() != mine.timeline();
-    if (!newWal) {
+    if (!newWal || !canStreamFrom(pg, u.pg)) {
       return;
     }
     if (mine.commonPrefix(theirs) < mine.end()) {
@@ -426,6 +420,39 @@ final class SimCluster {
     pg.received(theirs.prefix(Math.min(theirs.end(), mine.end() + STREAM_BYTES_PER_TICK)));
   }
 
+  /**
+   * Whether {@code r}'s walreceiver streams from {@code u}'s current postmaster, connecting it when an attempt
+   * is due. A connection passes PostgreSQL's timeline check once; the upstream cannot change timeline without
+   * a new sender epoch (a promotion, a restart), which breaks the stream.
+   */
+  private boolean connect(SimNode r, SimNode u) {
+    WalReceiver receiver = r.pg.receiver();
+    long epoch = u.pg.senderEpoch();
+    if (receiver.streamsFrom(epoch)) {
+      return true;
+    }
+    if (receiver.streaming()) {
+      receiver.failed(clock.now());
+    }
+    if (!receiver.due(clock.now())) {
+      return false;
+    }
+    WalHistory mine = r.pg.wal();
+    if (!canStreamFrom(r.pg, u.pg)) {
+      receiver.failed(clock.now());
+      return false;
+    }
+    if (!u.pg.wal().servesStandbyAt(mine.timeline(), mine.end())) {
+      markStuck(r, "cannot stream from " + u.name + ": its history does not contain timeline " + mine.timeline()
+          + " up to " + mine.end() + " (diverged; needs pg_rewind)");
+      receiver.failed(clock.now());
+      return false;
+    }
+    markStuck(r, null);
+    receiver.connected(epoch);
+    return true;
+  }
+
   private void markStuck(SimNode r, String reason) {
     if (reason != null && !reason.equals(stuck[r.index])) {
       trace(r.name, "postgres: " + reason);
@@ -433,14 +460,13 @@ final class SimCluster {
     stuck[r.index] = reason;
   }
 
-  /** A clean shutdown of {@code primary}: connected standbys get all of its WAL. */
+  /** A clean shutdown of {@code primary}: the standbys streaming from it get all of its WAL. */
   void flushToStandbys(SimPostgres primary) {
     for (SimNode r : nodes) {
       SimPostgres pg = r.pg;
       if (pg != primary && pg.process() == SimPostgres.Process.RUNNING && pg.standby()
-          && primary.index == indexOfHost(pg.upstream()) && network.linked(r.index, primary.index)
-          && primary.wal().servesStandbyAt(pg.wal().timeline(), pg.wal().end())
-          && pg.wal().commonPrefix(primary.wal()) >= pg.wal().end()) {
+          && primary.index == indexOfHost(pg.upstream()) && pg.receiver().streamsFrom(primary.senderEpoch())
+          && network.linked(r.index, primary.index) && pg.wal().commonPrefix(primary.wal()) >= pg.wal().end()) {
         pg.received(primary.wal());
       }
     }
@@ -461,6 +487,7 @@ final class SimCluster {
     SimPostgres pg = n.pg;
     return pg.process() == SimPostgres.Process.RUNNING && pg.standby()
         && indexOfHost(pg.upstream()) == primary.index && canStreamFrom(pg, primary.pg)
+        && pg.receiver().streamsFrom(primary.pg.senderEpoch())
         && pg.wal().timeline() == primary.pg.wal().timeline()
         && pg.wal().commonPrefix(primary.pg.wal()) == pg.wal().end();
   }

@@ -21,6 +21,14 @@ final class SimPostgres {
 
   /** Where a fresh initdb starts writing WAL. */
   private static final long INITDB_LSN = 0x2000000L;
+  /**
+   * What a promotion writes on its new timeline before any client does: the end-of-recovery record, the
+   * checkpoint after it and a running-xacts record. With the shutdown checkpoint below, the 400 bytes the
+   * manual-failover incident's new leader wrote between its promotion and its clean stop.
+   */
+  private static final long PROMOTION_WAL_BYTES = 280;
+  /** The shutdown checkpoint record a clean stop of a primary writes last (and sends to its streaming standbys). */
+  private static final long SHUTDOWN_CHECKPOINT_BYTES = 120;
 
   private final SimCluster cluster;
   private final SimClock clock;
@@ -47,6 +55,12 @@ final class SimPostgres {
   private Runnable exitWatch;
   /** The postmaster last exited through a clean shutdown (not a crash, not an immediate stop). */
   private boolean cleanShutdown;
+  private final WalReceiver receiver = new WalReceiver();
+  /**
+   * Names one run of this server as a WAL sender: it changes when the postmaster starts or exits and when a
+   * promotion ends the cascading walsenders, and a standby's stream lives only as long as the epoch it began in.
+   */
+  private long senderEpoch;
 
   SimPostgres(SimCluster cluster, SimClock clock, SplittableRandom rng, String name, int index) {
     this.cluster = cluster;
@@ -109,6 +123,14 @@ final class SimPostgres {
     return sysid;
   }
 
+  WalReceiver receiver() {
+    return receiver;
+  }
+
+  long senderEpoch() {
+    return senderEpoch;
+  }
+
   /** Stopped, and the last shutdown was clean: the WAL ends with the shutdown checkpoint. */
   boolean stoppedCleanly() {
     return process == Process.STOPPED && cleanShutdown;
@@ -122,6 +144,8 @@ final class SimPostgres {
   private void exited(boolean clean) {
     process = Process.STOPPED;
     cleanShutdown = clean;
+    senderEpoch++;
+    receiver.stop();
     Runnable watch = exitWatch;
     exitWatch = null;
     if (watch != null) {
@@ -175,6 +199,7 @@ final class SimPostgres {
         return;
       }
       process = Process.RUNNING;
+      senderEpoch++;
       startedAt = "virtual ms " + clock.now();
       if (!standby) {
         // Without standby.signal a former standby just ends recovery: no promotion, no new timeline.
@@ -183,6 +208,7 @@ final class SimPostgres {
         wal = wal.branch(wal.timeline(), cluster.nextGeneration());
         cluster.startedAsPrimary(this, how);
       } else {
+        receiver.start(clock.now());
         cluster.pgEvent(this, "started as replica of " + (upstream.hasUpstream() ? upstream.host() : "nobody")
             + " at " + wal);
       }
@@ -204,7 +230,8 @@ final class SimPostgres {
         return;
       }
       if (mode != StopMode.IMMEDIATE && !standby) {
-        // A clean shutdown sends everything up to the shutdown checkpoint to connected standbys.
+        // A clean shutdown sends everything up to the shutdown checkpoint to the standbys streaming from it.
+        wal = wal.append(SHUTDOWN_CHECKPOINT_BYTES);
         cluster.flushToStandbys(this);
       }
       exited(mode != StopMode.IMMEDIATE);
@@ -221,22 +248,28 @@ final class SimPostgres {
       return;
     }
     long e = begin(done, false);
+    // The startup process shuts the walreceiver down first: nothing more arrives from the old upstream.
+    receiver.stop();
     clock.after(200 + rng.nextInt(1_001), () -> {
       if (epoch != e) {
         return;
       }
       standby = false;
       recoveryOnDisk = false;
+      senderEpoch++;
       WalHistory parent = wal;
-      wal = wal.branch(parent.timeline() + 1, cluster.nextGeneration());
+      wal = wal.branch(parent.timeline() + 1, cluster.nextGeneration()).append(PROMOTION_WAL_BYTES);
       cluster.promoted(this, parent, "promoted: timeline " + parent.timeline() + " -> " + wal.timeline() + " at "
-          + wal.end());
+          + parent.end());
       finish(Optional.empty());
     });
   }
 
   /** Follow: rewrite primary_conninfo, then reload (which needs a running server). */
   Optional<String> follow(RecoveryTarget target) {
+    if (!target.equals(upstream) && process == Process.RUNNING && standby) {
+      receiver.reload(clock.now());
+    }
     upstream = target;
     return process == Process.RUNNING || process == Process.STARTING ? Optional.empty()
         : Optional.of("pg_ctl reload: server is not running");
