@@ -113,6 +113,27 @@ sealed interface Fault {
   }
 
   /**
+   * Two switchovers back to back, as an operator (or automation moving the leader back to its preferred node)
+   * does them: one to any healthy replica at {@code at}, and another {@code delayMs} after the promotion that
+   * follows (whatever caused it), naming a replica of the new leader ({@code replica} counts the nodes after
+   * it). That replica re-pointed its walreceiver when the new leader took the lock, while it was still a
+   * standby, and the promotion has just cut it off: the second switchover meets a candidate that may not have
+   * the new timeline yet (the manual-failover fork seen end to end).
+   */
+  record BackToBackSwitchover(long at, int replica, long delayMs) implements Fault {
+    @Override
+    public void inject(SimCluster c) {
+      c.clock().at(at, () -> {
+        c.afterNextPromotion(primary -> c.clock().after(delayMs, () -> {
+          c.trace("FAULT", "second switchover, " + Trace.seconds(delayMs) + " after " + primary.name + "'s promotion");
+          c.requestSwitchover(c.node((primary.index + 1 + replica) % c.nodes().size()));
+        }));
+        c.requestSwitchover(null);
+      });
+    }
+  }
+
+  /**
    * An operator schedules a restart of PostgreSQL on a node ({@code POST /restart} with a schedule); the
    * leader restarts while keeping its lock, a replica while following.
    */

@@ -8,8 +8,15 @@ public enum Finding {
   STALE_TIMELINE_RACE("a node whose WAL forked off the newest primary's history (an older timeline, or a reused "
       + "timeline id) won the leader race: a replica passes because LSNs are compared across timelines, an old "
       + "primary because it races without any check"),
-  TIMELINE_ID_REUSED("two promotions created the same timeline id from different histories, which PostgreSQL "
-      + "cannot tell apart"),
+  SWITCHOVER_CANDIDATE_BEHIND("the switchover candidate took the lock and promoted without the WAL its old leader "
+      + "wrote up to its clean stop: neither the leader's choice of candidate (ManualFailover.caughtUp) nor the "
+      + "candidate's way to the promotion (candidateStance or the leader race, AcquireLock, PROMOTE_WITH_LOCK) looks at "
+      + "the timeline or the final LSN, only at maximum_lag_on_failover, so a candidate still on the old leader's "
+      + "parent timeline opens the old leader's timeline id a second time"),
+  PROMOTED_BEHIND_HISTORY("the lock holder promoted although /history, read in the same cycle, already showed a "
+      + "newer timeline than its own: PROMOTE_WITH_LOCK does not look at the timeline. The leader race does, but on "
+      + "the view of the cycle that took the lock, read before a peer poll that can take 2 s (meanwhile another node "
+      + "promoted and handed the lock over in a switchover), and the named switchover candidate skips it"),
   SWITCHOVER_NEVER_COMPLETES("a switchover request is still pending after the faults: the leader steps down for a "
       + "candidate that does not take over (it lags beyond maximum_lag_on_failover), takes the lock back and "
       + "promotes itself again, over and over"),

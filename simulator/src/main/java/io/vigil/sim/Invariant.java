@@ -8,7 +8,11 @@ public enum Invariant {
   NO_SPLIT_BRAIN_ACK("4", "the router never gets a write acknowledged by a primary older than the newest one"),
   STALE_PRIMARY_FENCED("4b", "a running agent stops its old primary taking writes within the fencing grace"),
   CONVERGES("5", "after the faults end: one primary with the lock, every other node streaming from it"),
-  WAL_HISTORY_CONSISTENT("6", "a standby never receives WAL that conflicts with its own");
+  WAL_HISTORY_CONSISTENT("6", "a standby never receives WAL that conflicts with its own"),
+  TIMELINE_UNIQUE("7", "a timeline id is opened by one promotion only: two promotions never create the same timeline "
+      + "from different histories"),
+  SWITCHOVER_KEEPS_FINAL_WAL("7b", "a switchover candidate promotes with all the WAL its old leader wrote up to its "
+      + "clean stop");
 
   private final String number;
   private final String statement;

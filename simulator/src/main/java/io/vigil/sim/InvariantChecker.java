@@ -1,9 +1,12 @@
 package io.vigil.sim;
 
+import io.vigil.agent.ha.Observation;
 import io.vigil.agent.ha.Rule;
+import io.vigil.dcs.ClusterView;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -31,6 +34,11 @@ final class InvariantChecker {
   private long longestStaleDirectMs;
   private long convergedAt = -1;
   private List<StuckNode> stuck = List.of();
+  private final TimelineLedger timelines = new TimelineLedger();
+  /** Nodes carrying out a Promote decided on a view whose {@code /history} was ahead of their timeline. */
+  private final Set<String> promotingBehindHistory = new HashSet<>();
+  /** The switchover whose candidate has not become writable yet; ends at the next server to do so. */
+  private Handover handover;
 
   InvariantChecker(SimCluster cluster, SimSettings settings, boolean strictLiveness) {
     this.cluster = cluster;
@@ -106,9 +114,18 @@ final class InvariantChecker {
     }
   }
 
-  /** Invariants 2 and 3, when a Promote action is carried out. */
-  void promoting(SimAgent agent) {
+  /**
+   * Invariants 2 and 3, when a Promote action is carried out on the decision's observation {@code o}. Also notes
+   * whether that very observation showed, in {@code /history}, a newer timeline than the node's own: the core had
+   * what it needed to see that this promotion reuses a timeline id (a finding for invariant 7).
+   */
+  void promoting(SimAgent agent, Observation o) {
     SimNode node = agent.node;
+    if (historyTimeline(o) > o.pg().timeline()) {
+      promotingBehindHistory.add(node.name);
+    } else {
+      promotingBehindHistory.remove(node.name);
+    }
     if (!cluster.holdsLock(node)) {
       fail(Invariant.PROMOTE_HOLDS_LOCK, node.name + " promotes but the leader lock is "
           + cluster.lockDescription() + " (its session is s" + agent.dcs.currentSession() + ")");
@@ -125,6 +142,54 @@ final class InvariantChecker {
           + " bytes of the last known leader WAL (optime " + last.optime() + " written by " + last.writer()
           + "), more than maximum_lag_on_failover " + settings.maximumLagOnFailover(), staleTimeline(node));
     }
+  }
+
+  /** The lock holder stopped cleanly for a switchover: its WAL up to the shutdown checkpoint must survive it. */
+  void handedOver(Handover h) {
+    handover = h;
+  }
+
+  /** A server became writable without opening a timeline (bootstrap, start as primary): no switchover is pending. */
+  void startedAsPrimary() {
+    handover = null;
+  }
+
+  /**
+   * Invariants 7 and 7b, when a promotion has opened a new timeline; {@code parent} is the WAL it forked from
+   * (its end is the switch point). A switchover's handover ends here whoever promotes; only its candidate is
+   * held to the final WAL, any other node won an ordinary race under maximum_lag_on_failover.
+   */
+  void promoted(SimNode node, WalHistory parent) {
+    Handover planned = handover;
+    handover = null;
+    long missing = planned != null && planned.candidate().equals(node.name) ? planned.missingFrom(parent) : 0;
+    List<Finding> behind = new ArrayList<>();
+    if (missing > 0) {
+      behind.add(Finding.SWITCHOVER_CANDIDATE_BEHIND);
+    }
+    if (promotingBehindHistory.remove(node.name)) {
+      behind.add(Finding.PROMOTED_BEHIND_HISTORY);
+    }
+    TimelineLedger.Opening opening = new TimelineLedger.Opening(node.name, parent.timeline() + 1, parent.timeline(),
+        parent.end(), cluster.now());
+    var earlier = timelines.open(opening);
+    if (earlier.isPresent()) {
+      fail(Invariant.TIMELINE_UNIQUE, node.name + " opened timeline " + opening.timeline() + " (forked from timeline "
+          + opening.parent() + " at " + opening.switchLsn() + "), which " + earlier.get() + " had opened already: "
+          + (opening.sameSwitch(earlier.get()) ? "identical history files, different WAL from the first byte"
+              : "two different histories") + " under one timeline id", behind.toArray(Finding[]::new));
+    } else if (missing > 0) {
+      fail(Invariant.SWITCHOVER_KEEPS_FINAL_WAL, node.name + " promotes at " + parent + " for a switchover from "
+          + planned.from() + ", which stopped cleanly at " + planned.finalWal() + ": " + missing
+          + " bytes of the old leader's final WAL are lost", behind.toArray(Finding[]::new));
+    }
+  }
+
+  /** The newest timeline {@code /history} shows: its last line names that timeline's parent (0 = none shown). */
+  private static int historyTimeline(Observation o) {
+    List<List<Object>> h = o.view().map(ClusterView::history).orElse(List.of());
+    List<Object> last = h.isEmpty() ? List.of() : h.get(h.size() - 1);
+    return !last.isEmpty() && last.get(0) instanceof Number parent ? parent.intValue() + 1 : 0;
   }
 
   /** Invariant 4: a write the router sent to {@code node} was acknowledged. */

@@ -31,8 +31,10 @@ record Schedule(List<Fault> faults) {
       } else if (kind < 85) {
         int scope = rng.nextInt(3);
         faults.add(new Fault.Partition(target, scope != 1, scope != 0, at, lasting(rng, at, heal, 90_000)));
-      } else if (kind < 92) {
+      } else if (kind < 89) {
         faults.add(new Fault.Switchover(new Fault.Target(rng.nextInt(s.nodes()), false), rng.nextBoolean(), at));
+      } else if (kind < 92) {
+        faults.add(new Fault.BackToBackSwitchover(at, rng.nextInt(s.nodes() - 1), rng.nextLong(5_001)));
       } else if (kind < 95) {
         faults.add(new Fault.OperatorRestart(target, at, rng.nextLong(30_000)));
       } else if (kind < 98) {

@@ -12,10 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -53,11 +50,10 @@ final class SimCluster {
   private LeaderPosition lastLeaderPosition;
   private int promotions;
   private int rewinds;
-  /** Which node's promotion first opened each timeline id, to notice an id opened twice. */
-  private final Map<Integer, SimNode> timelineCreators = new TreeMap<>();
-  private final Set<Integer> reusedTimelines = new TreeSet<>();
   private int decisions;
   private long routedWrites;
+  /** Told once, with the node, when the next promotion completes (a fault waiting for a failover). */
+  private final List<Consumer<SimNode>> nextPromotion = new ArrayList<>();
 
   SimCluster(SimSettings settings, SplittableRandom rng, DecisionCore core, boolean strictLiveness) {
     this.settings = settings;
@@ -204,16 +200,27 @@ final class SimCluster {
     trace(pg.name, "postgres: " + text);
   }
 
-  /** A server started accepting writes; {@code promoted} when that opened a new timeline. */
-  void becameWritable(SimPostgres pg, String text, boolean promoted) {
-    int timeline = pg.wal().timeline();
-    SimNode creator = timelineCreators.get(timeline);
-    if (promoted && creator != null) {
-      reusedTimelines.add(timeline);
-      trace(pg.name, "timeline " + timeline + " opened a second time (first by " + creator.name + ")");
-    } else if (promoted) {
-      timelineCreators.put(timeline, nodes.get(pg.index));
-    }
+  /** A server started accepting writes on the timeline it had (bootstrap, a start as primary). */
+  void startedAsPrimary(SimPostgres pg, String text) {
+    checker.startedAsPrimary();
+    becameWritable(pg, text);
+  }
+
+  /** A promotion opened a new timeline; {@code parent} is the WAL it forked from. */
+  void promoted(SimPostgres pg, WalHistory parent, String text) {
+    SimNode node = nodes.get(pg.index);
+    checker.promoted(node, parent);
+    becameWritable(pg, text);
+    List<Consumer<SimNode>> waiting = List.copyOf(nextPromotion);
+    nextPromotion.clear();
+    waiting.forEach(w -> w.accept(node));
+  }
+
+  void afterNextPromotion(Consumer<SimNode> action) {
+    nextPromotion.add(action);
+  }
+
+  private void becameWritable(SimPostgres pg, String text) {
     newestPrimary = nodes.get(pg.index);
     newestPrimarySince = clock.now();
     promotions++;
@@ -230,8 +237,13 @@ final class SimCluster {
     lastLeaderPosition = new LeaderPosition(optime, writer.pg.wal(), writer.name);
   }
 
-  void promoting(SimAgent agent) {
-    checker.promoting(agent);
+  void promoting(SimAgent agent, Observation o) {
+    checker.promoting(agent, o);
+  }
+
+  void handedOver(Handover h) {
+    trace(h.from(), "switchover: stopped cleanly for " + h.candidate() + " with final WAL " + h.finalWal());
+    checker.handedOver(h);
   }
 
   /** The daemon exits; systemd (Restart=on-failure, RestartSec=5) starts it again. */
@@ -390,30 +402,56 @@ final class SimCluster {
       return;
     }
     SimNode u = nodeByHost(pg.upstream().host());
-    if (u == null || u == r || !canStreamFrom(pg, u.pg)) {
+    if (u == null || u == r || !connect(r, u)) {
       return;
     }
     WalHistory mine = pg.wal();
     WalHistory theirs = u.pg.wal();
-    if (!theirs.servesStandbyAt(mine.timeline(), mine.end())) {
-      markStuck(r, "cannot stream from " + u.name + ": its history does not contain timeline " + mine.timeline()
-          + " up to " + mine.end() + " (diverged; needs pg_rewind)");
-      return;
-    }
-    markStuck(r, null);
     u.pg.streamedTo(r.name, mine.end());
     boolean newWal = theirs.end() > mine.end() || theirs.timeline() != mine.timeline();
-    if (!newWal) {
+    if (!newWal || !canStreamFrom(pg, u.pg)) {
       return;
     }
     if (mine.commonPrefix(theirs) < mine.end()) {
       checker.fail(Invariant.WAL_HISTORY_CONSISTENT, r.name + " (" + mine + ") streams from " + u.name + " (" + theirs
           + ") although their WAL differs from " + mine.commonPrefix(theirs)
-          + ": PostgreSQL sees the same timeline and cannot tell",
-          reusedTimelines.contains(theirs.timeline()) ? new Finding[] {Finding.TIMELINE_ID_REUSED} : new Finding[0]);
+          + ": PostgreSQL sees the same timeline and cannot tell");
       return;
     }
     pg.received(theirs.prefix(Math.min(theirs.end(), mine.end() + STREAM_BYTES_PER_TICK)));
+  }
+
+  /**
+   * Whether {@code r}'s walreceiver streams from {@code u}'s current postmaster, connecting it when an attempt
+   * is due. A connection passes PostgreSQL's timeline check once; the upstream cannot change timeline without
+   * a new sender epoch (a promotion, a restart), which breaks the stream.
+   */
+  private boolean connect(SimNode r, SimNode u) {
+    WalReceiver receiver = r.pg.receiver();
+    long epoch = u.pg.senderEpoch();
+    if (receiver.streamsFrom(epoch)) {
+      return true;
+    }
+    if (receiver.streaming()) {
+      receiver.failed(clock.now());
+    }
+    if (!receiver.due(clock.now())) {
+      return false;
+    }
+    WalHistory mine = r.pg.wal();
+    if (!canStreamFrom(r.pg, u.pg)) {
+      receiver.failed(clock.now());
+      return false;
+    }
+    if (!u.pg.wal().servesStandbyAt(mine.timeline(), mine.end())) {
+      markStuck(r, "cannot stream from " + u.name + ": its history does not contain timeline " + mine.timeline()
+          + " up to " + mine.end() + " (diverged; needs pg_rewind)");
+      receiver.failed(clock.now());
+      return false;
+    }
+    markStuck(r, null);
+    receiver.connected(epoch);
+    return true;
   }
 
   private void markStuck(SimNode r, String reason) {
@@ -423,14 +461,13 @@ final class SimCluster {
     stuck[r.index] = reason;
   }
 
-  /** A clean shutdown of {@code primary}: connected standbys get all of its WAL. */
+  /** A clean shutdown of {@code primary}: the standbys streaming from it get all of its WAL. */
   void flushToStandbys(SimPostgres primary) {
     for (SimNode r : nodes) {
       SimPostgres pg = r.pg;
       if (pg != primary && pg.process() == SimPostgres.Process.RUNNING && pg.standby()
-          && primary.index == indexOfHost(pg.upstream()) && network.linked(r.index, primary.index)
-          && primary.wal().servesStandbyAt(pg.wal().timeline(), pg.wal().end())
-          && pg.wal().commonPrefix(primary.wal()) >= pg.wal().end()) {
+          && primary.index == indexOfHost(pg.upstream()) && pg.receiver().streamsFrom(primary.senderEpoch())
+          && network.linked(r.index, primary.index) && pg.wal().commonPrefix(primary.wal()) >= pg.wal().end()) {
         pg.received(primary.wal());
       }
     }
@@ -451,6 +488,7 @@ final class SimCluster {
     SimPostgres pg = n.pg;
     return pg.process() == SimPostgres.Process.RUNNING && pg.standby()
         && indexOfHost(pg.upstream()) == primary.index && canStreamFrom(pg, primary.pg)
+        && pg.receiver().streamsFrom(primary.pg.senderEpoch())
         && pg.wal().timeline() == primary.pg.wal().timeline()
         && pg.wal().commonPrefix(primary.pg.wal()) == pg.wal().end();
   }

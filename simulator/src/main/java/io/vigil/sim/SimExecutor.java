@@ -180,7 +180,7 @@ final class SimExecutor {
         k.accept(Result.ok(false));
       }
     } else if (a instanceof Action.Promote) {
-      cluster.promoting(agent);
+      cluster.promoting(agent, o);
       agent.published.setPgState("running");
       // The CHECKPOINT after pg_ctl promote is part of the promotion in the PostgreSQL model.
       pg.promote(thenRunAgain(k));
@@ -191,6 +191,12 @@ final class SimExecutor {
       agent.traceEvent("switchover: stopping PostgreSQL for " + g.candidate());
       // A stop always ends (a crash meanwhile ends it too); the shutdown checkpoint is the last WAL.
       pg.stop(StopMode.FAST, pgDone(stopped -> {
+        if (!pg.stoppedCleanly()) {
+          // as the daemon: without a clean shutdown there is no final checkpoint to hand over; keep the lock
+          k.accept(Result.pg("switchover: PostgreSQL did not shut down cleanly; keeping the leader lock"));
+          return;
+        }
+        cluster.handedOver(new Handover(agent.name(), g.candidate(), pg.wal()));
         // pg_controldata's latest checkpoint location is where the shutdown checkpoint record starts
         long checkpoint = pg.wal().end() - SimPostgres.SHUTDOWN_CHECKPOINT_BYTES;
         dcs.releaseLeader(OptionalLong.of(checkpoint), () -> cluster.statusWritten(agent.node, checkpoint),

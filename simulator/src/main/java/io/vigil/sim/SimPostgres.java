@@ -21,11 +21,16 @@ final class SimPostgres {
 
   enum Process { STOPPED, STARTING, RUNNING, STOPPING }
 
-  /** Size of a shutdown checkpoint record. */
-  static final long SHUTDOWN_CHECKPOINT_BYTES = 114;
-
   /** Where a fresh initdb starts writing WAL. */
   private static final long INITDB_LSN = 0x2000000L;
+  /**
+   * What a promotion writes on its new timeline before any client does: the end-of-recovery record, the
+   * checkpoint after it and a running-xacts record. With the shutdown checkpoint below, the 400 bytes the
+   * manual-failover incident's new leader wrote between its promotion and its clean stop.
+   */
+  private static final long PROMOTION_WAL_BYTES = 280;
+  /** The shutdown checkpoint record a clean stop of a primary writes last (and sends to its streaming standbys). */
+  static final long SHUTDOWN_CHECKPOINT_BYTES = 120;
 
   private final SimCluster cluster;
   private final SimClock clock;
@@ -54,6 +59,14 @@ final class SimPostgres {
   private final java.util.Map<String, long[]> walsenders = new java.util.TreeMap<>();
   /** synchronous_standby_names as the agent last set it (the model applies it at once). */
   private String synchronousStandbyNames = "";
+  /** The postmaster last exited through a clean shutdown (not a crash, not an immediate stop). */
+  private boolean cleanShutdown;
+  private final WalReceiver receiver = new WalReceiver();
+  /**
+   * Names one run of this server as a WAL sender: it changes when the postmaster starts or exits and when a
+   * promotion ends the cascading walsenders, and a standby's stream lives only as long as the epoch it began in.
+   */
+  private long senderEpoch;
 
   SimPostgres(SimCluster cluster, SimClock clock, SplittableRandom rng, String name, int index) {
     this.cluster = cluster;
@@ -145,13 +158,29 @@ final class SimPostgres {
     return sysid;
   }
 
+  WalReceiver receiver() {
+    return receiver;
+  }
+
+  long senderEpoch() {
+    return senderEpoch;
+  }
+
+  /** Stopped, and the last shutdown was clean: the WAL ends with the shutdown checkpoint. */
+  boolean stoppedCleanly() {
+    return process == Process.STOPPED && cleanShutdown;
+  }
+
   /** Arms the watch on the running postmaster, replacing an earlier one. */
   void watchPostmaster(Runnable onExit) {
     exitWatch = onExit;
   }
 
-  private void exited() {
+  private void exited(boolean clean) {
     process = Process.STOPPED;
+    cleanShutdown = clean;
+    senderEpoch++;
+    receiver.stop();
     Runnable watch = exitWatch;
     exitWatch = null;
     if (watch != null) {
@@ -205,14 +234,16 @@ final class SimPostgres {
         return;
       }
       process = Process.RUNNING;
+      senderEpoch++;
       startedAt = "virtual ms " + clock.now();
       if (!standby) {
         // Without standby.signal a former standby just ends recovery: no promotion, no new timeline.
         String how = recoveryOnDisk ? "ended recovery without a promotion, staying on timeline " + wal.timeline()
             : "started as primary on timeline " + wal.timeline();
         wal = wal.branch(wal.timeline(), cluster.nextGeneration());
-        cluster.becameWritable(this, how, false);
+        cluster.startedAsPrimary(this, how);
       } else {
+        receiver.start(clock.now());
         cluster.pgEvent(this, "started as replica of " + (upstream.hasUpstream() ? upstream.host() : "nobody")
             + " at " + wal);
       }
@@ -234,11 +265,11 @@ final class SimPostgres {
         return;
       }
       if (mode != StopMode.IMMEDIATE && !standby) {
-        // A clean shutdown writes its checkpoint record and sends everything up to it to connected standbys.
+        // A clean shutdown sends everything up to the shutdown checkpoint to the standbys streaming from it.
         wal = wal.append(SHUTDOWN_CHECKPOINT_BYTES);
         cluster.flushToStandbys(this);
       }
-      exited();
+      exited(mode != StopMode.IMMEDIATE);
       cluster.pgEvent(this, "stopped (" + mode.name().toLowerCase(java.util.Locale.ROOT) + ") at " + wal);
       finish(Optional.empty());
     });
@@ -252,21 +283,28 @@ final class SimPostgres {
       return;
     }
     long e = begin(done, false);
+    // The startup process shuts the walreceiver down first: nothing more arrives from the old upstream.
+    receiver.stop();
     clock.after(200 + rng.nextInt(1_001), () -> {
       if (epoch != e) {
         return;
       }
       standby = false;
       recoveryOnDisk = false;
-      int from = wal.timeline();
-      wal = wal.branch(from + 1, cluster.nextGeneration());
-      cluster.becameWritable(this, "promoted: timeline " + from + " -> " + wal.timeline() + " at " + wal.end(), true);
+      senderEpoch++;
+      WalHistory parent = wal;
+      wal = wal.branch(parent.timeline() + 1, cluster.nextGeneration()).append(PROMOTION_WAL_BYTES);
+      cluster.promoted(this, parent, "promoted: timeline " + parent.timeline() + " -> " + wal.timeline() + " at "
+          + parent.end());
       finish(Optional.empty());
     });
   }
 
   /** Follow: rewrite primary_conninfo, then reload (which needs a running server). */
   Optional<String> follow(RecoveryTarget target) {
+    if (!target.equals(upstream) && process == Process.RUNNING && standby) {
+      receiver.reload(clock.now());
+    }
     upstream = target;
     return process == Process.RUNNING || process == Process.STARTING ? Optional.empty()
         : Optional.of("pg_ctl reload: server is not running");
@@ -350,7 +388,7 @@ final class SimPostgres {
     if (process == Process.STOPPED) {
       return;
     }
-    exited();
+    exited(false);
     epoch++;
     cluster.pgEvent(this, "postmaster crashed at " + wal);
     Consumer<Optional<String>> waiting = pending;

@@ -264,7 +264,14 @@ final class ActionExecutor {
     LOG.info("switchover: stopping PostgreSQL for {}", g.candidate());
     pg.stop(StopMode.FAST, stopTimeout());
     callback("on_stop", true);
-    long checkpoint = pg.controlData().latestCheckpointLsn();
+    var control = pg.controlData();
+    if (!"shut down".equals(control.clusterState())) {
+      // No shutdown checkpoint (the postmaster died during the stop): there is no final position to hand over.
+      // Keeping the lock makes the next cycle start PostgreSQL again as the primary.
+      throw new PostgresException("switchover: PostgreSQL did not shut down cleanly (" + control.clusterState()
+          + "); keeping the leader lock");
+    }
+    long checkpoint = control.latestCheckpointLsn();
     dcs.releaseLeader(java.util.OptionalLong.of(checkpoint));
     LOG.info("switchover: released the leader lock at LSN {} for {}", checkpoint, g.candidate());
   }

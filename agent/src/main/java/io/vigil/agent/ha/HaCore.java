@@ -333,6 +333,14 @@ public final class HaCore {
       if (handover.isPresent()) {
         return awaitFinalWal(o, handover.get(), memory);
       }
+      int clusterTimeline = LeaderRace.clusterTimeline(view, me, pg.timeline());
+      if (pg.timeline() > 0 && pg.timeline() < clusterTimeline) {
+        // The race was decided on an older view: meanwhile another node promoted. Promoting now would open a
+        // timeline that already exists, with different WAL.
+        return new Step(Rule.PROMOTE_REFUSED_BEHIND, "giving the leader lock back without promoting: my timeline "
+            + pg.timeline() + " is behind the cluster's timeline " + clusterTimeline, List.of(new Action.ReleaseLock()),
+            memory);
+      }
       List<Action> promotion = new ArrayList<>(List.of(new Action.PrePromote()));
       promotion.addAll(SyncReplication.beforePromotion(o, view));
       promotion.add(new Action.RecordPromotion(historyWithPromotion(o, view)));
