@@ -180,6 +180,11 @@ class SyncReplicationTest {
         () -> cluster.nodes.stream().filter(n -> n != leader && n.status().holdsLock() && n.status().postgresPrimary())
             .findFirst().orElse(null), n -> n != null);
     assertThat(name(next)).isEqualTo(sync);
+    // what the failover cost, as the new leader measured it: in /history (vigilctl history) and /metrics
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ctlOut("history", "-f", "tsv").strip().lines()
+        .reduce((a, b) -> b).orElse("")).contains("after the leader lock was gone, 0 acknowledged bytes at risk"));
+    assertThat(body(next, "/metrics")).contains("vigil_last_failover_bytes_at_risk{scope=\"e2e\"} 0")
+        .containsPattern("vigil_last_failover_seconds\\{scope=\"e2e\"\\} 0\\.\\d+");
     restart(leader);
   }
 

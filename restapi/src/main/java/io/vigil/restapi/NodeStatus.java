@@ -46,9 +46,11 @@ public record NodeStatus(
         boolean syncStandby,
         boolean quorumStandby,
         boolean livenessOk,
-        Map<String, Object> document) {
+        Map<String, Object> document,
+        java.util.Optional<FailoverCost> lastFailover) {
 
     public NodeStatus {
+        lastFailover = lastFailover == null ? java.util.Optional.empty() : lastFailover;
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(state, "state");
         tags = frozenCopy(tags);
@@ -62,7 +64,16 @@ public record NodeStatus(
             boolean dcsReachable, boolean standbyCluster, Map<String, Object> tags, OptionalLong replayedLocation,
             OptionalLong clusterOptime, boolean syncStandby, boolean livenessOk, Map<String, Object> document) {
         this(holdsLock, role, state, postgresPrimary, paused, dcsReachable, standbyCluster, tags, replayedLocation,
-                clusterOptime, syncStandby, false, livenessOk, document);
+                clusterOptime, syncStandby, false, livenessOk, document, java.util.Optional.empty());
+    }
+
+    /** A snapshot of a node that has not promoted itself since its agent started. */
+    public NodeStatus(boolean holdsLock, String role, String state, boolean postgresPrimary, boolean paused,
+            boolean dcsReachable, boolean standbyCluster, Map<String, Object> tags, OptionalLong replayedLocation,
+            OptionalLong clusterOptime, boolean syncStandby, boolean quorumStandby, boolean livenessOk,
+            Map<String, Object> document) {
+        this(holdsLock, role, state, postgresPrimary, paused, dcsReachable, standbyCluster, tags, replayedLocation,
+                clusterOptime, syncStandby, quorumStandby, livenessOk, document, java.util.Optional.empty());
     }
 
     // LinkedHashMap rather than Map.copyOf: keeps the agent's key order in the JSON and tolerates null values.

@@ -74,6 +74,17 @@ final class PrometheusMetrics {
         m.gauge("patroni_pending_restart", "Value is 1 if the node needs a restart, 0 otherwise.",
                 flag(doc.get("pending_restart")));
         m.gauge("patroni_is_paused", "Value is 1 if auto failover is disabled, 0 otherwise.", flag(s.paused()));
+        // Vigil's own, after Patroni's: what the last promotion of this node cost (absent until it promotes).
+        s.lastFailover().ifPresent(f -> {
+            m.gauge("vigil_last_failover_timeline", "Timeline opened by this node's last promotion.",
+                    Integer.toString(f.timeline()));
+            m.gauge("vigil_last_failover_seconds",
+                    "Seconds from the leader lock gone to this node writable in its last promotion, -1 if unknown.",
+                    f.secondsToWritable() < 0 ? "-1" : BigDecimal.valueOf(f.secondsToWritable()).toPlainString());
+            m.gauge("vigil_last_failover_bytes_at_risk",
+                    "Acknowledged WAL bytes the last promotion of this node may have lost (0 for a synchronous standby).",
+                    Long.toString(f.bytesAtRisk()));
+        });
         return m.out.toString();
     }
 

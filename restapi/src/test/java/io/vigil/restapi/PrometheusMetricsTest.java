@@ -87,6 +87,27 @@ class PrometheusMetricsTest {
     }
 
     @Test
+    void theLastFailoverCostFollowsPatronisMetrics() {
+        NodeStatus promoted = new NodeStatus(true, "master", "running", true, false, true, false, Map.of(), null,
+                null, false, false, true, Map.of("patroni", Map.of("scope", "demo", "version", "3.0.2")),
+                java.util.Optional.of(new FailoverCost(4, 0.734, 0)));
+        List<String> lines = PrometheusMetrics.render(promoted).lines().toList();
+        assertThat(lines.subList(lines.size() - 9, lines.size())).containsExactly(
+                "# HELP vigil_last_failover_timeline Timeline opened by this node's last promotion.",
+                "# TYPE vigil_last_failover_timeline gauge",
+                "vigil_last_failover_timeline{scope=\"demo\"} 4",
+                "# HELP vigil_last_failover_seconds Seconds from the leader lock gone to this node writable in its "
+                        + "last promotion, -1 if unknown.",
+                "# TYPE vigil_last_failover_seconds gauge",
+                "vigil_last_failover_seconds{scope=\"demo\"} 0.734",
+                "# HELP vigil_last_failover_bytes_at_risk Acknowledged WAL bytes the last promotion of this node may "
+                        + "have lost (0 for a synchronous standby).",
+                "# TYPE vigil_last_failover_bytes_at_risk gauge",
+                "vigil_last_failover_bytes_at_risk{scope=\"demo\"} 0");
+        assertThat(PrometheusMetrics.render(Snapshots.replica())).doesNotContain("vigil_last_failover");
+    }
+
+    @Test
     void sparseDocumentReadsAsZeroAndScopeIsEscaped() {
         NodeStatus bare = new NodeStatus(false, "uninitialized", "stopped", false, false, false, false, Map.of(),
                 null, null, false, false, Map.of("patroni", Map.of("scope", "a\"b", "version", "3.0.2"),

@@ -39,7 +39,7 @@ class MutantsTest {
       return d;
     }
     List<Action> actions = d.actions().stream()
-        .map(a -> a instanceof Action.AcquireLock ? (Action) new Action.Promote() : a).toList();
+        .map(a -> a instanceof Action.AcquireLock ? (Action) new Action.Promote(0, 0, false) : a).toList();
     return new Decision(d.rule(), d.message(), actions, d.memory());
   };
 

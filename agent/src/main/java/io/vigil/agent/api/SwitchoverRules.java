@@ -1,6 +1,7 @@
 package io.vigil.agent.api;
 
 import io.vigil.agent.ha.Isoformat;
+import io.vigil.config.SyncMode;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.MemberNode;
 import java.time.Instant;
@@ -81,20 +82,34 @@ final class SwitchoverRules {
     return new Request(leader, candidate, at);
   }
 
-  /** Patroni's {@code is_failover_possible} up to the REST poll (3.0.2; Vigil has no synchronous mode). */
+  /**
+   * Patroni's {@code is_failover_possible} up to the REST poll (3.0.2). In synchronous mode a switchover goes only to
+   * a member {@code /sync} lists: the others may lack acknowledged commits.
+   */
   static Feasibility feasibility(ClusterView view, String leader, String candidate, String action) {
     Optional<String> current = view.leader().map(l -> l.name());
     if (leader != null && !current.map(leader::equals).orElse(false)) {
       return refused("leader name does not match");
     }
+    boolean synchronous = view.config().map(c -> SyncMode.lenient(c.data().get("synchronous_mode")).enabled())
+        .orElse(false);
     List<MemberNode> members;
     if (candidate != null) {
       if (current.map(candidate::equals).orElse(false)) {
         return refused(action + " is not possible: candidate is already the leader");
       }
+      if (SWITCHOVER.equals(action) && synchronous && !view.sync().map(s -> s.matches(candidate)).orElse(false)) {
+        return refused("candidate name does not match with sync_standby");
+      }
       members = view.members().stream().filter(m -> m.name().equals(candidate)).toList();
       if (members.isEmpty()) {
         return refused("candidate does not exists");
+      }
+    } else if (synchronous) {
+      members = view.members().stream().filter(m -> view.sync().map(s -> s.isStandby(m.name())).orElse(false)
+          && m.apiUrl().isPresent()).toList();
+      if (members.isEmpty()) {
+        return refused(action + " is not possible: can not find sync_standby");
       }
     } else {
       members = view.members().stream()

@@ -4,6 +4,7 @@ import io.vigil.agent.ha.Action;
 import io.vigil.agent.ha.AgentMemory;
 import io.vigil.agent.ha.Decision;
 import io.vigil.agent.ha.Observation;
+import io.vigil.agent.ha.PromotionCost;
 import io.vigil.agent.ha.RewindFailure;
 import io.vigil.config.EffectiveParameters;
 import io.vigil.config.RewindPolicy;
@@ -113,8 +114,11 @@ final class ActionExecutor {
         } else if (a instanceof Action.SetSyncStandbyNames n) {
           setSyncStandbyNames(n.value(), o, memory);
           again = true;
-        } else if (a instanceof Action.Promote) {
+        } else if (a instanceof Action.Promote p) {
           promote();
+          memory = memory.withLastPromotion(cost(p, o));
+          LOG.info("promotion to timeline {}: {}", memory.lastPromotion().get().timeline(),
+              memory.lastPromotion().get().describe());
           again = true;
         } else if (a instanceof Action.Rewind r) {
           try {
@@ -191,7 +195,7 @@ final class ActionExecutor {
     } else if (a instanceof Action.WriteStatus w) {
       dcs.writeStatus(w.optime());
     } else if (a instanceof Action.UpdateHistory u) {
-      dcs.writeHistory(history.build(u.timeline(), o.view().orElseThrow().history(), config.name()));
+      dcs.writeHistory(history.build(u.timeline(), o.view().orElseThrow().history(), config.name(), u.cost()));
     } else if (a instanceof Action.WriteSync w) {
       dcs.writeSync(w.value(), w.expectedVersion());
     } else if (a instanceof Action.SyncSlots s) {
@@ -454,6 +458,13 @@ final class ActionExecutor {
     callback("on_role_change", true);
     // pg_rewind on the old primary reads the timeline from our pg_control: make it current now.
     pg.checkpoint();
+  }
+
+  /** Measured right after pg_ctl promote returned, i.e. when PostgreSQL accepts writes. */
+  private static PromotionCost cost(Action.Promote p, Observation o) {
+    long writable = System.currentTimeMillis();
+    long elapsed = p.lockGoneAt() > 0 ? Math.max(0, writable - p.lockGoneAt()) : -1;
+    return new PromotionCost(o.pg().timeline() + 1, elapsed, p.bytesAtRisk(), p.synchronous());
   }
 
   /** Agent shutdown: a fast stop, and on_stop as Patroni runs it. */

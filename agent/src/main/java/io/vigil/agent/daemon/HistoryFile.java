@@ -1,6 +1,7 @@
 package io.vigil.agent.daemon;
 
 import io.vigil.agent.ha.Isoformat;
+import io.vigil.agent.ha.PromotionCost;
 import io.vigil.postgres.Lsn;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +24,12 @@ final class HistoryFile {
     this.dataDir = dataDir;
   }
 
-  List<List<Object>> build(int timeline, List<List<Object>> known, String leaderName) {
+  /**
+   * @param cost what this node's promotion to {@code timeline} cost: appended to the newest line's reason, so that
+   *             {@code vigilctl history} (and patronictl's) shows every failover's price
+   */
+  List<List<Object>> build(int timeline, List<List<Object>> known, String leaderName,
+      java.util.Optional<PromotionCost> cost) {
     Path file = dataDir.resolve("pg_wal").resolve(String.format("%08X.history", timeline));
     List<String> lines;
     String mtime;
@@ -50,8 +56,12 @@ final class HistoryFile {
           .ifPresent(k -> entry.addAll(k.subList(3, 5)));
       out.add(entry);
     }
-    if (!out.isEmpty() && out.get(out.size() - 1).size() == 3) {
-      out.get(out.size() - 1).addAll(List.of(mtime, leaderName));
+    if (!out.isEmpty()) {
+      List<Object> newest = out.get(out.size() - 1);
+      cost.ifPresent(c -> newest.set(2, newest.get(2) + "; " + c.describe()));
+      if (newest.size() == 3) {
+        newest.addAll(List.of(mtime, leaderName));
+      }
     }
     return out;
   }

@@ -3,11 +3,13 @@ package io.vigil.agent.daemon;
 import io.vigil.agent.ha.AgentMemory;
 import io.vigil.agent.ha.MemberDocument;
 import io.vigil.agent.ha.Observation;
+import io.vigil.agent.ha.PromotionCost;
 import io.vigil.agent.ha.ScheduledRestart;
 import io.vigil.config.SyncMode;
 import io.vigil.dcs.ClusterView;
 import io.vigil.postgres.PgStatus;
 import io.vigil.postgres.ReplicationRow;
+import io.vigil.restapi.FailoverCost;
 import io.vigil.restapi.NodeStatus;
 import io.vigil.restapi.NodeStatusSource;
 import java.util.ArrayList;
@@ -28,7 +30,8 @@ final class PublishedStatus implements NodeStatusSource {
 
   private record Snapshot(
       Optional<Observation> observation, String state, String role, long lockValidUntil, long loopDeadline,
-      boolean paused, Map<String, Object> tags, boolean postgresDown, Optional<Map<String, Object>> scheduledRestart) {}
+      boolean paused, Map<String, Object> tags, boolean postgresDown, Optional<Map<String, Object>> scheduledRestart,
+      Optional<PromotionCost> lastPromotion) {}
 
   private final String scope;
   private final Clock clock;
@@ -48,7 +51,7 @@ final class PublishedStatus implements NodeStatusSource {
     this.scope = scope;
     this.clock = clock;
     this.snapshot = new Snapshot(Optional.empty(), "stopped", "uninitialized", 0, Long.MAX_VALUE, false, tags, true,
-        Optional.empty());
+        Optional.empty(), Optional.empty());
   }
 
   void trackDcsContact(LongSupplier millisSinceContact, long limitMillis) {
@@ -66,14 +69,14 @@ final class PublishedStatus implements NodeStatusSource {
         ? "uninitialized" : "replica";
     long lockValidUntil = o.holdsLock() ? observedAt + ttlSeconds * 1000L : 0;
     snapshot = new Snapshot(Optional.of(o), memory.pgState(), role, lockValidUntil, nextCycleDeadline, paused,
-        o.settings().tags(), false, memory.scheduledRestart().map(ScheduledRestart::request));
+        o.settings().tags(), false, memory.scheduledRestart().map(ScheduledRestart::request), memory.lastPromotion());
   }
 
   /** A long action (clone, bootstrap, promote) changes what the node is doing before the cycle ends. */
   synchronized void setPgState(String state, String role) {
     Snapshot s = snapshot;
     snapshot = new Snapshot(s.observation(), state, role, s.lockValidUntil(), s.loopDeadline(), s.paused(), s.tags(),
-        s.postgresDown(), s.scheduledRestart());
+        s.postgresDown(), s.scheduledRestart(), s.lastPromotion());
   }
 
   /**
@@ -83,14 +86,14 @@ final class PublishedStatus implements NodeStatusSource {
   synchronized void postgresStopping() {
     Snapshot s = snapshot;
     snapshot = new Snapshot(s.observation(), "stopping", s.role(), 0, s.loopDeadline(), s.paused(), s.tags(), true,
-        s.scheduledRestart());
+        s.scheduledRestart(), s.lastPromotion());
   }
 
   /** The node is stepping down: stop advertising the lock before anything else happens. */
   synchronized void dropLock() {
     Snapshot s = snapshot;
     snapshot = new Snapshot(s.observation(), s.state(), s.role(), 0, s.loopDeadline(), s.paused(), s.tags(),
-        s.postgresDown(), s.scheduledRestart());
+        s.postgresDown(), s.scheduledRestart(), s.lastPromotion());
   }
 
   @Override
@@ -119,7 +122,8 @@ final class PublishedStatus implements NodeStatusSource {
     SyncMode listedAs = listedStandby(s, pg);
     return new NodeStatus(holdsLock, s.role(), s.state(), primary, s.paused(), dcsReachable, false, s.tags(),
         replayed, optime, listedAs == SyncMode.ON, listedAs == SyncMode.QUORUM, now < s.loopDeadline(),
-        document(s, pg, listedAs));
+        document(s, pg, listedAs), s.lastPromotion().map(c -> new FailoverCost(c.timeline(),
+            c.millisToWritable() < 0 ? -1 : c.millisToWritable() / 1000.0, c.synchronous() ? 0 : c.bytesAtRisk())));
   }
 
   /**

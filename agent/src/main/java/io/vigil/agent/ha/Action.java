@@ -55,8 +55,15 @@ public sealed interface Action {
    */
   record RecordPromotion(List<List<Object>> history) implements Action {}
 
-  /** pg_ctl promote, then a CHECKPOINT so pg_rewind on the old primary sees the new timeline. */
-  record Promote() implements Action {}
+  /**
+   * pg_ctl promote, then a CHECKPOINT so pg_rewind on the old primary sees the new timeline. The executor measures
+   * what the promotion cost (see {@link PromotionCost}) from these inputs of the decision.
+   *
+   * @param lockGoneAt  when this node saw the leader lock gone (0 = unknown)
+   * @param bytesAtRisk the old leader's last published position minus this node's
+   * @param synchronous the cluster runs in synchronous mode (only a synchronous standby promotes)
+   */
+  record Promote(long lockGoneAt, long bytesAtRisk, boolean synchronous) implements Action {}
 
   /**
    * pg_rewind from the leader (after a clean stop and crash recovery when needed). On failure the
@@ -99,8 +106,11 @@ public sealed interface Action {
     @Override public boolean housekeeping() { return true; }
   }
 
-  /** Rebuild {@code /history} from the timeline history file of the leader's current timeline. */
-  record UpdateHistory(int timeline) implements Action {
+  /**
+   * Rebuild {@code /history} from the timeline history file of the leader's current timeline; the newest line's
+   * reason also says what this node's promotion to it cost, when known.
+   */
+  record UpdateHistory(int timeline, java.util.Optional<PromotionCost> cost) implements Action {
     @Override public boolean housekeeping() { return true; }
   }
 

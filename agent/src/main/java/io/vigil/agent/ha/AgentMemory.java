@@ -25,6 +25,9 @@ import java.util.Optional;
  *                         final WAL (0 = never): like a pre_promote refusal, it stays out of leader races for ttl
  * @param syncConfirmLsn   synchronous mode, leader: the position a standby PostgreSQL newly waits for must have
  *                         flushed before it may enter {@code /sync} (0 = not armed)
+ * @param lockGoneAt       when this node first saw the cluster without a leader lock since it last saw another
+ *                         node hold it (0 = a leader is there): where a promotion's time to writable starts
+ * @param lastPromotion    what this node's last promotion cost (written into {@code /history} and /metrics)
  */
 public record AgentMemory(
     String pgState,
@@ -38,73 +41,86 @@ public record AgentMemory(
     long prePromoteFailedAt,
     long handoverWaitSince,
     long handoverAbandonedAt,
-    long syncConfirmLsn) {
+    long syncConfirmLsn,
+    long lockGoneAt,
+    Optional<PromotionCost> lastPromotion) {
 
   /** After this many failed pg_rewind runs the node stops trying and says so. */
   public static final int MAX_REWIND_ATTEMPTS = 3;
 
   public static AgentMemory initial() {
-    return new AgentMemory("stopped", false, Optional.empty(), 0, false, 0, 0, Optional.empty(), 0, 0, 0, 0);
+    return new AgentMemory("stopped", false, Optional.empty(), 0, false, 0, 0, Optional.empty(), 0, 0, 0, 0, 0, Optional.empty());
   }
 
   public AgentMemory withPgState(String s) {
     return new AgentMemory(s, initializeWon, following, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
   }
 
   public AgentMemory withInitializeWon(boolean won) {
     return new AgentMemory(pgState, won, following, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
   }
 
   public AgentMemory withFollowing(Optional<RecoveryTarget> target) {
     return new AgentMemory(pgState, initializeWon, target, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
   }
 
   public AgentMemory withRewindPending(boolean pending) {
     return new AgentMemory(pgState, initializeWon, following, cycle, pending, pending ? rewindFailures : 0,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
   }
 
   public AgentMemory withRewindFailed() {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures + 1,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
   }
 
   public AgentMemory withStartFailed(long now) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures,
-        startFailedSince == 0 ? now : startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
+        startFailedSince == 0 ? now : startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
   }
 
   public AgentMemory withStartSucceeded() {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures,
-        0, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
+        0, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
   }
 
   public AgentMemory withScheduledRestart(Optional<ScheduledRestart> restart) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        restart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
+        restart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
   }
 
   public AgentMemory withPrePromoteFailed(long at) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, at, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
+        scheduledRestart, at, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
   }
 
   public AgentMemory withHandoverWaitSince(long since) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, prePromoteFailedAt, since, handoverAbandonedAt, syncConfirmLsn);
+        scheduledRestart, prePromoteFailedAt, since, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
   }
 
   public AgentMemory withHandoverAbandoned(long at) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, prePromoteFailedAt, 0, at, syncConfirmLsn);
+        scheduledRestart, prePromoteFailedAt, 0, at, syncConfirmLsn, lockGoneAt, lastPromotion);
   }
 
   public AgentMemory withSyncConfirmLsn(long lsn) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, lsn);
+        scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, lsn, lockGoneAt, lastPromotion);
+  }
+
+  public AgentMemory withLockGoneAt(long at) {
+    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
+        scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, at, lastPromotion);
+  }
+
+  public AgentMemory withLastPromotion(PromotionCost cost) {
+    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
+        scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt,
+        Optional.of(cost));
   }
 
   /** Why this node must stay out of leader races for now (a refused or abandoned promotion less than ttl ago). */
@@ -126,6 +142,6 @@ public record AgentMemory(
 
   public AgentMemory nextCycle() {
     return new AgentMemory(pgState, initializeWon, following, cycle + 1, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
   }
 }

@@ -22,6 +22,7 @@ public final class HaCore {
 
   public static Decision decide(Observation o, AgentMemory previous) {
     AgentMemory memory = previous.nextCycle().withPgState(observedState(o.pg(), previous));
+    memory = withLockWatch(o, memory);
     Step step = o.view().isEmpty() ? dcsUnreachable(o, memory) : withCluster(o, o.view().get(), memory);
     step = withScheduledRestart(o, step);
     List<Action> actions = new ArrayList<>(step.actions);
@@ -37,6 +38,18 @@ public final class HaCore {
       actions.add(touch);
     }
     return new Decision(step.rule, step.message, List.copyOf(actions), step.memory);
+  }
+
+  /** Remembers when the leader lock went away: a promotion's time to writable is measured from there. */
+  private static AgentMemory withLockWatch(Observation o, AgentMemory memory) {
+    if (o.view().isEmpty()) {
+      return memory;
+    }
+    Optional<String> leader = o.leaderName();
+    if (leader.isPresent() && !leader.get().equals(o.settings().name())) {
+      return memory.withLockGoneAt(0);
+    }
+    return leader.isEmpty() && memory.lockGoneAt() == 0 ? memory.withLockGoneAt(o.nowMillis()) : memory;
   }
 
   /**
@@ -344,8 +357,13 @@ public final class HaCore {
       List<Action> promotion = new ArrayList<>(List.of(new Action.PrePromote()));
       promotion.addAll(SyncReplication.beforePromotion(o, view));
       promotion.add(new Action.RecordPromotion(historyWithPromotion(o, view)));
-      promotion.add(new Action.Promote());
-      return new Step(Rule.PROMOTE_WITH_LOCK, "promoted self to leader because i had the session lock",
+      boolean synchronous = o.settings().dynamic().synchronousMode().enabled();
+      long lastLeaderLsn = view.optime().orElse(0);
+      long atRisk = Math.max(0, lastLeaderLsn - pg.walPosition());
+      promotion.add(new Action.Promote(memory.lockGoneAt(), atRisk, synchronous));
+      String cost = memory.lockGoneAt() > 0 ? " (leader lock gone " + (o.nowMillis() - memory.lockGoneAt())
+          + " ms ago; last leader position " + lastLeaderLsn + ", mine " + pg.walPosition() + ")" : "";
+      return new Step(Rule.PROMOTE_WITH_LOCK, "promoted self to leader because i had the session lock" + cost,
           promotion, memory.withFollowing(Optional.empty()).withRewindPending(false).withHandoverWaitSince(0)
               .withSyncConfirmLsn(0));
     }
@@ -357,7 +375,8 @@ public final class HaCore {
       actions.add(new Action.WriteStatus(pg.walPosition()));
     }
     if (pg.timeline() > 1 && historyOutdated(view, pg.timeline())) {
-      actions.add(new Action.UpdateHistory(pg.timeline()));
+      actions.add(new Action.UpdateHistory(pg.timeline(),
+          memory.lastPromotion().filter(c -> c.timeline() == pg.timeline())));
     }
     if (o.settings().dynamic().useSlots()) {
       actions.add(new Action.SyncSlots(wantedSlots(me, view)));

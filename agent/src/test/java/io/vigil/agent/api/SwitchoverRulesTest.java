@@ -77,6 +77,20 @@ class SwitchoverRulesTest {
   }
 
   @Test
+  void inSynchronousModeOnlyASyncStandbyIsASwitchoverCandidate() {
+    var async = Views.with("n1", Map.of("synchronous_mode", true), Optional.empty(), "n1", "n2", "n3");
+    var view = async.withSync(Optional.of(new io.vigil.dcs.SyncNode(Optional.of("n1"), List.of("n3"),
+        java.util.OptionalInt.empty(), 4)));
+    assertThat(SwitchoverRules.feasibility(view, "n1", "n2", "switchover").refusal())
+        .isEqualTo(new Answer(412, "candidate name does not match with sync_standby"));
+    assertThat(SwitchoverRules.feasibility(view, "n1", "n3", "switchover").refusal()).isNull();
+    assertThat(SwitchoverRules.feasibility(view, "n1", null, "switchover").toPoll())
+        .extracting(m -> m.name()).containsExactly("n3");
+    assertThat(SwitchoverRules.feasibility(async, "n1", null, "switchover").refusal())
+        .isEqualTo(new Answer(412, "switchover is not possible: can not find sync_standby"));
+  }
+
+  @Test
   void candidatesMustBeReachableReplicasThatMayPromote() {
     assertThat(SwitchoverRules.limitation(Optional.empty())).hasValue("not reachable");
     assertThat(SwitchoverRules.limitation(Optional.of(Map.of("state", "stopped", "role", "replica"))))

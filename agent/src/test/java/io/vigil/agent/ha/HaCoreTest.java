@@ -230,11 +230,31 @@ class HaCoreTest {
   }
 
   @Test
+  void aPromotionCarriesWhenTheLockWentAndTheBytesAtRisk() {
+    member("n1", 5432).member("me", 5000).leader("n1", 7);
+    memory = decide().memory();
+    assertThat(memory.lockGoneAt()).isZero();
+    leader = Optional.empty();
+    now = 5_000;
+    memory = decide().memory();
+    assertThat(memory.lockGoneAt()).isEqualTo(5_000);
+    now = 5_300;
+    memory = decide().memory();
+    assertThat(memory.lockGoneAt()).as("kept from the first cycle without a lock").isEqualTo(5_000);
+    leader("me", MY_SESSION);
+    optime = OptionalLong.of(160);
+    now = 5_400;
+    Decision d = decide();
+    assertThat(acting(d)).last().isEqualTo(new Action.Promote(5_000, 60, false));
+    assertThat(d.message()).contains("leader lock gone 400 ms ago; last leader position 160, mine 100");
+  }
+
+  @Test
   void lockHolderInRecoveryPromotes() {
     member("me", 5000).leader("me", MY_SESSION);
     Decision d = decide();
     assertThat(d.rule()).isEqualTo(Rule.PROMOTE_WITH_LOCK);
-    assertThat(acting(d)).hasSize(3).last().isEqualTo(new Action.Promote());
+    assertThat(acting(d)).hasSize(3).last().isInstanceOf(Action.Promote.class);
     assertThat(acting(d).get(0)).as("pre_promote first: a refusal leaves /history alone")
         .isEqualTo(new Action.PrePromote());
     Action.RecordPromotion record = (Action.RecordPromotion) acting(d).get(1);
@@ -863,7 +883,7 @@ class HaCoreTest {
     List<Action> acts = acting(d);
     assertThat(acts.subList(0, 3)).containsExactly(new Action.PrePromote(),
         new Action.WriteSync(syncValue("me", null), java.util.OptionalInt.of(5)), new Action.SetSyncStandbyNames("*"));
-    assertThat(acts.get(acts.size() - 1)).isEqualTo(new Action.Promote());
+    assertThat(acts.get(acts.size() - 1)).isInstanceOf(Action.Promote.class);
   }
 
   @Test
