@@ -105,6 +105,9 @@ final class ManualFailover {
       // Synchronous mode: a candidate outside /sync may lack acknowledged commits; the usual race decides.
       return Optional.empty();
     }
+    if (member.equals(o.settings().name()) && SyncReplication.whyNotSynchronous(o, view).isPresent()) {
+      return Optional.empty();
+    }
     if (member.equals(o.settings().name())) {
       // Even a named candidate never promotes past maximum_lag_on_failover: it races like anyone else.
       return optime - o.pg().walPosition() > maxLag ? Optional.empty() : Optional.of(true);

@@ -1,6 +1,7 @@
 package io.vigil.agent.ha;
 
 import io.vigil.config.DynamicConfig;
+import io.vigil.config.SyncMode;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.MemberNode;
 import io.vigil.dcs.SyncNode;
@@ -56,12 +57,17 @@ final class SyncReplication {
       }
       return new Plan(actions, "synchronous mode off", false, 0);
     }
-    List<ReplicationRow> picked = pick(o, view);
+    if (d.synchronousMode() == SyncMode.QUORUM) {
+      return quorum(o, view, memory);
+    }
+    List<ReplicationRow> picked = pick(o, view, d.synchronousNodeCount());
     List<String> pickedNames = picked.stream().map(ReplicationRow::applicationName).toList();
     String wanted = pickedNames.isEmpty() ? (d.synchronousModeStrict() ? SyncStandbyNames.STRICT_NONE : "")
         : SyncStandbyNames.priority(pickedNames.size(), pickedNames);
     boolean ours = sync.map(s -> s.leaderMatches(me)).orElse(false);
-    Set<String> listed = new TreeSet<>(ours ? sync.get().standbys() : List.of());
+    // A quorum record's standbys need not each hold every commit: coming from quorum mode they are confirmed anew.
+    boolean everyoneHasAll = ours && sync.get().quorum().orElse(0) == 0;
+    Set<String> listed = new TreeSet<>(everyoneHasAll ? sync.get().standbys() : List.of());
     OptionalInt version = sync.map(s -> OptionalInt.of(s.version())).orElse(OptionalInt.empty());
     boolean changeNames = !st.synchronousStandbyNames().equals(wanted);
     // Commits acknowledged before PostgreSQL started waiting for a standby are at most at the position seen once it
@@ -86,7 +92,9 @@ final class SyncReplication {
     Set<String> target = new TreeSet<>(listed);
     target.retainAll(pickedNames);
     target.addAll(confirmed);
-    if (!ours || !target.equals(listed)) {
+    boolean recordDiffers = !ours || !target.equals(new TreeSet<>(sync.get().standbys()))
+        || sync.get().quorum().isPresent();
+    if (recordDiffers) {
       actions.add(new Action.WriteSync(SyncNode.value(me, target, OptionalInt.empty()), version));
     }
     if (changeNames) {
@@ -98,11 +106,87 @@ final class SyncReplication {
   }
 
   /**
+   * Quorum commit ({@code synchronous_mode: quorum}, Patroni 4's wire values): PostgreSQL waits for any k =
+   * {@code synchronous_node_count} of all n eligible standbys ({@code ANY k (...)}), and {@code /sync} lists them
+   * with {@code quorum} q: a listed standby may promote when it sees q other listed standbys and none is ahead of
+   * it. That is safe while every acknowledged commit is on at least n − q listed standbys, so q is never lowered
+   * before the commits acknowledged under an earlier setting are on every listed standby:
+   * <ul>
+   *   <li>before PostgreSQL's setting changes, names leaving it leave {@code /sync}, and q rises to what both the
+   *       old and the new setting need (|listed ∪ waited for| − k for each);</li>
+   *   <li>once PostgreSQL runs the new setting, a new standby is listed when it flushed past the position seen
+   *       then (as in mode on), and q falls to n − k when every listed standby did.</li>
+   * </ul>
+   */
+  private static Plan quorum(Observation o, ClusterView view, AgentMemory memory) {
+    DynamicConfig d = o.settings().dynamic();
+    PgStatus st = o.pg().status().orElseThrow();
+    String me = o.settings().name();
+    Optional<SyncNode> sync = view.sync();
+    List<ReplicationRow> candidates = pick(o, view, Integer.MAX_VALUE);
+    Set<String> wantedNames = new TreeSet<>(candidates.stream().map(ReplicationRow::applicationName).toList());
+    int k = Math.min(d.synchronousNodeCount(), wantedNames.size());
+    String wanted = wantedNames.isEmpty() ? (d.synchronousModeStrict() ? SyncStandbyNames.STRICT_NONE : "")
+        : SyncStandbyNames.quorum(k, wantedNames);
+    boolean ours = sync.map(x -> x.leaderMatches(me)).orElse(false);
+    Set<String> listed = new TreeSet<>(ours ? sync.get().standbys() : List.of());
+    int q = ours ? sync.get().quorum().orElse(0) : 0;
+    OptionalInt version = sync.map(x -> OptionalInt.of(x.version())).orElse(OptionalInt.empty());
+    List<Action> actions = new ArrayList<>();
+    boolean changeNames = !st.synchronousStandbyNames().equals(wanted);
+    long confirmLsn = changeNames ? 0 : memory.syncConfirmLsn();
+    Set<String> target = new TreeSet<>(listed);
+    // Dropping a name from /sync never needs a higher q: a commit on all but q of the listed still is afterwards.
+    target.retainAll(wantedNames);
+    int targetQ;
+    if (changeNames) {
+      targetQ = Math.max(q, Math.max(needed(target, st.synchronousStandbyNames()), needed(target, wanted)));
+    } else if (confirmLsn == 0) {
+      confirmLsn = o.pg().walPosition();
+      targetQ = Math.max(q, needed(target, wanted));
+    } else {
+      long threshold = confirmLsn;
+      List<ReplicationRow> waited = candidates.stream().filter(r -> r.syncState().equals("quorum")
+          || r.syncState().equals("sync")).toList();
+      waited.stream().filter(r -> Long.compareUnsigned(r.flushLsn(), threshold) >= 0)
+          .forEach(r -> target.add(r.applicationName()));
+      boolean allCaughtUp = target.stream().allMatch(n -> waited.stream().anyMatch(r -> r.applicationName().equals(n)
+          && Long.compareUnsigned(r.flushLsn(), threshold) >= 0));
+      targetQ = allCaughtUp ? needed(target, wanted) : Math.max(q, needed(target, wanted));
+    }
+    if (!ours || !target.equals(listed) || targetQ != q || sync.get().quorum().isEmpty() && !target.isEmpty()) {
+      actions.add(new Action.WriteSync(SyncNode.value(me, target, target.isEmpty() ? OptionalInt.empty()
+          : OptionalInt.of(targetQ)), version));
+    }
+    if (changeNames) {
+      actions.add(new Action.SetSyncStandbyNames(wanted));
+    }
+    boolean settling = changeNames || !target.equals(wantedNames) || targetQ != needed(target, wanted);
+    String summary = "synchronous_standby_names='" + wanted + "', /sync " + target + " quorum " + targetQ;
+    return new Plan(actions, summary, settling, confirmLsn);
+  }
+
+  /**
+   * The smallest q for which every commit PostgreSQL acknowledges under {@code setting} is on all but q of
+   * {@code listed}: |listed ∪ named| − k. A setting without a known set of standbys (async, '*') guarantees nothing,
+   * so nobody listed may promote (q = |listed|).
+   */
+  static int needed(Set<String> listed, String setting) {
+    SyncStandbyNames.Parsed parsed = SyncStandbyNames.parse(setting);
+    if (parsed.kind() == SyncStandbyNames.Kind.NONE || parsed.kind() == SyncStandbyNames.Kind.ANY) {
+      return listed.size();
+    }
+    Set<String> union = new TreeSet<>(listed);
+    union.addAll(parsed.names());
+    return Math.max(0, union.size() - parsed.count());
+  }
+
+  /**
    * The standbys to make synchronous, best first: streaming to me, members in state running, not tagged
    * {@code nosync}; those already synchronous first, then by flushed position, then those allowed to fail over;
    * without those more than {@code maximum_lag_on_syncnode} behind the best; at most {@code synchronous_node_count}.
    */
-  static List<ReplicationRow> pick(Observation o, ClusterView view) {
+  static List<ReplicationRow> pick(Observation o, ClusterView view, int limit) {
     DynamicConfig d = o.settings().dynamic();
     String me = o.settings().name();
     List<ReplicationRow> candidates = new ArrayList<>();
@@ -122,7 +206,7 @@ final class SyncReplication {
     long best = candidates.stream().mapToLong(ReplicationRow::flushLsn).max().orElse(0);
     long maxLag = d.maximumLagOnSyncnode();
     return candidates.stream().filter(r -> maxLag <= 0 || best - r.flushLsn() <= maxLag)
-        .limit(d.synchronousNodeCount()).toList();
+        .limit(limit).toList();
   }
 
   /**
@@ -138,7 +222,7 @@ final class SyncReplication {
     SyncNode sync = view.sync().get();
     String me = o.settings().name();
     if (sync.isStandby(me)) {
-      return Optional.empty();
+      return quorumNotVisible(o, sync);
     }
     if (sync.isEmpty()) {
       return Optional.of("synchronous mode is on and /sync names no synchronous standby");
@@ -148,6 +232,21 @@ final class SyncReplication {
     }
     return Optional.of("i am not a synchronous standby (/sync: leader " + sync.leader().orElse("")
         + ", standbys " + sync.standbys() + ")");
+  }
+
+  /**
+   * Quorum commit: every acknowledged commit is on all but q of the listed standbys, so a listed standby that sees q
+   * others (and is not behind any of them, which the race checks) holds it.
+   */
+  private static Optional<String> quorumNotVisible(Observation o, SyncNode sync) {
+    int q = sync.quorum().orElse(0);
+    if (q == 0) {
+      return Optional.empty();
+    }
+    long visible = o.peers().stream().filter(p -> p.reachable() && sync.isStandby(p.name())
+        && !p.name().equals(o.settings().name())).count();
+    return visible >= q ? Optional.empty() : Optional.of("quorum commit: i see " + visible + " of the other "
+        + "standbys in /sync " + sync.standbys() + ", " + q + " are needed to know i hold every acknowledged commit");
   }
 
   /** Whether another member may take over in synchronous mode (see {@link #whyNotSynchronous}). */

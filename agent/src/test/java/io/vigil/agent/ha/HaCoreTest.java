@@ -899,6 +899,82 @@ class HaCoreTest {
     assertThat(acting(decide())).containsExactly(new Action.GracefulDemote("n3"));
   }
 
+  private static SyncNode quorumNode(String leaderName, int version, int q, String... standbys) {
+    return new SyncNode(Optional.of(leaderName), List.of(standbys), java.util.OptionalInt.of(q), version);
+  }
+
+  private static Map<String, Object> quorumValue(String leaderName, int q, String standbys) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("leader", leaderName);
+    v.put("quorum", q);
+    v.put("sync_standby", standbys);
+    return v;
+  }
+
+  @Test
+  void quorumModeWaitsForAnyKOfAllStandbysAndListsThemOnceTheyCaughtUp() {
+    dynamic = Map.of("synchronous_mode", "quorum", "synchronous_node_count", 1);
+    member("me", 5000).member("n2", 5433).member("n3", 5434).leader("me", MY_SESSION);
+    pg = primaryWith(1_000, "", "n2", "async", 900L, "n3", "async", 1_000L);
+    assertThat(acting(decide())).startsWith(new Action.WriteSync(syncValue("me", null), java.util.OptionalInt.empty()),
+        new Action.SetSyncStandbyNames("ANY 1 (n2,n3)"));
+
+    sync = Optional.of(syncNode("me", 4));
+    pg = primaryWith(2_000, "ANY 1 (n2,n3)", "n2", "quorum", 1_500L, "n3", "quorum", 1_900L);
+    Decision armed = decide();
+    assertThat(armed.memory().syncConfirmLsn()).isEqualTo(2_000);
+    memory = armed.memory();
+    pg = primaryWith(2_100, "ANY 1 (n2,n3)", "n2", "quorum", 2_000L, "n3", "quorum", 2_050L);
+    assertThat(acting(decide())).startsWith(new Action.WriteSync(quorumValue("me", 1, "n2,n3"),
+        java.util.OptionalInt.of(4)));
+  }
+
+  /**
+   * ANY 1 (n2,n3): a commit may be on n3 alone. When n3 dies, n2 stays listed but with quorum 1 it cannot promote
+   * alone until it flushed past the point where PostgreSQL started waiting for it only.
+   */
+  @Test
+  void aQuorumStandbyThatDiesLeavesTheQuorumHighUntilTheOthersCaughtUp() {
+    dynamic = Map.of("synchronous_mode", "quorum", "synchronous_node_count", 1);
+    member("me", 5000).member("n2", 5433).member("n3", 5434).leader("me", MY_SESSION);
+    sync = Optional.of(quorumNode("me", 6, 1, "n2", "n3"));
+    pg = primaryWith(3_000, "ANY 1 (n2,n3)", "n2", "quorum", 2_900L);
+    assertThat(acting(decide())).startsWith(new Action.WriteSync(quorumValue("me", 1, "n2"),
+        java.util.OptionalInt.of(6)), new Action.SetSyncStandbyNames("ANY 1 (n2)"));
+
+    sync = Optional.of(quorumNode("me", 7, 1, "n2"));
+    pg = primaryWith(3_100, "ANY 1 (n2)", "n2", "quorum", 3_000L);
+    memory = decide().memory();
+    assertThat(memory.syncConfirmLsn()).isEqualTo(3_100);
+    pg = primaryWith(3_300, "ANY 1 (n2)", "n2", "quorum", 3_100L);
+    assertThat(acting(decide())).startsWith(new Action.WriteSync(quorumValue("me", 0, "n2"),
+        java.util.OptionalInt.of(7)));
+  }
+
+  @Test
+  void aQuorumStandbyRacesOnlyWhenItSeesTheQuorum() {
+    dynamic = Map.of("synchronous_mode", "quorum");
+    member("n1", 5432).member("me", 5000).member("n3", 5434);
+    sync = Optional.of(quorumNode("n1", 5, 1, "me", "n3"));
+    Decision alone = decide();
+    assertThat(alone.rule()).isEqualTo(Rule.NOT_HEALTHIEST);
+    assertThat(alone.message()).contains("i see 0 of the other standbys in /sync");
+    peers = List.of(new PeerStatus("n3", true, false, 100, false));
+    assertThat(decide().rule()).isEqualTo(Rule.ACQUIRE_LOCK);
+    peers = List.of(new PeerStatus("n3", true, false, 150, false));
+    assertThat(decide().rule()).as("n3 may hold a commit i lack").isEqualTo(Rule.NOT_HEALTHIEST);
+  }
+
+  @Test
+  void leavingQuorumModeTrustsNoListedStandbyUntilConfirmed() {
+    syncMode(false);
+    member("me", 5000).member("n2", 5433).member("n3", 5434).leader("me", MY_SESSION);
+    sync = Optional.of(quorumNode("me", 6, 1, "n2", "n3"));
+    pg = primaryWith(3_000, "ANY 1 (n2,n3)", "n2", "quorum", 3_000L, "n3", "quorum", 2_000L);
+    assertThat(acting(decide())).startsWith(new Action.WriteSync(syncValue("me", null), java.util.OptionalInt.of(6)),
+        new Action.SetSyncStandbyNames("n2"));
+  }
+
   // ---- scheduled restart ------------------------------------------------------------------------
 
   private static final String STARTED = "2026-11-23 10:00:00.000000+00:00";
