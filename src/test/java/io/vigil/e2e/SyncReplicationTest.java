@@ -188,11 +188,35 @@ class SyncReplicationTest {
     restart(leader);
   }
 
+  /** Quorum commit (Patroni 4's synchronous_mode: quorum): any 1 of both replicas, and /sync says so. */
   @Test
   @Order(5)
+  void quorumModeWaitsForAnyOfTheReplicas() throws Exception {
+    Node leader = cluster.leader();
+    List<Node> replicas = cluster.replicas();
+    List<String> names = replicas.stream().map(SyncReplicationTest::name).sorted().toList();
+    assertThat(ctl("edit-config", "-s", "synchronous_mode=quorum", "--force")).isZero();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(setting(leader)).isEqualTo("ANY 1 (" + String.join(",", names) + ")");
+      assertThat(znode(SYNC)).isEqualTo("{\"leader\":\"" + name(leader) + "\",\"quorum\":1,\"sync_standby\":\""
+          + String.join(",", names) + "\"}");
+    });
+    assertThat(syncStates(leader)).containsExactly(names.get(0) + "=quorum", names.get(1) + "=quorum");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      for (Node r : replicas) {
+        assertThat(get(r, "/quorum")).isEqualTo(200);
+        assertThat(get(r, "/sync")).isEqualTo(503);
+      }
+      assertThat(get(leader, "/read-only-quorum")).isEqualTo(200);
+    });
+    assertThat(body(replicas.get(0), "/metrics")).contains("patroni_quorum_standby{scope=\"e2e\"} 1");
+    assertThat(ctlOut("list").lines().filter(l -> l.contains("Quorum Standby")).count()).isEqualTo(2);
+  }
+
+  @Test
+  @Order(6)
   void switchingBackToAsynchronousClearsSyncAndTheSetting() throws Exception {
     Node leader = cluster.leader();
-    awaitSyncStandby(leader);
     assertThat(ctl("edit-config", "-s", "synchronous_mode=false", "-s", "synchronous_mode_strict=false", "--force"))
         .isZero();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
