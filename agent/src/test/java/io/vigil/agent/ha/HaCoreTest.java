@@ -848,6 +848,18 @@ class HaCoreTest {
         new Action.SetSyncStandbyNames(""));
   }
 
+  /** Garbage in /sync, or a name that is no member: the leader rewrites it with CAS on the version it read. */
+  @Test
+  void theLeaderRewritesAnUnreadableOrForeignSyncRecord() {
+    syncMode(false);
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
+    pg = primaryWith(3_000, "n2", "n2", "sync", 3_000L);
+    sync = Optional.of(SyncNode.empty(9));
+    assertThat(acting(decide())).startsWith(new Action.WriteSync(syncValue("me", null), java.util.OptionalInt.of(9)));
+    sync = Optional.of(syncNode("me", 10, "ghost", "n2"));
+    assertThat(acting(decide())).startsWith(new Action.WriteSync(syncValue("me", "n2"), java.util.OptionalInt.of(10)));
+  }
+
   @Test
   void onlyASynchronousStandbyMayRaceInSyncMode() {
     syncMode(false);
