@@ -3,9 +3,11 @@ package io.vigil.agent;
 import io.vigil.agent.cli.VigilCtl;
 import io.vigil.agent.daemon.Daemon;
 import io.vigil.agent.demo.Demo;
+import io.vigil.agent.durability.Durability;
 import java.util.Arrays;
 
-/** {@code vigil <patroni.yml>} runs the agent; {@code vigil demo} a local 3-node cluster; {@code vigil ctl} the CLI. */
+/** {@code vigil <patroni.yml>} runs the agent; {@code vigil demo} a local 3-node cluster; {@code vigil ctl} the CLI;
+ * {@code vigil durability} the durability checker. */
 public final class Main {
 
   private Main() {}
@@ -17,6 +19,7 @@ public final class Main {
     int code = switch (first) {
       case "demo" -> Demo.run(rest);
       case "ctl" -> VigilCtl.run(rest);
+      case "durability" -> Durability.run(rest);
       default -> Daemon.run(args);
     };
     if (code >= 0) {
