@@ -30,7 +30,7 @@ public final class HaCore {
       boolean paused = o.settings().dynamic().pause();
       Action.TouchMember touch = new Action.TouchMember(MemberDocument.build(o.settings(), step.memory.pgState(),
           role(o), o.pg(), paused, step.memory.scheduledRestart()));
-      if (!actions.isEmpty() && o.view().get().member(o.settings().name()).isEmpty()) {
+      if (actions.stream().anyMatch(a -> !a.housekeeping()) && o.view().get().member(o.settings().name()).isEmpty()) {
         // Without a member key (a new node, or one whose session expired) the leader keeps no replication slot for
         // this node: a start as a replica would wait for streaming that cannot begin until the key is back.
         actions.add(0, touch);
@@ -283,8 +283,9 @@ public final class HaCore {
       Optional<Boolean> stance = ManualFailover.candidateStance(o, view);
       boolean refused = memory.standingDown(o.nowMillis(), o.settings().dynamic().ttl()).isPresent();
       if (stance.equals(Optional.of(true)) && !refused) {
-        return new Step(Rule.ACQUIRE_LOCK, "acquiring session lock: i am the switchover candidate",
-            List.of(new Action.AcquireLock()), memory);
+        List<Action> actions = new ArrayList<>(slotsBeforeRace(o, view));
+        actions.add(new Action.AcquireLock());
+        return new Step(Rule.ACQUIRE_LOCK, "acquiring session lock: i am the switchover candidate", actions, memory);
       }
       if (stance.equals(Optional.of(false))) {
         return new Step(Rule.FAILOVER_WAIT_FOR_CANDIDATE, "waiting for the switchover candidate "
@@ -294,7 +295,8 @@ public final class HaCore {
       if (notHealthiest.isEmpty()) {
         String msg = pg.isPrimary() ? "acquiring session lock as a leader"
             : "acquiring session lock to promote: i am the healthiest node";
-        List<Action> actions = new ArrayList<>(List.of(new Action.AcquireLock()));
+        List<Action> actions = new ArrayList<>(slotsBeforeRace(o, view));
+        actions.add(new Action.AcquireLock());
         actions.addAll(ManualFailover.abandonedRequest(o, view));
         return new Step(Rule.ACQUIRE_LOCK, msg, actions, memory);
       }
@@ -325,12 +327,42 @@ public final class HaCore {
       return rewindFromLeader(o, leaderMember.get(), upstream.get(),
           List.of(new Action.StopPostgres(StopMode.FAST)), memory);
     }
+    // A replica keeps slots only for the members that cascade from it; this also drops those it created for a
+    // race it lost.
+    List<Action> slots = o.settings().dynamic().useSlots()
+        ? List.of(new Action.SyncSlots(cascadeSlots(me, view))) : List.of();
     if (upstream.isPresent() && !upstream.equals(memory.following())) {
+      List<Action> actions = new ArrayList<>(List.of(new Action.Follow(upstream.get())));
+      actions.addAll(slots);
       return new Step(Rule.FOLLOW_LEADER, "changing primary_conninfo to follow the leader (" + leader + ")",
-          List.of(new Action.Follow(upstream.get())), memory.withFollowing(upstream));
+          actions, memory.withFollowing(upstream));
     }
     return new Step(Rule.FOLLOWING_LEADER,
-        "no action. I am (" + me + "), a secondary, and following a leader (" + leader + ")", List.of(), memory);
+        "no action. I am (" + me + "), a secondary, and following a leader (" + leader + ")", slots, memory);
+  }
+
+  /**
+   * A replica about to race creates the slots it will need as the leader first: the other replicas re-point to it
+   * the moment they see its lock, before its promotion, and one that finds no slot waits
+   * wal_retrieve_retry_interval (5 s) before it tries again, which in strict synchronous mode is 5 s without
+   * writes. A standby can create physical slots; a race it loses leaves them to be dropped as a replica.
+   */
+  private static List<Action> slotsBeforeRace(Observation o, ClusterView view) {
+    if (!o.settings().dynamic().useSlots() || o.pg().isPrimary()) {
+      return List.of();
+    }
+    return List.of(new Action.SyncSlots(wantedSlots(o.settings().name(), view)));
+  }
+
+  /** The slots a replica keeps: one per member that replicates from it ({@code replicatefrom}). */
+  static Set<String> cascadeSlots(String me, ClusterView view) {
+    Set<String> names = new TreeSet<>();
+    for (MemberNode m : view.members()) {
+      if (!m.name().equals(me) && me.equals(m.tags().get("replicatefrom"))) {
+        names.add(LocalPostgres.slotName(m.name()));
+      }
+    }
+    return names;
   }
 
   private static Step leaderWithLock(Observation o, ClusterView view, AgentMemory memory) {
@@ -355,6 +387,10 @@ public final class HaCore {
             memory);
       }
       List<Action> promotion = new ArrayList<>(List.of(new Action.PrePromote()));
+      if (o.settings().dynamic().useSlots()) {
+        // Again (see slotsBeforeRace): the lock may have come without a race, and members may have joined since.
+        promotion.add(new Action.SyncSlots(wantedSlots(me, view)));
+      }
       promotion.addAll(SyncReplication.beforePromotion(o, view));
       promotion.add(new Action.RecordPromotion(historyWithPromotion(o, view)));
       boolean synchronous = o.settings().dynamic().synchronousMode().enabled();

@@ -170,6 +170,20 @@ class HaCoreTest {
     Decision d = decide();
     assertThat(d.rule()).isEqualTo(Rule.ACQUIRE_LOCK);
     assertThat(acting(d)).containsExactly(new Action.AcquireLock());
+    assertThat(d.actions().indexOf(new Action.SyncSlots(Set.of("n2"))))
+        .as("n2 re-points the moment it sees the lock: its slot must already exist")
+        .isNotNegative().isLessThan(d.actions().indexOf(new Action.AcquireLock()));
+  }
+
+  @Test
+  void aReplicaKeepsOnlyTheSlotsOfMembersThatCascadeFromIt() {
+    member("me", 5000).primaryMember("n2", 5433).member("n3", 5434).member("n4", 5435).leader("n2", 7);
+    MemberNode n4 = members.remove(members.size() - 1);
+    Map<String, Object> data = new LinkedHashMap<>(n4.data());
+    data.put("tags", Map.of("replicatefrom", "me"));
+    members.add(new MemberNode("n4", data, n4.session()));
+    Decision d = decide();
+    assertThat(d.actions()).as("slots made for a lost race go").contains(new Action.SyncSlots(Set.of("n4")));
   }
 
   @Test
@@ -251,12 +265,14 @@ class HaCoreTest {
 
   @Test
   void lockHolderInRecoveryPromotes() {
-    member("me", 5000).leader("me", MY_SESSION);
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
     Decision d = decide();
     assertThat(d.rule()).isEqualTo(Rule.PROMOTE_WITH_LOCK);
     assertThat(acting(d)).hasSize(3).last().isInstanceOf(Action.Promote.class);
     assertThat(acting(d).get(0)).as("pre_promote first: a refusal leaves /history alone")
         .isEqualTo(new Action.PrePromote());
+    assertThat(d.actions().subList(0, 2)).as("replicas that re-point at once find their slots")
+        .containsExactly(new Action.PrePromote(), new Action.SyncSlots(java.util.Set.of("n2")));
     Action.RecordPromotion record = (Action.RecordPromotion) acting(d).get(1);
     assertThat(record.history()).singleElement().satisfies(line -> {
       assertThat(line.subList(0, 3)).containsExactly(1L, 100L, HaCore.PROVISIONAL);
