@@ -169,6 +169,8 @@ final class SimExecutor {
       }));
     } else if (a instanceof Action.Follow f) {
       quick(pg.follow(f.target()), k);
+    } else if (a instanceof Action.WakeWalReceiver) {
+      quick(pg.reload(), k);
     } else if (a instanceof Action.RecordPromotion r) {
       dcs.writeHistory(r.history(), dcsDone(k));
     } else if (a instanceof Action.PrePromote) {

@@ -95,9 +95,9 @@ final class SimPostgres {
     long end = wal.end();
     return Optional.of(new PgStatus(standby, wal.timeline(), standby ? 0 : end, standby ? end : 0,
         standby ? end : 0, false, startedAt, 150006, false, Optional.empty(),
-        // a standby with an upstream runs a walreceiver (it keeps retrying even when it cannot stream)
-        standby && upstream.hasUpstream() ? Optional.of("host=" + upstream.host() + " port=" + upstream.port())
-            : Optional.empty(),
+        // pg_stat_wal_receiver has a row only while a walreceiver runs: not while the startup process waits to retry
+        standby && upstream.hasUpstream() && receiver.streaming()
+            ? Optional.of("host=" + upstream.host() + " port=" + upstream.port()) : Optional.empty(),
         standby ? List.of() : replicationRows(), synchronousStandbyNames));
   }
 
@@ -308,6 +308,17 @@ final class SimPostgres {
     upstream = target;
     return process == Process.RUNNING || process == Process.STARTING ? Optional.empty()
         : Optional.of("pg_ctl reload: server is not running");
+  }
+
+  /** pg_ctl reload with nothing changed: wakes a walreceiver waiting to retry (see {@link WalReceiver#sighup}). */
+  Optional<String> reload() {
+    if (process != Process.RUNNING) {
+      return Optional.of("pg_ctl reload: server is not running");
+    }
+    if (standby) {
+      receiver.sighup(clock.now());
+    }
+    return Optional.empty();
   }
 
   /** Slot maintenance is a query: it needs a running server and changes nothing the model tracks. */

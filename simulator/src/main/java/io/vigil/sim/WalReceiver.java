@@ -38,6 +38,17 @@ final class WalReceiver {
     nextAttemptAt = now;
   }
 
+  /**
+   * A reload with primary_conninfo unchanged: a streaming walreceiver goes on; a startup process waiting to retry is
+   * woken (the SIGHUP sets its latch) and tries now, which counts as its last failure.
+   */
+  void sighup(long now) {
+    if (stream == 0 && nextAttemptAt != Long.MAX_VALUE && nextAttemptAt > now) {
+      lastFailureAt = now;
+      nextAttemptAt = now;
+    }
+  }
+
   /** The server stopped, or its promotion shut the walreceiver down. */
   void stop() {
     stream = 0;

@@ -170,6 +170,8 @@ final class ActionExecutor {
       pg.writeConfig(parameters(o), Optional.of(f.target()));
       pg.reload();
       callback("on_reload", false);
+    } else if (a instanceof Action.WakeWalReceiver) {
+      pg.reload();
     } else if (a instanceof Action.RecordPromotion r) {
       dcs.writeHistory(r.history());
     } else if (a instanceof Action.GracefulDemote g) {

@@ -159,6 +159,7 @@ public final class Durability {
       int ttl, int loopWait, int retryTimeout, Map<Fault.Kind, String> impossible)
       throws IOException, SQLException, InterruptedException, SetupException {
     createTable(cluster);
+    int historyBefore = cluster.history().size();
     List<Fault> faults = Nemesis.plan(o.faults(), o.durationS(), loopWait, o.kinds(), o.seed());
     Workload workload = new Workload(endpoint, TABLE, o.clients(), o.rate());
     long t0 = System.nanoTime();
@@ -195,6 +196,8 @@ public final class Durability {
       readError = "no primary";
     }
 
+    List<Map<String, Object>> promotions = promotionsSince(historyBefore, cluster.history());
+
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("mode", mode);
     r.put("profile", o.external() ? "running cluster" : o.profile());
@@ -226,6 +229,7 @@ public final class Durability {
     }
     r.put("faults", fl);
     r.put("healing", Map.of("actions", healing, "healthy", healed));
+    r.put("promotions", promotions);
     if (rows == null) {
       Map<String, Object> a = new LinkedHashMap<>();
       attempts.forEach(x -> a.merge(x.outcome().name().toLowerCase(Locale.ROOT), 1, (p, q) -> (int) p + (int) q));
@@ -392,5 +396,22 @@ public final class Durability {
     boolean on = Set.of("true", "on", "yes", "1", "quorum").contains(sync);
     boolean st = Set.of("true", "on", "yes", "1").contains(strict);
     return !on ? "async" : st ? "strict" : "sync";
+  }
+
+  /**
+   * The promotions during the run as {@code /history} records them: the timeline each one ended, where, and the
+   * reason, which carries what the promotion cost (time to writable, bytes at risk; docs/replication.md).
+   */
+  private static List<Map<String, Object>> promotionsSince(int before, List<List<Object>> history) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (List<Object> line : history.subList(Math.min(before, history.size()), history.size())) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("timeline_ended", line.size() > 0 ? line.get(0) : null);
+      m.put("lsn", line.size() > 1 ? line.get(1) : null);
+      m.put("reason", line.size() > 2 ? line.get(2) : null);
+      m.put("new_leader", line.size() > 4 ? line.get(4) : null);
+      out.add(m);
+    }
+    return out;
   }
 }

@@ -432,6 +432,17 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** The lines of {@code /history} (timeline, LSN, reason, time, new leader); empty when there is none. */
+  List<List<Object>> history() {
+    try {
+      @SuppressWarnings("unchecked")
+      List<List<Object>> h = JSON.readValue(curator.getData().forPath(basePath + "/history"), List.class);
+      return h;
+    } catch (Exception e) {
+      return List.of();
+    }
+  }
+
   /** The status of a request to the member's REST API; -1 when it does not answer. */
   int rest(Member m, String method, String path) {
     return restCall(m, method, path, null).map(HttpResponse::statusCode).orElse(-1);

@@ -42,6 +42,12 @@ public sealed interface Action {
   record Follow(RecoveryTarget target) implements Action {}
 
   /**
+   * Reload PostgreSQL, nothing else: a standby whose walreceiver failed sleeps wal_retrieve_retry_interval (5 s by
+   * default) before it tries again, and a SIGHUP ends that sleep.
+   */
+  record WakeWalReceiver() implements Action {}
+
+  /**
    * Run {@code postgresql.pre_promote}, if configured; anything but exit status 0 aborts the promotion (and the
    * memory remembers the refusal). It runs before {@link RecordPromotion}: a refused promotion must leave no
    * timeline switch in {@code /history}, or every node would wait for a timeline that never comes.

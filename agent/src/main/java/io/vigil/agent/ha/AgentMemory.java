@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param lockGoneAt       when this node first saw the cluster without a leader lock since it last saw another
  *                         node hold it (0 = a leader is there): where a promotion's time to writable starts
  * @param lastPromotion    what this node's last promotion cost (written into {@code /history} and /metrics)
+ * @param walReceiverWokenAt when this replica last reloaded PostgreSQL to make a walreceiver that had given up retry
+ *                         at once (0 = never); see {@link HaCore}'s WAKE_WALRECEIVER
  */
 public record AgentMemory(
     String pgState,
@@ -43,84 +45,91 @@ public record AgentMemory(
     long handoverAbandonedAt,
     long syncConfirmLsn,
     long lockGoneAt,
-    Optional<PromotionCost> lastPromotion) {
+    Optional<PromotionCost> lastPromotion,
+    long walReceiverWokenAt) {
 
   /** After this many failed pg_rewind runs the node stops trying and says so. */
   public static final int MAX_REWIND_ATTEMPTS = 3;
 
   public static AgentMemory initial() {
-    return new AgentMemory("stopped", false, Optional.empty(), 0, false, 0, 0, Optional.empty(), 0, 0, 0, 0, 0, Optional.empty());
+    return new AgentMemory("stopped", false, Optional.empty(), 0, false, 0, 0, Optional.empty(), 0, 0, 0, 0, 0, Optional.empty(), 0);
   }
 
   public AgentMemory withPgState(String s) {
     return new AgentMemory(s, initializeWon, following, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
   }
 
   public AgentMemory withInitializeWon(boolean won) {
     return new AgentMemory(pgState, won, following, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
   }
 
   public AgentMemory withFollowing(Optional<RecoveryTarget> target) {
     return new AgentMemory(pgState, initializeWon, target, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
   }
 
   public AgentMemory withRewindPending(boolean pending) {
     return new AgentMemory(pgState, initializeWon, following, cycle, pending, pending ? rewindFailures : 0,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
   }
 
   public AgentMemory withRewindFailed() {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures + 1,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
   }
 
   public AgentMemory withStartFailed(long now) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures,
-        startFailedSince == 0 ? now : startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
+        startFailedSince == 0 ? now : startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
   }
 
   public AgentMemory withStartSucceeded() {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures,
-        0, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
+        0, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
   }
 
   public AgentMemory withScheduledRestart(Optional<ScheduledRestart> restart) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        restart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
+        restart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
   }
 
   public AgentMemory withPrePromoteFailed(long at) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, at, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
+        scheduledRestart, at, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
   }
 
   public AgentMemory withHandoverWaitSince(long since) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, prePromoteFailedAt, since, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
+        scheduledRestart, prePromoteFailedAt, since, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
   }
 
   public AgentMemory withHandoverAbandoned(long at) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, prePromoteFailedAt, 0, at, syncConfirmLsn, lockGoneAt, lastPromotion);
+        scheduledRestart, prePromoteFailedAt, 0, at, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
   }
 
   public AgentMemory withSyncConfirmLsn(long lsn) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, lsn, lockGoneAt, lastPromotion);
+        scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, lsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
   }
 
   public AgentMemory withLockGoneAt(long at) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, at, lastPromotion);
+        scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, at, lastPromotion, walReceiverWokenAt);
   }
 
   public AgentMemory withLastPromotion(PromotionCost cost) {
     return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
         scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt,
-        Optional.of(cost));
+        Optional.of(cost), walReceiverWokenAt);
+  }
+
+  public AgentMemory withWalReceiverWokenAt(long at) {
+    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
+        scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt,
+        lastPromotion, at);
   }
 
   /** Why this node must stay out of leader races for now (a refused or abandoned promotion less than ttl ago). */
@@ -142,6 +151,6 @@ public record AgentMemory(
 
   public AgentMemory nextCycle() {
     return new AgentMemory(pgState, initializeWon, following, cycle + 1, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion);
+        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
   }
 }

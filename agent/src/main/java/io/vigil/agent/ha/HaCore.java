@@ -8,6 +8,7 @@ import io.vigil.postgres.StopMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -17,6 +18,12 @@ import java.util.TreeSet;
  * {@link Observation}, carries out the returned actions, and feeds their results back as memory.
  */
 public final class HaCore {
+
+  /**
+   * At most one WAKE_WALRECEIVER per this interval (PostgreSQL's default wal_retrieve_retry_interval): one reload ends
+   * the walreceiver's wait; more would only repeat the decision record while the leader stays unreachable.
+   */
+  static final long WAKE_INTERVAL_MS = 5_000;
 
   private HaCore() {}
 
@@ -336,6 +343,18 @@ public final class HaCore {
       actions.addAll(slots);
       return new Step(Rule.FOLLOW_LEADER, "changing primary_conninfo to follow the leader (" + leader + ")",
           actions, memory.withFollowing(upstream));
+    }
+    OptionalLong leaderAhead = view.optime().stream().filter(lsn -> lsn > pg.walPosition()).findFirst();
+    boolean receiving = pg.status().flatMap(s -> s.receiverConninfo()).isPresent();
+    boolean wokenRecently = memory.walReceiverWokenAt() > 0
+        && o.nowMillis() - memory.walReceiverWokenAt() < WAKE_INTERVAL_MS;
+    if (leaderAhead.isPresent() && !receiving && !wokenRecently) {
+      // Typically the leader's PostgreSQL crashed and is back: its agent published a new position, which woke us.
+      List<Action> actions = new ArrayList<>(List.of(new Action.WakeWalReceiver()));
+      actions.addAll(slots);
+      return new Step(Rule.WAKE_WALRECEIVER, "not streaming from the leader (" + leader + ") although it is at "
+          + leaderAhead.getAsLong() + " and i am at " + pg.walPosition() + ": reloading so that PostgreSQL retries "
+          + "now instead of after wal_retrieve_retry_interval", actions, memory.withWalReceiverWokenAt(o.nowMillis()));
     }
     return new Step(Rule.FOLLOWING_LEADER,
         "no action. I am (" + me + "), a secondary, and following a leader (" + leader + ")", slots, memory);

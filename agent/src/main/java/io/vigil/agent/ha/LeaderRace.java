@@ -99,10 +99,10 @@ final class LeaderRace {
    * to the next timeline has WAL the leader never had: it cannot stream until it is rewound.
    */
   static boolean divergedFromHistory(ClusterView view, LocalPg pg) {
-    // Only a running walreceiver reports the timeline of the WAL this replica holds; without one the
-    // timeline comes from the last restartpoint and lags behind, which would look like divergence.
-    boolean receiverTimeline = pg.status().flatMap(s -> s.receiverConninfo()).isPresent();
-    if (pg.timeline() <= 0 || !receiverTimeline) {
+    // The timeline is the walreceiver's, or without one the newest among the WAL segments this replica holds
+    // (StatusQuery), not the lagging restartpoint timeline. Requiring a walreceiver would miss exactly the diverged
+    // replicas: theirs fails at once and retries only every wal_retrieve_retry_interval.
+    if (pg.timeline() <= 0) {
       return false;
     }
     for (List<Object> entry : view.history()) {

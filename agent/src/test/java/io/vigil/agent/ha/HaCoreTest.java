@@ -187,6 +187,30 @@ class HaCoreTest {
   }
 
   @Test
+  void aReplicaWhoseWalreceiverGaveUpIsWokenOnceTheLeaderMovesOn() {
+    member("me", 5000).primaryMember("n2", 5433).leader("n2", 7);
+    memory = decide().memory();
+    assertThat(decide().rule()).isEqualTo(Rule.FOLLOWING_LEADER);
+
+    optime = OptionalLong.of(4_096);
+    Decision d = decide();
+    assertThat(d.rule()).as("no walreceiver, and the leader is ahead").isEqualTo(Rule.WAKE_WALRECEIVER);
+    assertThat(acting(d)).containsExactly(new Action.WakeWalReceiver());
+    assertThat(d.message()).contains("leader (n2) although it is at 4096 and i am at 100");
+    memory = d.memory();
+    now += HaCore.WAKE_INTERVAL_MS - 1;
+    assertThat(decide().rule()).as("one reload per retry interval").isEqualTo(Rule.FOLLOWING_LEADER);
+    now += 1;
+    assertThat(decide().rule()).isEqualTo(Rule.WAKE_WALRECEIVER);
+
+    pg = new LocalPg(LocalPg.DataDir.INITIALIZED, true, Optional.of(new PgStatus(true, 1, 0, 100, 100, false,
+        "2026-11-23 10:00:00.000000+00:00", 150018, false, Optional.of("n2"), Optional.of("host=127.0.0.1 port=5433"),
+        List.of())), Optional.of(SYSID));
+    now += HaCore.WAKE_INTERVAL_MS;
+    assertThat(decide().rule()).as("streaming, merely behind").isEqualTo(Rule.FOLLOWING_LEADER);
+  }
+
+  @Test
   void aLivePrimaryPeerBlocksTheRace() {
     peers = List.of(new PeerStatus("n2", true, true, 50, false));
     Decision d = decide();
