@@ -53,7 +53,13 @@ final class HistoryFile {
           .filter(k -> k.size() == 5 && k.get(0) instanceof Number n && n.intValue() == parent
               && k.get(1) instanceof Number l && l.longValue() == lsn)
           .findFirst()
-          .ifPresent(k -> entry.addAll(k.subList(3, 5)));
+          .ifPresent(k -> {
+            // keep what an earlier leader appended to PostgreSQL's reason: the cost of its promotion
+            if (k.get(2) instanceof String known && known.startsWith(reason + "; ")) {
+              entry.set(2, known);
+            }
+            entry.addAll(k.subList(3, 5));
+          });
       out.add(entry);
     }
     if (!out.isEmpty()) {

@@ -34,6 +34,16 @@ class HistoryFileTest {
   }
 
   @Test
+  void earlierPromotionsKeepTheCostTheirLeaderRecorded() throws Exception {
+    List<Object> first = List.of(1, 50331648L, "no recovery target specified; writable 0.300 s after the leader lock "
+        + "was gone, 0 bytes at risk", "2026-12-01T10:00:00+00:00", "n1");
+    List<Object> provisional = List.of(2, 83886176L, "promotion in progress", "2026-12-01T11:00:00+00:00", "n2");
+    List<List<Object>> h = build(Optional.empty(), List.of(first, provisional));
+    assertThat(h.get(0)).isEqualTo(first);
+    assertThat(h.get(1).get(2)).as("a provisional line's text is not a reason").isEqualTo("no recovery target specified");
+  }
+
+  @Test
   void inSynchronousModeNothingAcknowledgedIsAtRisk() throws Exception {
     List<List<Object>> h = build(Optional.of(new PromotionCost(3, 800, 120, true)), List.of());
     assertThat((String) h.get(1).get(2)).endsWith("writable 0.800 s after the leader lock was gone, 0 acknowledged "
