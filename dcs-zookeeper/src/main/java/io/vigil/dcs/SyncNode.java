@@ -24,8 +24,13 @@ import java.util.OptionalInt;
  * @param quorum   Patroni 4's {@code quorum}: how many of {@code leader + standbys} a standby racing for the
  *                 lock must see; empty when absent or null (Patroni 3.x writes none), and without a leader
  * @param version  znode version, the CAS token for {@link Dcs#writeSync}
+ * @param switchedOff the value is exactly {@code {}}: what a leader writes when synchronous mode is switched off
+ *                 ({@link #off()}). Unlike garbage or a leader-less object it says something: since then no standby
+ *                 was promised every acknowledged commit, because a leader claims {@code /sync} again before
+ *                 PostgreSQL waits for any standby
  */
-public record SyncNode(Optional<String> leader, List<String> standbys, OptionalInt quorum, int version) {
+public record SyncNode(Optional<String> leader, List<String> standbys, OptionalInt quorum, int version,
+        boolean switchedOff) {
 
     public SyncNode {
         Objects.requireNonNull(leader, "leader");
@@ -33,7 +38,11 @@ public record SyncNode(Optional<String> leader, List<String> standbys, OptionalI
         standbys = List.copyOf(standbys);
     }
 
-    /** An empty record (no leader, no standbys) at the given znode version. */
+    public SyncNode(Optional<String> leader, List<String> standbys, OptionalInt quorum, int version) {
+        this(leader, standbys, quorum, version, false);
+    }
+
+    /** An empty record (no leader, no standbys) at the given znode version: unreadable or leader-less. */
     public static SyncNode empty(int version) {
         return new SyncNode(Optional.empty(), List.of(), OptionalInt.empty(), version);
     }
@@ -96,6 +105,9 @@ public record SyncNode(Optional<String> leader, List<String> standbys, OptionalI
     public static SyncNode from(Object json, int version) {
         if (!(json instanceof Map<?, ?> object)) {
             return empty(version);
+        }
+        if (object.isEmpty()) {
+            return new SyncNode(Optional.empty(), List.of(), OptionalInt.empty(), version, true);
         }
         Object leader = object.get("leader");
         Object standbys = object.get("sync_standby");

@@ -117,6 +117,10 @@ class WireValuesTest {
         assertThat(sync("{\"leader\":\"n1\",\"quorum\":\"2\",\"sync_standby\":\"n2\"}").quorum()).hasValue(2);
         assertThat(sync("{\"leader\":\"n1\",\"sync_standby\":\" n2 ,,n3, \"}").standbys()).containsExactly("n2", "n3");
         assertThat(sync("{\"leader\":\"n1\"}").standbys()).isEmpty();
+        assertThat(sync("{}").switchedOff()).as("written when synchronous mode is switched off").isTrue();
+        assertThat(sync("{}").isEmpty()).isTrue();
+        assertThat(sync("{\"leader\":null}").switchedOff()).as("leader-less: says nothing").isFalse();
+        assertThat(sync("garbage").switchedOff()).isFalse();
     }
 
     @Test
@@ -124,7 +128,7 @@ class WireValuesTest {
         SyncNode empty = SyncNode.empty(7);
         assertThat(empty.isEmpty()).isTrue();
         assertThat(empty.standbys()).isEmpty();
-        for (String garbage : List.of("{}", "", "{", "garbage", "[\"n1\"]", "\"n1\"", "42", "null",
+        for (String garbage : List.of("", "{", "garbage", "[\"n1\"]", "\"n1\"", "42", "null",
                 "{\"leader\":\"\",\"sync_standby\":\"n2\"}",
                 "{\"sync_standby\":\"n2\"}",
                 "{\"leader\":5,\"sync_standby\":\"n2\"}",

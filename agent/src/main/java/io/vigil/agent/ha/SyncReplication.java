@@ -211,12 +211,14 @@ final class SyncReplication {
 
   /**
    * Why this node may not become the leader in synchronous mode; empty when it may. Only the members in
-   * {@code /sync} hold every acknowledged commit. A {@code /sync} that is unreadable, was switched off
-   * ({@code {}}) or lists nobody names no one who may promote; without any {@code /sync} (the leader never
-   * wrote one) the usual rules decide, as in Patroni.
+   * {@code /sync} hold every acknowledged commit. A {@code /sync} that is unreadable or names no leader names no
+   * one who may promote. Without any {@code /sync} (no leader ever wrote one), or with {@code {}} (the last leader
+   * switched synchronous mode off, and a leader claims {@code /sync} before PostgreSQL waits for any standby again),
+   * no commit waits on a standby, and the usual rules decide, as in Patroni.
    */
   static Optional<String> whyNotSynchronous(Observation o, ClusterView view) {
-    if (!o.settings().dynamic().synchronousMode().enabled() || view.sync().isEmpty()) {
+    if (!o.settings().dynamic().synchronousMode().enabled() || view.sync().isEmpty()
+        || view.sync().get().switchedOff()) {
       return Optional.empty();
     }
     SyncNode sync = view.sync().get();
@@ -251,7 +253,8 @@ final class SyncReplication {
 
   /** Whether another member may take over in synchronous mode (see {@link #whyNotSynchronous}). */
   static boolean allows(Observation o, ClusterView view, String name) {
-    if (!o.settings().dynamic().synchronousMode().enabled() || view.sync().isEmpty()) {
+    if (!o.settings().dynamic().synchronousMode().enabled() || view.sync().isEmpty()
+        || view.sync().get().switchedOff()) {
       return true;
     }
     SyncNode sync = view.sync().get();

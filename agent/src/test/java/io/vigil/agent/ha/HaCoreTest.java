@@ -912,8 +912,19 @@ class HaCoreTest {
     sync = Optional.of(syncNode("n1", 5, "me"));
     assertThat(decide().rule()).isEqualTo(Rule.ACQUIRE_LOCK);
 
-    sync = Optional.of(SyncNode.empty(7)); // garbage or {}: nobody is known to hold every acknowledged commit
+    sync = Optional.of(SyncNode.empty(7)); // garbage, or no leader: nobody is known to hold every acknowledged commit
     assertThat(decide().rule()).isEqualTo(Rule.NOT_HEALTHIEST);
+  }
+
+  @Test
+  void afterSynchronousModeWasSwitchedOffTheUsualRulesDecideEvenWhenItIsBackOn() {
+    // The simulator's case: the leader wrote {} when the mode went off, was cut off when it came back on, and its
+    // session expired; nobody could ever take over while {} blocked the race.
+    syncMode(true);
+    member("n1", 5432).member("me", 5000);
+    sync = Optional.of(SyncNode.from(Map.of(), 7));
+    assertThat(sync.get().switchedOff()).isTrue();
+    assertThat(decide().rule()).isEqualTo(Rule.ACQUIRE_LOCK);
   }
 
   @Test
