@@ -137,10 +137,6 @@ final class SimPostgres {
     }
   }
 
-  String synchronousStandbyNames() {
-    return synchronousStandbyNames;
-  }
-
   /** The walsenders that streamed within the last two ticks, in slot order (the model's slots are sorted by name). */
   private List<String> streamingSenders(boolean currentRunOnly) {
     long since = clock.now() - 2 * SimCluster.TICK_MS;
@@ -170,8 +166,8 @@ final class SimPostgres {
 
   // ---- client commits ----
 
-  /** A client's commit: where its WAL ends, when it was flushed locally, whether the router sent it. */
-  record Commit(long end, long madeAt, boolean routed) {}
+  /** A client's commit: where its WAL ends, and whether the router sent it. */
+  record Commit(long end, boolean routed) {}
 
   /**
    * A client commits a transaction of {@code bytes} (the server accepts writes): flushed locally, and acknowledged at
@@ -179,7 +175,7 @@ final class SimPostgres {
    */
   void commit(long bytes, boolean routed) {
     wal = wal.append(bytes);
-    Commit c = new Commit(wal.end(), clock.now(), routed);
+    Commit c = new Commit(wal.end(), routed);
     if (syncRule.kind() == SyncStandbyNames.Kind.NONE) {
       cluster.acknowledged(this, c, false);
     } else {
@@ -203,11 +199,6 @@ final class SimPostgres {
     while (!waiting.isEmpty() && waiting.peek().end() <= release) {
       cluster.acknowledged(this, waiting.poll(), true);
     }
-  }
-
-  /** Commits still waiting for their acknowledgement. */
-  int waitingCommits() {
-    return waiting.size();
   }
 
   boolean initialized() {
