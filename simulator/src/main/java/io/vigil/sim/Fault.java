@@ -162,6 +162,24 @@ sealed interface Fault {
     }
   }
 
+  /**
+   * An operator switches synchronous replication (PATCH {@code /config}: {@code synchronous_mode},
+   * {@code synchronous_mode_strict}, and {@code synchronous_node_count} when switching it on); the agents adopt the
+   * new {@code /config} at their next cycle. Lost when ZooKeeper is down (the API answers 503).
+   */
+  record SyncModeChange(long at, SyncSetup.Mode mode, int nodeCount) implements Fault {
+    @Override
+    public void inject(SimCluster c) {
+      c.clock().at(at, () -> {
+        java.util.Map<String, Object> keys = mode.keys();
+        if (mode != SyncSetup.Mode.OFF) {
+          keys.put("synchronous_node_count", nodeCount);
+        }
+        c.patchConfig(keys);
+      });
+    }
+  }
+
   /** The node's wall clock is stepped (NTP correction, VM migration); monotonic ZooKeeper timers are not. */
   record ClockJump(Target target, long at, long deltaMs) implements Fault {
     @Override

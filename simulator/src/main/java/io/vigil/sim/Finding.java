@@ -20,6 +20,15 @@ public enum Finding {
   SWITCHOVER_NEVER_COMPLETES("a switchover request is still pending after the faults: the leader steps down for a "
       + "candidate that does not take over (it lags beyond maximum_lag_on_failover), takes the lock back and "
       + "promotes itself again, over and over"),
+  SYNC_OFF_RECORD_BLOCKS_FAILOVER("synchronous mode was switched off and on again, and the leader was lost before it "
+      + "rewrote /sync: the {} the leader wrote when the mode went off stays, and SyncReplication.whyNotSynchronous "
+      + "lets nobody take the lock while /sync names no leader (not even the old leader), so the cluster never elects "
+      + "one again. No commit can have been acknowledged synchronously under a /sync without a leader (a leader "
+      + "claims /sync before PostgreSQL waits for any standby); Patroni lets the usual rules decide then"),
+  SYNC_WRITTEN_AFTER_LEASE("a leader's agent was frozen (or slow) between deciding and writing /sync; its session "
+      + "expired meanwhile, the client opened a new one, and the WriteSync (compare-and-set on the /sync version only) "
+      + "went through: /sync names a leader that no longer holds the lock. The executor does not drop the rest of a "
+      + "leader's action list when its ZooKeeper session changed since the observation"),
   WALL_CLOCK_LEASE("the stale node's wall clock was stepped back: its lock flag and ZooKeeper contact age are "
       + "measured on the wall clock and outlive the lock");
 

@@ -12,7 +12,11 @@ public enum Invariant {
   TIMELINE_UNIQUE("7", "a timeline id is opened by one promotion only: two promotions never create the same timeline "
       + "from different histories"),
   SWITCHOVER_KEEPS_FINAL_WAL("7b", "a switchover candidate promotes with all the WAL its old leader wrote up to its "
-      + "clean stop");
+      + "clean stop"),
+  ACKED_COMMITS_SURVIVE("8", "a commit acknowledged synchronously (synchronous mode, synchronous_standby_names not "
+      + "empty) is in the WAL of every later primary"),
+  SYNC_LISTS_REPLICAS("9", "/sync, when it names a leader, names the lock holder, and as synchronous standbys only "
+      + "members that are replicas, never the leader itself");
 
   private final String number;
   private final String statement;

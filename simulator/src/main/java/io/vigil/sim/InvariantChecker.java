@@ -2,12 +2,16 @@ package io.vigil.sim;
 
 import io.vigil.agent.ha.Observation;
 import io.vigil.agent.ha.Rule;
+import io.vigil.config.SyncMode;
 import io.vigil.dcs.ClusterView;
+import io.vigil.dcs.SyncNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,6 +27,10 @@ import java.util.Set;
  * <p>Convergence (invariant 5) expects every node to stream from the one primary within the bound. A node
  * still stuck at the bound because its WAL diverged and was never rewound, or because the core parked
  * it for an operator, is reported as stuck rather than as a violation, unless liveness is strict.
+ *
+ * <p>Durability (invariant 8) is checked whenever a server becomes writable, against every commit acknowledged
+ * synchronously before ({@link CommitLedger}), and when a synchronous acknowledgement comes from a server older than
+ * the newest primary. {@code /sync} (invariant 9) is checked whenever it is written.
  */
 final class InvariantChecker {
 
@@ -39,6 +47,7 @@ final class InvariantChecker {
   private final Set<String> promotingBehindHistory = new HashSet<>();
   /** The switchover whose candidate has not become writable yet; ends at the next server to do so. */
   private Handover handover;
+  private final CommitLedger commits = new CommitLedger();
 
   InvariantChecker(SimCluster cluster, SimSettings settings, boolean strictLiveness) {
     this.cluster = cluster;
@@ -149,9 +158,20 @@ final class InvariantChecker {
     handover = h;
   }
 
-  /** A server became writable without opening a timeline (bootstrap, start as primary): no switchover is pending. */
-  void startedAsPrimary() {
+  /**
+   * A server became writable without opening a timeline (bootstrap, start as primary, a standby that ended recovery
+   * without a promotion) with {@code wal}: no switchover is pending, and invariant 8 holds it to every synchronously
+   * acknowledged commit.
+   */
+  void startedAsPrimary(SimNode node, WalHistory wal) {
     handover = null;
+    keepsAckedCommits(node, wal, "started as primary");
+  }
+
+  /** Invariant 8 for a server that becomes writable with {@code wal}. */
+  private void keepsAckedCommits(SimNode node, WalHistory wal, String how) {
+    commits.syncMissingFrom(wal).ifPresent(a -> fail(Invariant.ACKED_COMMITS_SURVIVE, node.name + " " + how
+        + " at " + wal + " without " + a + " (they share " + wal.commonPrefix(a.wal()) + " bytes)"));
   }
 
   /**
@@ -162,6 +182,7 @@ final class InvariantChecker {
   void promoted(SimNode node, WalHistory parent) {
     Handover planned = handover;
     handover = null;
+    keepsAckedCommits(node, parent, "promoted");
     long missing = planned != null && planned.candidate().equals(node.name) ? planned.missingFrom(parent) : 0;
     List<Finding> behind = new ArrayList<>();
     if (missing > 0) {
@@ -202,6 +223,75 @@ final class InvariantChecker {
     }
   }
 
+  /**
+   * A client's commit was acknowledged by {@code node}; {@code waitedForStandby}: once its synchronous standbys had
+   * flushed it. Invariant 8 as well when that is a synchronous acknowledgement from a server older than the newest
+   * primary, which already lacks the commit: no later primary can have it.
+   */
+  void acknowledged(SimNode node, SimPostgres.Commit c, boolean waitedForStandby) {
+    Optional<CommitLedger.Ack> sync = commits.acknowledged(node.name, node.pg.wal().prefix(c.end()), cluster.now(),
+        c.routed(), waitedForStandby);
+    SimNode newest = cluster.newestPrimary();
+    if (sync.isPresent() && newest != node && newest != null && !CommitLedger.holds(newest.pg.wal(), sync.get())) {
+      fail(Invariant.ACKED_COMMITS_SURVIVE, sync.get() + ", " + Trace.seconds(cluster.now()
+          - cluster.newestPrimarySince()) + " after " + newest.name + " became primary at " + newest.pg.wal()
+          + " without it", staleLeaderFindings(node));
+    }
+  }
+
+  /** Commits waiting for their synchronous standbys when the server stopped: the clients never got an answer. */
+  void unanswered(int count) {
+    commits.unanswered(count);
+  }
+
+  /** {@code /config} was written: the synchronous mode the operator asks for from now on. */
+  void configWritten(Object data) {
+    Object mode = data instanceof Map<?, ?> m ? m.get("synchronous_mode") : null;
+    commits.synchronousMode(SyncMode.lenient(mode).enabled());
+  }
+
+  /** The acknowledged commits against the WAL of the newest primary, when the run ends. */
+  CommitStats durability() {
+    SimNode last = cluster.newestPrimary();
+    return commits.stats(last == null ? null : last.pg.wal());
+  }
+
+  /**
+   * Invariant 9, whenever {@code /sync} is written: a record that names a leader names the lock holder, and as
+   * synchronous standbys only other members whose PostgreSQL is a standby. The leader's own record before its
+   * promotion names no standby; switched off, the record is {@code {}} and names nobody.
+   */
+  void syncWritten() {
+    SyncNode sync = cluster.syncKey();
+    if (sync.leader().isEmpty()) {
+      if (!sync.standbys().isEmpty()) {
+        fail(Invariant.SYNC_LISTS_REPLICAS, "/sync names standbys " + sync.standbys() + " but no leader");
+      }
+      return;
+    }
+    String leader = sync.leader().get();
+    Optional<String> holder = cluster.lockHolder();
+    if (holder.isEmpty() || !holder.get().equalsIgnoreCase(leader)) {
+      SimNode named = cluster.nodeByName(leader);
+      boolean expired = named != null && named.agent() != null
+          && named.agent().dcs.currentSession() != named.agent().decidedInSession();
+      fail(Invariant.SYNC_LISTS_REPLICAS, "/sync names leader " + leader + " but the leader lock is "
+          + cluster.lockDescription(), expired ? new Finding[] {Finding.SYNC_WRITTEN_AFTER_LEASE} : new Finding[0]);
+      return;
+    }
+    for (String name : sync.standbys()) {
+      SimNode n = cluster.nodeByName(name);
+      String why = n == null ? "no such node" : name.equalsIgnoreCase(leader) ? "the leader itself"
+          : !cluster.isMember(n) ? "not a member" : !n.pg.initialized() || !n.pg.standby()
+              ? "not a standby (" + cluster.describe(n) + ")" : null;
+      if (why != null) {
+        fail(Invariant.SYNC_LISTS_REPLICAS, "/sync (leader " + leader + ") lists " + name + " as synchronous "
+            + "standby: " + why);
+        return;
+      }
+    }
+  }
+
   /** A write that bypassed the router was acknowledged by a stale primary: the S4 gap, counted. */
   void staleDirectAck() {
     staleDirectAcks++;
@@ -237,9 +327,21 @@ final class InvariantChecker {
     } else if (late) {
       stuckNow.forEach(n -> problems.add(n.toString()));
       fail(Invariant.CONVERGES, "not converged " + Trace.seconds(cluster.now() - heal) + " after the last fault: "
-          + String.join("; ", problems), cluster.switchoverPending()
-              ? new Finding[] {Finding.SWITCHOVER_NEVER_COMPLETES} : new Finding[0]);
+          + String.join("; ", problems), convergenceFindings());
     }
+  }
+
+  /** Why the cluster did not converge, as far as the checker can tell. */
+  private Finding[] convergenceFindings() {
+    List<Finding> why = new ArrayList<>();
+    if (cluster.switchoverPending()) {
+      why.add(Finding.SWITCHOVER_NEVER_COMPLETES);
+    }
+    boolean noPrimary = cluster.nodes().stream().noneMatch(n -> n.pg.acceptsWrites());
+    if (noPrimary && commits.synchronousMode() && cluster.syncKeyExists() && cluster.syncKey().leader().isEmpty()) {
+      why.add(Finding.SYNC_OFF_RECORD_BLOCKS_FAILOVER);
+    }
+    return why.toArray(Finding[]::new);
   }
 
   /**

@@ -8,11 +8,15 @@ import java.util.SplittableRandom;
 /**
  * The faults of one run, drawn from its seed before the run starts (so a broken core meets exactly the
  * same faults as the real one): one to six faults, each starting inside the fault phase and healed by
- * its end.
+ * its end. Synchronous replication is drawn from a random stream of its own, so the faults and the rest of
+ * a run that never uses it are those the seed gave before synchronous schedules existed: a third of the
+ * schedules start in synchronous mode ({@code on}, or {@code strict} in a third of those, with
+ * {@code synchronous_node_count} 1 or 2), and in a third of all schedules an operator switches the mode
+ * (off / on / strict) once or twice during the fault phase.
  */
-record Schedule(List<Fault> faults) {
+record Schedule(List<Fault> faults, SyncSetup sync) {
 
-  static Schedule draw(SplittableRandom rng, SimSettings s) {
+  static Schedule draw(SplittableRandom rng, SplittableRandom syncRng, SimSettings s) {
     int count = 1 + rng.nextInt(6);
     List<Fault> faults = new ArrayList<>();
     long heal = s.healAtMs();
@@ -44,8 +48,29 @@ record Schedule(List<Fault> faults) {
         faults.add(new Fault.ClockJump(target, at, rng.nextBoolean() ? step : -step));
       }
     }
+    int nodeCount = 1 + syncRng.nextInt(2);
+    SyncSetup.Mode mode = SyncSetup.Mode.OFF;
+    if (syncRng.nextInt(3) == 0) {
+      mode = syncRng.nextInt(3) == 0 ? SyncSetup.Mode.STRICT : SyncSetup.Mode.ON;
+    }
+    SyncSetup sync = new SyncSetup(mode, nodeCount);
+    if (syncRng.nextInt(3) == 0) {
+      long[] at = new long[1 + syncRng.nextInt(2)];
+      for (int i = 0; i < at.length; i++) {
+        at[i] = s.formationMs() + syncRng.nextLong(s.faultPhaseMs() - 5_000);
+      }
+      java.util.Arrays.sort(at);
+      for (long when : at) {
+        SyncSetup.Mode previous = mode;
+        SyncSetup.Mode[] choices = java.util.Arrays.stream(SyncSetup.Mode.values()).filter(m -> m != previous)
+            .toArray(SyncSetup.Mode[]::new);
+        mode = choices[syncRng.nextInt(choices.length)];
+        faults.add(new Fault.SyncModeChange(when, mode, nodeCount));
+      }
+    }
+    // stable: faults drawn at the same time keep their order
     faults.sort(Comparator.comparingLong(Fault::at));
-    return new Schedule(List.copyOf(faults));
+    return new Schedule(List.copyOf(faults), sync);
   }
 
   /** A duration of up to {@code max} that ends by the time the faults heal. */

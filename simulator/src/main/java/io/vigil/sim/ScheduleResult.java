@@ -18,10 +18,12 @@ import java.util.Optional;
  * @param convergenceMs    time from the last fault to convergence, -1 when it did not converge
  * @param rewinds          pg_rewind runs that discarded WAL of a diverged former primary
  * @param stuck            nodes still stuck at the convergence bound (diverged, or parked by the core)
+ * @param synchronous      the schedule ran in synchronous mode at some point (from the start or switched on)
+ * @param commits          the clients' commits, by how they were acknowledged, and those the final primary lost
  */
 public record ScheduleResult(long seed, Optional<Violation> violation, Trace trace, long steps, int decisions,
     int promotions, long routedWrites, long staleDirectAcks, long longestStaleDirectMs, long convergenceMs,
-    int rewinds, List<StuckNode> stuck) {
+    int rewinds, List<StuckNode> stuck, boolean synchronous, CommitStats commits) {
 
   /** The trace as printed: one line per decision record or event. */
   public String renderTrace() {

@@ -9,6 +9,8 @@ import io.vigil.agent.ha.PeerStatus;
 import io.vigil.agent.ha.RestartConditions;
 import io.vigil.agent.ha.Rule;
 import io.vigil.agent.ha.ScheduledRestart;
+import io.vigil.config.ConfigException;
+import io.vigil.config.DynamicConfig;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.MemberNode;
 import java.util.List;
@@ -33,7 +35,9 @@ final class SimAgent {
   final SimPublishedStatus published;
   private final SimCluster cluster;
   private final SimSettings settings;
-  private final NodeSettings nodeSettings;
+  /** The local settings with the dynamic configuration as last adopted from {@code /config}. */
+  private NodeSettings nodeSettings;
+  private Map<String, Object> appliedDynamic;
   private final DecisionCore core;
   private final SimExecutor executor;
   private AgentMemory memory = AgentMemory.initial();
@@ -46,12 +50,15 @@ final class SimAgent {
   private int immediate;
   private long cycleStartedNodeMillis;
   private Rule lastRule;
+  /** The ZooKeeper session of the observation the last decision was made on. */
+  private long decidedInSession;
 
   SimAgent(SimNode node, SimCluster cluster, SimSettings settings, NodeSettings nodeSettings, DecisionCore core) {
     this.node = node;
     this.cluster = cluster;
     this.settings = settings;
     this.nodeSettings = nodeSettings;
+    this.appliedDynamic = nodeSettings.dynamic().raw();
     this.core = core;
     this.dcs = cluster.newDcsClient(this);
     this.published = new SimPublishedStatus(dcs::lastContactMillis, settings.livenessTimeoutMs());
@@ -59,6 +66,11 @@ final class SimAgent {
   }
 
   /** The rule of this agent's latest decision. */
+  /** The ZooKeeper session of the observation behind the actions being carried out (or last carried out). */
+  long decidedInSession() {
+    return decidedInSession;
+  }
+
   Rule lastRule() {
     return lastRule;
   }
@@ -141,6 +153,7 @@ final class SimAgent {
   }
 
   private void decide(Optional<ClusterView> view, Optional<String> error, LocalPg local, List<PeerStatus> peers) {
+    adoptDynamicConfig(view);
     Observation o = new Observation(node.nowMillis(), view, error, dcs.sessionId(), local, peers, nodeSettings);
     if (restartRequestedInMs >= 0 && memory.scheduledRestart().isEmpty()) {
       // POST /restart with a schedule, taken between cycles as the daemon does
@@ -155,11 +168,27 @@ final class SimAgent {
       cluster.traceDecision(node.name, o, d);
     }
     lastRule = d.rule();
+    decidedInSession = o.mySession();
     if (d.acts()) {
       // Health checks see what was observed (e.g. PostgreSQL gone) before slow actions run.
       published.publish(o, cycleStartedNodeMillis, d.memory().pgState(), settings.ttlMs());
     }
     executor.execute(d, o, outcome -> finishCycle(o, outcome));
+  }
+
+  /** HaLoop.adoptDynamicConfig: {@code /config} wins over {@code bootstrap.dcs} once it exists; a bad one is ignored. */
+  private void adoptDynamicConfig(Optional<ClusterView> view) {
+    Optional<Map<String, Object>> dcsConfig = view.flatMap(ClusterView::config).map(c -> c.data())
+        .filter(m -> !m.isEmpty());
+    if (dcsConfig.isEmpty() || dcsConfig.get().equals(appliedDynamic)) {
+      return;
+    }
+    try {
+      nodeSettings = nodeSettings.withDynamic(DynamicConfig.fromMap(dcsConfig.get()));
+    } catch (ConfigException e) {
+      cluster.trace(node.name, "ignoring the new /config: " + e.getMessage());
+    }
+    appliedDynamic = dcsConfig.get();
   }
 
   private void finishCycle(Observation o, SimExecutor.Outcome outcome) {

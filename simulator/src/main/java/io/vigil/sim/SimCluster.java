@@ -62,6 +62,13 @@ final class SimCluster {
     this.zk = new SimZooKeeper(clock, trace);
     this.network = new SimNetwork(settings.nodes(), rng.split());
     this.checker = new InvariantChecker(this, settings, strictLiveness);
+    zk.onWrite((path, data) -> {
+      if (path.equals(SimZooKeeper.CONFIG)) {
+        checker.configWritten(data);
+      } else if (path.equals(SimZooKeeper.SYNC)) {
+        checker.syncWritten();
+      }
+    });
     this.stuck = new String[settings.nodes()];
     for (int i = 0; i < settings.nodes(); i++) {
       String name = "node" + (i + 1);
@@ -149,7 +156,7 @@ final class SimCluster {
     return nodes.stream().filter(n -> n.host.equals(host)).findFirst().orElse(null);
   }
 
-  private SimNode nodeByName(String name) {
+  SimNode nodeByName(String name) {
     return nodes.stream().filter(n -> n.name.equals(name)).findFirst().orElse(null);
   }
 
@@ -174,6 +181,16 @@ final class SimCluster {
         .map(z -> n.name.equals(z.data()) && z.ephemeralOwner() == a.dcs.currentSession()
             && zk.alive(z.ephemeralOwner()))
         .orElse(false);
+  }
+
+  /** The node the leader znode names while the session owning it is alive. */
+  java.util.Optional<String> lockHolder() {
+    return zk.get(SimZooKeeper.LEADER).filter(z -> zk.alive(z.ephemeralOwner())).map(z -> String.valueOf(z.data()));
+  }
+
+  /** The node's member znode exists. */
+  boolean isMember(SimNode n) {
+    return zk.get(SimZooKeeper.MEMBERS + n.name).isPresent();
   }
 
   String lockDescription() {
@@ -202,7 +219,7 @@ final class SimCluster {
 
   /** A server started accepting writes on the timeline it had (bootstrap, a start as primary). */
   void startedAsPrimary(SimPostgres pg, String text) {
-    checker.startedAsPrimary();
+    checker.startedAsPrimary(nodes.get(pg.index), pg.wal());
     becameWritable(pg, text);
   }
 
@@ -356,6 +373,33 @@ final class SimCluster {
     zk.put(SimZooKeeper.FAILOVER, Collections.unmodifiableMap(request));
   }
 
+  /**
+   * An operator's PATCH of {@code /config} (through any node's REST API): the keys are merged into the stored
+   * configuration. Refused while ZooKeeper is down, or before the cluster has a {@code /config}.
+   */
+  @SuppressWarnings("unchecked")
+  void patchConfig(Map<String, Object> keys) {
+    var config = zk.get(SimZooKeeper.CONFIG);
+    if (!zk.up() || config.isEmpty()) {
+      trace("FAULT", "PATCH /config " + keys + " refused: " + (zk.up() ? "no /config yet" : "ZooKeeper is down"));
+      return;
+    }
+    Map<String, Object> next = new LinkedHashMap<>((Map<String, Object>) config.get().data());
+    next.putAll(keys);
+    trace("FAULT", "PATCH /config " + keys);
+    zk.put(SimZooKeeper.CONFIG, Collections.unmodifiableMap(next));
+  }
+
+  /** The synchronous standbys {@code /sync} lists and the leader it names (an empty record when there is none). */
+  io.vigil.dcs.SyncNode syncKey() {
+    return zk.get(SimZooKeeper.SYNC).map(z -> io.vigil.dcs.SyncNode.from(z.data(), z.version()))
+        .orElse(io.vigil.dcs.SyncNode.empty(0));
+  }
+
+  boolean syncKeyExists() {
+    return zk.get(SimZooKeeper.SYNC).isPresent();
+  }
+
   /** A switchover request is still waiting in {@code /failover}. */
   boolean switchoverPending() {
     return zk.view().failover().isPresent();
@@ -391,6 +435,9 @@ final class SimCluster {
     for (SimNode n : nodes) {
       replicate(n);
     }
+    for (SimNode n : nodes) {
+      n.pg.releaseWaiters();
+    }
     clientWrites();
     checker.onTick();
     clock.after(TICK_MS, this::tick);
@@ -407,7 +454,7 @@ final class SimCluster {
     }
     WalHistory mine = pg.wal();
     WalHistory theirs = u.pg.wal();
-    u.pg.streamedTo(r.name, mine.end());
+    u.pg.streamedTo(r.name, mine.end(), Math.min(mine.end(), mine.commonPrefix(theirs)));
     boolean newWal = theirs.end() > mine.end() || theirs.timeline() != mine.timeline();
     if (!newWal || !canStreamFrom(pg, u.pg)) {
       return;
@@ -502,17 +549,33 @@ final class SimCluster {
       }
     }
     if (routed != null && routed.pg.acceptsWrites()) {
-      routed.pg.write(1 + rng.nextInt(32_768));
-      routedWrites++;
-      checker.routerAck(routed);
+      routed.pg.commit(1 + rng.nextInt(32_768), true);
     }
     for (SimNode n : nodes) {
       if (n != routed && n.pg.acceptsWrites()) {
-        n.pg.write(1 + rng.nextInt(8_192));
-        if (n != newestPrimary) {
-          checker.staleDirectAck();
-        }
+        n.pg.commit(1 + rng.nextInt(8_192), false);
       }
     }
+  }
+
+  /**
+   * A client's commit was acknowledged: at once on a primary without synchronous standbys, or when they flushed it
+   * ({@code synchronous}). A write the router sent is held to invariant 4 now, when the client gets the answer.
+   */
+  void acknowledged(SimPostgres pg, SimPostgres.Commit c, boolean synchronous) {
+    SimNode n = nodes.get(pg.index);
+    if (c.routed()) {
+      routedWrites++;
+      checker.routerAck(n);
+    } else if (n != newestPrimary) {
+      checker.staleDirectAck();
+    }
+    checker.acknowledged(n, c, synchronous);
+  }
+
+  /** The primary stopped or died with {@code count} commits still waiting for their standbys: never acknowledged. */
+  void unanswered(SimPostgres pg, int count) {
+    trace(pg.name, "postgres: " + count + " commits waiting for synchronous standbys were never acknowledged");
+    checker.unanswered(count);
   }
 }

@@ -198,10 +198,15 @@ final class SimExecutor {
           k.accept(Result.pg("switchover: PostgreSQL did not shut down cleanly; keeping the leader lock"));
           return;
         }
-        cluster.handedOver(new Handover(agent.name(), g.candidate(), pg.wal()));
         // pg_controldata's latest checkpoint location is where the shutdown checkpoint record starts
         long checkpoint = pg.wal().end() - SimPostgres.SHUTDOWN_CHECKPOINT_BYTES;
-        dcs.releaseLeader(OptionalLong.of(checkpoint), () -> cluster.statusWritten(agent.node, checkpoint),
+        WalHistory finalWal = pg.wal();
+        // The handover exists once the final position is published: if /status cannot be written (ZooKeeper lost
+        // meanwhile), the lock expires with the session and the next leader wins an ordinary race (invariant 3).
+        dcs.releaseLeader(OptionalLong.of(checkpoint), () -> {
+          cluster.statusWritten(agent.node, checkpoint);
+          cluster.handedOver(new Handover(agent.name(), g.candidate(), finalWal));
+        },
             r -> k.accept(r.failed() ? Result.dcs(r.error()) : Result.ok(true)));
       }));
     } else if (a instanceof Action.ClearFailover c) {

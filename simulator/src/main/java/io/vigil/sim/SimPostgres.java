@@ -55,10 +55,16 @@ final class SimPostgres {
   private boolean pendingIsStop;
   /** The agent's postmaster watch: told (within its 100 ms poll) when the running postmaster exits. */
   private Runnable exitWatch;
-  /** When each standby last streamed from this server, and how far it got: its walsender in pg_stat_replication. */
+  /**
+   * Each standby's walsender on this server, as pg_stat_replication shows it: when it last streamed, the flush
+   * position it reports, how much of this server's WAL it holds, and the sender epoch (server run) it streamed from.
+   */
   private final java.util.Map<String, long[]> walsenders = new java.util.TreeMap<>();
-  /** synchronous_standby_names as the agent last set it (the model applies it at once). */
+  /** synchronous_standby_names as the server runs with it (the model applies a reload at once). */
   private String synchronousStandbyNames = "";
+  private SyncStandbyNames.Parsed syncRule = SyncStandbyNames.parse("");
+  /** Client commits flushed locally and waiting for their synchronous standbys, oldest first. */
+  private final java.util.ArrayDeque<Commit> waiting = new java.util.ArrayDeque<>();
   /** The postmaster last exited through a clean shutdown (not a crash, not an immediate stop). */
   private boolean cleanShutdown;
   private final WalReceiver receiver = new WalReceiver();
@@ -101,33 +107,98 @@ final class SimPostgres {
         standby ? List.of() : replicationRows(), synchronousStandbyNames));
   }
 
-  /** A standby streamed from this server now (the data plane's tick) and has flushed up to {@code flushed}. */
-  void streamedTo(String standbyName, long flushed) {
-    walsenders.put(standbyName, new long[] {clock.now(), flushed});
-  }
-
-  void setSynchronousStandbyNames(String value) {
-    synchronousStandbyNames = value;
+  /**
+   * A standby streamed from this server's current run now (the data plane's tick): it reports {@code flushed}, and
+   * holds this server's WAL up to {@code holds} (the same, unless its WAL differs from this server's).
+   */
+  void streamedTo(String standbyName, long flushed, long holds) {
+    walsenders.put(standbyName, new long[] {clock.now(), flushed, holds, senderEpoch});
   }
 
   /**
-   * Standbys that streamed within the last two ticks, as pg_stat_replication shows them; those named in
-   * synchronous_standby_names (or the first one for '*') are 'sync'.
+   * synchronous_standby_names changed (written and reloaded, or written before a start). Emptied, it releases every
+   * waiting commit, as PostgreSQL does when no synchronous standby is defined any more. A value PostgreSQL cannot
+   * parse is refused by the reload: the server keeps the one it had.
    */
-  private List<ReplicationRow> replicationRows() {
-    long since = clock.now() - 2 * SimCluster.TICK_MS;
-    SyncStandbyNames.Parsed ssn = SyncStandbyNames.parse(synchronousStandbyNames);
-    List<ReplicationRow> rows = new java.util.ArrayList<>();
-    for (var e : walsenders.entrySet()) {
-      if (e.getValue()[0] < since) {
-        continue;
+  void setSynchronousStandbyNames(String value) {
+    SyncStandbyNames.Parsed rule;
+    try {
+      rule = SyncStandbyNames.parse(value);
+    } catch (IllegalArgumentException e) {
+      cluster.pgEvent(this, "reload: " + e.getMessage() + "; keeping '" + synchronousStandbyNames + "'");
+      return;
+    }
+    synchronousStandbyNames = value;
+    syncRule = rule;
+    if (rule.kind() == SyncStandbyNames.Kind.NONE) {
+      while (!waiting.isEmpty()) {
+        cluster.acknowledged(this, waiting.poll(), false);
       }
-      boolean sync = ssn.lists(e.getKey()) || ssn.kind() == SyncStandbyNames.Kind.ANY && rows.isEmpty();
-      long flushed = e.getValue()[1];
-      rows.add(new ReplicationRow("replicator", e.getKey(), Optional.empty(), "streaming", sync ? "sync" : "async",
-          sync ? 1 : 0, flushed, flushed, flushed));
+    }
+  }
+
+  /** The walsenders that streamed within the last two ticks, in slot order (the model's slots are sorted by name). */
+  private List<String> streamingSenders(boolean currentRunOnly) {
+    long since = clock.now() - 2 * SimCluster.TICK_MS;
+    List<String> names = new java.util.ArrayList<>();
+    for (var e : walsenders.entrySet()) {
+      if (e.getValue()[0] >= since && (!currentRunOnly || e.getValue()[3] == senderEpoch)) {
+        names.add(e.getKey());
+      }
+    }
+    return names;
+  }
+
+  /** Standbys that streamed within the last two ticks, as pg_stat_replication shows them (see {@link SimSyncRep}). */
+  private List<ReplicationRow> replicationRows() {
+    List<String> senders = streamingSenders(false);
+    List<String> states = SimSyncRep.states(syncRule, senders);
+    List<ReplicationRow> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < senders.size(); i++) {
+      String name = senders.get(i);
+      long flushed = walsenders.get(name)[1];
+      String state = states.get(i);
+      rows.add(new ReplicationRow("replicator", name, Optional.empty(), "streaming", state,
+          state.equals("async") ? 0 : SimSyncRep.priority(syncRule, name), flushed, flushed, flushed));
     }
     return rows;
+  }
+
+  // ---- client commits ----
+
+  /** A client's commit: where its WAL ends, and whether the router sent it. */
+  record Commit(long end, boolean routed) {}
+
+  /**
+   * A client commits a transaction of {@code bytes} (the server accepts writes): flushed locally, and acknowledged at
+   * once without synchronous standbys, else when they have flushed it ({@link #releaseWaiters}).
+   */
+  void commit(long bytes, boolean routed) {
+    wal = wal.append(bytes);
+    Commit c = new Commit(wal.end(), routed);
+    if (syncRule.kind() == SyncStandbyNames.Kind.NONE) {
+      cluster.acknowledged(this, c, false);
+    } else {
+      waiting.add(c);
+    }
+  }
+
+  /**
+   * The walsenders' feedback (every tick): commits waiting for synchronous replication are released up to what the
+   * synchronous standbys, streaming from this run of the server, hold of its WAL.
+   */
+  void releaseWaiters() {
+    if (waiting.isEmpty() || process != Process.RUNNING || standby) {
+      return;
+    }
+    List<SimSyncRep.Sender> senders = new java.util.ArrayList<>();
+    for (String name : streamingSenders(true)) {
+      senders.add(new SimSyncRep.Sender(name, walsenders.get(name)[2]));
+    }
+    long release = SimSyncRep.releaseLsn(syncRule, senders);
+    while (!waiting.isEmpty() && waiting.peek().end() <= release) {
+      cluster.acknowledged(this, waiting.poll(), true);
+    }
   }
 
   boolean initialized() {
@@ -178,6 +249,11 @@ final class SimPostgres {
 
   private void exited(boolean clean) {
     process = Process.STOPPED;
+    if (!waiting.isEmpty()) {
+      // The backends waiting for their standbys were terminated (or died): the clients got an error or no answer.
+      cluster.unanswered(this, waiting.size());
+      waiting.clear();
+    }
     cleanShutdown = clean;
     senderEpoch++;
     receiver.stop();
@@ -186,10 +262,6 @@ final class SimPostgres {
     if (watch != null) {
       clock.after(rng.nextInt(101), watch);
     }
-  }
-
-  void write(long bytes) {
-    wal = wal.append(bytes);
   }
 
   /** The walreceiver got WAL from its upstream. */

@@ -12,15 +12,21 @@ import java.util.Map;
  * @param nodes           cluster members, all bootstrap-capable, none tagged nofailover
  * @param formationMs     no faults while the cluster bootstraps and clones its replicas
  * @param faultPhaseMs    faults start and end inside this window after formation (safety phase)
+ * @param sync            the synchronous replication {@code bootstrap.dcs} starts the cluster with
  */
 record SimSettings(int nodes, int ttlSeconds, int loopWaitSeconds, int retryTimeoutSeconds,
-    long maximumLagOnFailover, long formationMs, long faultPhaseMs) {
+    long maximumLagOnFailover, long formationMs, long faultPhaseMs, SyncSetup sync) {
 
   /** The longest pg_basebackup the PostgreSQL model takes. */
   static final long CLONE_MAX_MS = 15_000;
 
   static SimSettings defaults(long faultPhaseMs) {
-    return new SimSettings(3, 30, 10, 10, 1_048_576L, 60_000, faultPhaseMs);
+    return new SimSettings(3, 30, 10, 10, 1_048_576L, 60_000, faultPhaseMs, SyncSetup.ASYNC);
+  }
+
+  SimSettings withSync(SyncSetup s) {
+    return new SimSettings(nodes, ttlSeconds, loopWaitSeconds, retryTimeoutSeconds, maximumLagOnFailover, formationMs,
+        faultPhaseMs, s);
   }
 
   long ttlMs() {
@@ -72,6 +78,7 @@ record SimSettings(int nodes, int ttlSeconds, int loopWaitSeconds, int retryTime
     dcs.put("loop_wait", loopWaitSeconds);
     dcs.put("retry_timeout", retryTimeoutSeconds);
     dcs.put("maximum_lag_on_failover", maximumLagOnFailover);
+    dcs.putAll(sync.bootstrapKeys());
     dcs.put("postgresql", pg);
     return Collections.unmodifiableMap(dcs);
   }

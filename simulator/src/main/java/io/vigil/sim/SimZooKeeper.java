@@ -44,6 +44,8 @@ final class SimZooKeeper {
   private boolean membersContainer;
   private long nextSession = 1;
   private ClusterView view;
+  /** Told of every znode written (created or set), after the write: the invariant checker watches /config and /sync. */
+  private java.util.function.BiConsumer<String, Object> written = (path, data) -> { };
 
   SimZooKeeper(SimClock clock, Trace trace) {
     this.clock = clock;
@@ -66,6 +68,10 @@ final class SimZooKeeper {
         }
       }
     }
+  }
+
+  void onWrite(java.util.function.BiConsumer<String, Object> listener) {
+    written = listener;
   }
 
   void addWatcher(Watcher w) {
@@ -143,6 +149,7 @@ final class SimZooKeeper {
     }
     znodes.put(path, new Znode(data, 0, ephemeralOwner));
     view = null;
+    written.accept(path, data);
     if (path.startsWith(MEMBERS)) {
       fire(Watch.MEMBERS_CHILDREN.bit() | (membersContainer ? 0 : Watch.BASE_CHILDREN.bit()));
       membersContainer = true;
@@ -160,6 +167,7 @@ final class SimZooKeeper {
     }
     znodes.put(path, z.withData(data));
     view = null;
+    written.accept(path, data);
     fire(dataWatch(path));
     return true;
   }

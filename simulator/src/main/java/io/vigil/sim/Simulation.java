@@ -9,14 +9,29 @@ public final class Simulation {
   private Simulation() {}
 
   public static ScheduleResult run(long seed, RunOptions options, DecisionCore core) {
-    SimSettings settings = SimSettings.defaults(options.faultPhaseSeconds() * 1000);
+    SimSettings defaults = SimSettings.defaults(options.faultPhaseSeconds() * 1000);
     SplittableRandom root = new SplittableRandom(seed);
-    Schedule schedule = Schedule.draw(root.split(), settings);
-    SimCluster cluster = new SimCluster(settings, root.split(), core, options.strictLiveness());
+    SplittableRandom faults = root.split();
+    SplittableRandom world = root.split();
+    return run(seed, options, core, Schedule.draw(faults, root.split(), defaults), world);
+  }
+
+  /** Runs {@code schedule} (a hand-made one reproduces a finding with the fewest faults) in the world of {@code seed}. */
+  static ScheduleResult run(long seed, RunOptions options, DecisionCore core, Schedule schedule) {
+    SplittableRandom root = new SplittableRandom(seed);
+    root.split();
+    return run(seed, options, core, schedule, root.split());
+  }
+
+  private static ScheduleResult run(long seed, RunOptions options, DecisionCore core, Schedule schedule,
+      SplittableRandom world) {
+    SimSettings settings = SimSettings.defaults(options.faultPhaseSeconds() * 1000).withSync(schedule.sync());
+    SimCluster cluster = new SimCluster(settings, world, core, options.strictLiveness());
     cluster.trace("SIM", "seed " + seed + ": " + settings.nodes() + " nodes, ttl " + settings.ttlSeconds()
         + " s, loop_wait " + settings.loopWaitSeconds() + " s, retry_timeout " + settings.retryTimeoutSeconds()
         + " s, faults " + Trace.seconds(settings.formationMs()) + ".." + Trace.seconds(settings.healAtMs())
-        + ", convergence bound " + Trace.seconds(settings.convergenceBoundMs()));
+        + ", convergence bound " + Trace.seconds(settings.convergenceBoundMs())
+        + (settings.sync().mode() == SyncSetup.Mode.OFF ? "" : ", " + settings.sync()));
     for (Fault f : schedule.faults()) {
       f.inject(cluster);
     }
@@ -27,8 +42,11 @@ public final class Simulation {
       checker.fail(Invariant.CONVERGES, "the run ended before the cluster converged");
     }
     long convergence = checker.convergedAt() < 0 ? -1 : checker.convergedAt() - settings.healAtMs();
+    boolean synchronous = settings.sync().mode() != SyncSetup.Mode.OFF
+        || schedule.faults().stream().anyMatch(f -> f instanceof Fault.SyncModeChange c && c.mode() != SyncSetup.Mode.OFF);
     return new ScheduleResult(seed, Optional.ofNullable(checker.violation()), cluster.traceLog(),
         cluster.clock().steps(), cluster.decisions(), cluster.promotions(), cluster.routedWrites(),
-        checker.staleDirectAcks(), checker.longestStaleDirectMs(), convergence, cluster.rewinds(), checker.stuck());
+        checker.staleDirectAcks(), checker.longestStaleDirectMs(), convergence, cluster.rewinds(), checker.stuck(),
+        synchronous, checker.durability());
   }
 }

@@ -33,6 +33,13 @@ public final class SimulationRun {
   private long staleDirectAcks;
   private long longestStaleDirectMs;
   private long rewinds;
+  /** Commits of the schedules that never ran in synchronous mode, and of those that did. */
+  private CommitStats asyncCommits = CommitStats.NONE;
+  private CommitStats syncCommits = CommitStats.NONE;
+  private int asyncSchedules;
+  /** Schedules that lost acknowledged asynchronous commits: [any, routed], of each kind of schedule. */
+  private final int[] asyncSchedulesLosing = new int[2];
+  private final int[] syncSchedulesLosing = new int[2];
   /** Seeds that ended with stuck nodes, and which nodes (their traces are not kept). */
   private final List<Map.Entry<Long, List<StuckNode>>> stuck = new ArrayList<>();
   private final Map<StuckNode.Why, Integer> stuckNodes = new EnumMap<>(StuckNode.Why.class);
@@ -88,6 +95,16 @@ public final class SimulationRun {
       longestStaleDirectMs = Math.max(longestStaleDirectMs, r.longestStaleDirectMs());
     }
     rewinds += r.rewinds();
+    CommitStats c = r.commits();
+    int[] losing = r.synchronous() ? syncSchedulesLosing : asyncSchedulesLosing;
+    losing[0] += c.asyncLost() > 0 ? 1 : 0;
+    losing[1] += c.asyncRoutedLost() > 0 ? 1 : 0;
+    if (r.synchronous()) {
+      syncCommits = syncCommits.plus(c);
+    } else {
+      asyncSchedules++;
+      asyncCommits = asyncCommits.plus(c);
+    }
     if (!r.stuck().isEmpty()) {
       stuck.add(Map.entry(r.seed(), r.stuck()));
       r.stuck().forEach(n -> stuckNodes.merge(n.why(), 1, Integer::sum));
@@ -128,6 +145,19 @@ public final class SimulationRun {
         "direct-write split brain (stale primary with a frozen or dead agent; statistic): %d schedules, %d acks, "
             + "longest %s after the newer promotion%n", splitBrainSchedules, staleDirectAcks,
         Trace.seconds(longestStaleDirectMs)));
+    sb.append(String.format(Locale.ROOT, "asynchronous schedules (%d): %d commits acknowledged, %d lost in %d "
+        + "schedules; through the router %d, %d lost in %d schedules%n", asyncSchedules, asyncCommits.asyncAcked(),
+        asyncCommits.asyncLost(), asyncSchedulesLosing[0], asyncCommits.asyncRoutedAcked(),
+        asyncCommits.asyncRoutedLost(), asyncSchedulesLosing[1]));
+    sb.append(String.format(Locale.ROOT, "synchronous schedules (%d): %d commits acknowledged synchronously, %d lost; "
+        + "%d asynchronously (no synchronous standby, or mode off), %d lost in %d schedules (through the router %d, "
+        + "%d lost in %d schedules); %d synchronously before the mode was switched off, %d lost%n",
+        schedules - asyncSchedules, syncCommits.syncAcked(), syncCommits.syncLost() + asyncCommits.syncLost(),
+        syncCommits.asyncAcked(), syncCommits.asyncLost(), syncSchedulesLosing[0], syncCommits.asyncRoutedAcked(),
+        syncCommits.asyncRoutedLost(), syncSchedulesLosing[1], syncCommits.withdrawnAcked(),
+        syncCommits.withdrawnLost()));
+    sb.append(String.format(Locale.ROOT, "commits never answered (their server stopped while they waited for a "
+        + "synchronous standby): %d%n", syncCommits.unanswered() + asyncCommits.unanswered()));
     sb.append(String.format(Locale.ROOT, "pg_rewind discarded the diverged WAL of a former primary %d times%n",
         rewinds));
     sb.append(String.format(Locale.ROOT, "stuck nodes at the convergence bound (a violation with --strict): "

@@ -43,6 +43,18 @@ class MutantsTest {
     return new Decision(d.rule(), d.message(), actions, d.memory());
   };
 
+  /** A replica races in synchronous mode as if there were no {@code /sync}: any replica within the lag may win. */
+  private static final DecisionCore RACE_IGNORING_SYNC = (o, m) -> HaCore.decide(o.pg().isReplica()
+      ? new Observation(o.nowMillis(), o.view().map(v -> new ClusterView(v.initialize(), v.config(), v.leader(),
+          v.members(), v.optime(), v.history(), v.historyPresent(), v.failover(), Optional.empty())), o.dcsError(),
+          o.mySession(), o.pg(), o.peers(), o.settings())
+      : o, m);
+
+  @Test
+  void aRaceIgnoringSyncIsCaughtByTheDurabilityInvariant() {
+    assertCaught(RACE_IGNORING_SYNC, Invariant.ACKED_COMMITS_SURVIVE);
+  }
+
   @Test
   void blindRaceIsCaughtByTheLagInvariant() {
     assertCaught(BLIND_RACE, Invariant.PROMOTE_WITHIN_LAG);
