@@ -82,6 +82,12 @@ final class SimExecutor {
         return;
       }
       Action a = actions.get(index++);
+      if (o.mySession() != 0 && agent.dcs.sessionId() != o.mySession()) {
+        // As in the daemon's ActionExecutor: the decision was made under a session that is gone.
+        agent.traceEvent("ZooKeeper session changed since the decision: dropping " + name(a) + " and what follows");
+        done.accept(new Outcome(memory, true, Optional.empty()));
+        return;
+      }
       apply(a, this, r -> {
         if (r.exit() != null) {
           done.accept(new Outcome(memory, false, Optional.of(r.exit())));

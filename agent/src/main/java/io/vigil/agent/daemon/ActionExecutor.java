@@ -76,6 +76,14 @@ final class ActionExecutor {
     boolean again = false;
     OptionalLong recheck = OptionalLong.empty();
     for (Action a : d.actions()) {
+      if (o.mySession() != 0 && dcs.sessionId() != o.mySession()) {
+        // The agent stalled (GC, SIGSTOP, a stuck disk) long enough for its session to expire: the decision was made
+        // for a node that held what that session held. Carried out through the new session it could, e.g., name
+        // this node in /sync after another took the lock. The next cycle decides again from what is there now.
+        LOG.warn("the ZooKeeper session changed since this cycle's decision ({} -> {}): not carrying out {} and "
+            + "what follows it", Long.toHexString(o.mySession()), Long.toHexString(dcs.sessionId()), name(a));
+        return new Outcome(memory, true, Optional.empty(), recheck);
+      }
       try {
         if (a instanceof Action.Exit e) {
           return new Outcome(memory, false, Optional.of(e), recheck);

@@ -55,8 +55,8 @@ final class HistoryFile {
           .findFirst()
           .ifPresent(k -> {
             // keep what an earlier leader appended to PostgreSQL's reason: the cost of its promotion
-            if (k.get(2) instanceof String known && known.startsWith(reason + "; ")) {
-              entry.set(2, known);
+            if (k.get(2) instanceof String recorded && recorded.startsWith(reason + "; ")) {
+              entry.set(2, recorded);
             }
             entry.addAll(k.subList(3, 5));
           });
