@@ -82,7 +82,8 @@ final class PrometheusMetrics {
                     "Seconds from the leader lock gone to this node writable in its last promotion, -1 if unknown.",
                     f.secondsToWritable() < 0 ? "-1" : BigDecimal.valueOf(f.secondsToWritable()).toPlainString());
             m.gauge("vigil_last_failover_bytes_at_risk",
-                    "Acknowledged WAL bytes the last promotion of this node may have lost (0 for a synchronous standby).",
+                    "WAL bytes the last promotion of this node was behind the old leader's last published position, a lower "
+                            + "bound of what it may have lost (0 for a synchronous standby).",
                     Long.toString(f.bytesAtRisk()));
         });
         return m.out.toString();

@@ -100,8 +100,9 @@ class PrometheusMetricsTest {
                         + "last promotion, -1 if unknown.",
                 "# TYPE vigil_last_failover_seconds gauge",
                 "vigil_last_failover_seconds{scope=\"demo\"} 0.734",
-                "# HELP vigil_last_failover_bytes_at_risk Acknowledged WAL bytes the last promotion of this node may "
-                        + "have lost (0 for a synchronous standby).",
+                "# HELP vigil_last_failover_bytes_at_risk WAL bytes the last promotion of this node was behind the old "
+                        + "leader's last published position, a lower bound of what it may have lost (0 for a "
+                        + "synchronous standby).",
                 "# TYPE vigil_last_failover_bytes_at_risk gauge",
                 "vigil_last_failover_bytes_at_risk{scope=\"demo\"} 0");
         assertThat(PrometheusMetrics.render(Snapshots.replica())).doesNotContain("vigil_last_failover");

@@ -20,7 +20,8 @@ public record PromotionCost(int timeline, long millisToWritable, long bytesAtRis
     String time = millisToWritable < 0 ? "writable" : String.format(java.util.Locale.ROOT,
         "writable %.3f s after the leader lock was gone", millisToWritable / 1000.0);
     String risk = synchronous ? "0 acknowledged bytes at risk (synchronous standby; " + bytesAtRisk
-        + " bytes behind the old leader's last position)" : bytesAtRisk + " bytes at risk";
+        + " bytes behind the old leader's last position)"
+        : "at least " + bytesAtRisk + " bytes at risk (behind the old leader's last published position)";
     return time + ", " + risk;
   }
 }

@@ -29,7 +29,8 @@ class HistoryFileTest {
     assertThat(h).hasSize(2);
     assertThat(h.get(0)).isEqualTo(first);
     assertThat(h.get(1).subList(0, 3)).containsExactly(2, 83886176L,
-        "no recovery target specified; writable 1.234 s after the leader lock was gone, 4096 bytes at risk");
+        "no recovery target specified; writable 1.234 s after the leader lock was gone, at least 4096 bytes at risk "
+            + "(behind the old leader's last published position)");
     assertThat(h.get(1).get(4)).isEqualTo("n2");
   }
 
