@@ -23,10 +23,15 @@ public final class Daemon {
    */
   private static void reloadOnHangup(Node node) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+      sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
         LOG.info("received SIGHUP: reloading the configuration");
         node.reload();
       });
+      if (previous == sun.misc.SignalHandler.SIG_IGN) {
+        // The JVM leaves a signal that was ignored when it started ignored (e.g. under nohup): no handler runs.
+        LOG.warn("SIGHUP is ignored in this process (started under nohup?), so it will not reload the configuration; "
+            + "use POST /reload or vigilctl reload");
+      }
     } catch (IllegalArgumentException e) {
       LOG.warn("SIGHUP cannot be handled here ({}); use POST /reload", e.getMessage());
     }
