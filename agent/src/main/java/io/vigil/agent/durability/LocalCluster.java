@@ -422,24 +422,23 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /** The dynamic configuration in ZooKeeper ({@code /config}); empty when unreadable. */
+  @SuppressWarnings("unchecked")
   Map<String, Object> dynamicConfig() {
-    try {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> m = JSON.readValue(curator.getData().forPath(basePath + "/config"), Map.class);
-      return m;
-    } catch (Exception e) {
-      return Map.of();
-    }
+    return znode("/config", Map.class, Map.of());
   }
 
   /** The lines of {@code /history} (timeline, LSN, reason, time, new leader); empty when there is none. */
+  @SuppressWarnings("unchecked")
   List<List<Object>> history() {
+    return znode("/history", List.class, List.of());
+  }
+
+  /** The cluster's znode {@code key} read as JSON of {@code type}; {@code absent} when missing or unreadable. */
+  private <T> T znode(String key, Class<T> type, T absent) {
     try {
-      @SuppressWarnings("unchecked")
-      List<List<Object>> h = JSON.readValue(curator.getData().forPath(basePath + "/history"), List.class);
-      return h;
+      return JSON.readValue(curator.getData().forPath(basePath + key), type);
     } catch (Exception e) {
-      return List.of();
+      return absent;
     }
   }
 

@@ -52,84 +52,74 @@ public record AgentMemory(
   public static final int MAX_REWIND_ATTEMPTS = 3;
 
   public static AgentMemory initial() {
-    return new AgentMemory("stopped", false, Optional.empty(), 0, false, 0, 0, Optional.empty(), 0, 0, 0, 0, 0, Optional.empty(), 0);
+    return new AgentMemory("stopped", false, Optional.empty(), 0, false, 0, 0, Optional.empty(), 0, 0, 0, 0, 0,
+        Optional.empty(), 0);
   }
 
   public AgentMemory withPgState(String s) {
-    return new AgentMemory(s, initializeWon, following, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
+    return edit(m -> m.pgState = s);
   }
 
   public AgentMemory withInitializeWon(boolean won) {
-    return new AgentMemory(pgState, won, following, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
+    return edit(m -> m.initializeWon = won);
   }
 
   public AgentMemory withFollowing(Optional<RecoveryTarget> target) {
-    return new AgentMemory(pgState, initializeWon, target, cycle, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
+    return edit(m -> m.following = target);
   }
 
   public AgentMemory withRewindPending(boolean pending) {
-    return new AgentMemory(pgState, initializeWon, following, cycle, pending, pending ? rewindFailures : 0,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
+    return edit(m -> {
+      m.rewindPending = pending;
+      m.rewindFailures = pending ? rewindFailures : 0;
+    });
   }
 
   public AgentMemory withRewindFailed() {
-    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures + 1,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
+    return edit(m -> m.rewindFailures = rewindFailures + 1);
   }
 
   public AgentMemory withStartFailed(long now) {
-    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures,
-        startFailedSince == 0 ? now : startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
+    return edit(m -> m.startFailedSince = startFailedSince == 0 ? now : startFailedSince);
   }
 
   public AgentMemory withStartSucceeded() {
-    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures,
-        0, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
+    return edit(m -> m.startFailedSince = 0);
   }
 
   public AgentMemory withScheduledRestart(Optional<ScheduledRestart> restart) {
-    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        restart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
+    return edit(m -> m.scheduledRestart = restart);
   }
 
   public AgentMemory withPrePromoteFailed(long at) {
-    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, at, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
+    return edit(m -> m.prePromoteFailedAt = at);
   }
 
   public AgentMemory withHandoverWaitSince(long since) {
-    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, prePromoteFailedAt, since, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
+    return edit(m -> m.handoverWaitSince = since);
   }
 
   public AgentMemory withHandoverAbandoned(long at) {
-    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, prePromoteFailedAt, 0, at, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
+    return edit(m -> {
+      m.handoverWaitSince = 0;
+      m.handoverAbandonedAt = at;
+    });
   }
 
   public AgentMemory withSyncConfirmLsn(long lsn) {
-    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, lsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
+    return edit(m -> m.syncConfirmLsn = lsn);
   }
 
   public AgentMemory withLockGoneAt(long at) {
-    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, at, lastPromotion, walReceiverWokenAt);
+    return edit(m -> m.lockGoneAt = at);
   }
 
   public AgentMemory withLastPromotion(PromotionCost cost) {
-    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt,
-        Optional.of(cost), walReceiverWokenAt);
+    return edit(m -> m.lastPromotion = Optional.of(cost));
   }
 
   public AgentMemory withWalReceiverWokenAt(long at) {
-    return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
-        scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt,
-        lastPromotion, at);
+    return edit(m -> m.walReceiverWokenAt = at);
   }
 
   /** Why this node must stay out of leader races for now (a refused or abandoned promotion less than ttl ago). */
@@ -150,7 +140,56 @@ public record AgentMemory(
   }
 
   public AgentMemory nextCycle() {
-    return new AgentMemory(pgState, initializeWon, following, cycle + 1, rewindPending, rewindFailures,
-        startFailedSince, scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt, lastPromotion, walReceiverWokenAt);
+    return edit(m -> m.cycle = cycle + 1);
+  }
+
+  /** A copy of this memory with the changes {@code change} makes to its fields. */
+  private AgentMemory edit(java.util.function.Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return f.build();
+  }
+
+  /** The record's components, mutable for one {@link #edit}. */
+  private static final class Fields {
+    String pgState;
+    boolean initializeWon;
+    Optional<RecoveryTarget> following;
+    long cycle;
+    boolean rewindPending;
+    int rewindFailures;
+    long startFailedSince;
+    Optional<ScheduledRestart> scheduledRestart;
+    long prePromoteFailedAt;
+    long handoverWaitSince;
+    long handoverAbandonedAt;
+    long syncConfirmLsn;
+    long lockGoneAt;
+    Optional<PromotionCost> lastPromotion;
+    long walReceiverWokenAt;
+
+    Fields(AgentMemory m) {
+      pgState = m.pgState;
+      initializeWon = m.initializeWon;
+      following = m.following;
+      cycle = m.cycle;
+      rewindPending = m.rewindPending;
+      rewindFailures = m.rewindFailures;
+      startFailedSince = m.startFailedSince;
+      scheduledRestart = m.scheduledRestart;
+      prePromoteFailedAt = m.prePromoteFailedAt;
+      handoverWaitSince = m.handoverWaitSince;
+      handoverAbandonedAt = m.handoverAbandonedAt;
+      syncConfirmLsn = m.syncConfirmLsn;
+      lockGoneAt = m.lockGoneAt;
+      lastPromotion = m.lastPromotion;
+      walReceiverWokenAt = m.walReceiverWokenAt;
+    }
+
+    AgentMemory build() {
+      return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
+          scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt,
+          lastPromotion, walReceiverWokenAt);
+    }
   }
 }
