@@ -52,7 +52,7 @@ public final class ConfigLoader {
                 ZooKeeperConfig.from(root),
                 BootstrapConfig.from(root.get("bootstrap")),
                 PostgresqlConfig.from(root.get("postgresql"), home),
-                WatchdogConfig.from(root.get("watchdog")),
+                WatchdogConfig.from(root.get("watchdog"), root.get("vigil")),
                 Tags.from(root.get("tags")),
                 tree,
                 KnownKeys.unknownIn(tree));

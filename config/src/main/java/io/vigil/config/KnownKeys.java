@@ -54,6 +54,7 @@ final class KnownKeys {
             add(known, "postgresql." + user, CREDENTIAL_FIELDS.toArray(String[]::new));
         }
         add(known, "watchdog", "mode", "device", "safety_margin", "driver");
+        add(known, "vigil", "fence");
         return Set.copyOf(known);
     }
 

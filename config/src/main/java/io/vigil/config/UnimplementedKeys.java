@@ -42,10 +42,6 @@ public final class UnimplementedKeys {
                 found.put(e.getKey(), e.getValue());
             }
         }
-        if (lookup(raw, "watchdog.mode") instanceof String mode && !WatchdogConfig.from(
-                ConfigNode.root(raw).get("watchdog")).mode().equals(WatchdogConfig.OFF)) {
-            found.put("watchdog.mode", "Vigil has no watchdog: '" + mode + "' is treated as off");
-        }
         return found;
     }
 

@@ -312,6 +312,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void watchdogDeviceMarginDriverAndTheFence() throws IOException {
+        WatchdogConfig defaults = load(minimal()).watchdog();
+        assertThat(defaults).isEqualTo(WatchdogConfig.defaults());
+        assertThat(defaults.timeoutSeconds(30)).isEqualTo(25);
+        WatchdogConfig set = load(minimal() + "watchdog:\n  mode: required\n  device: /dev/watchdog1\n"
+                + "  safety_margin: -1\n  driver: testing\nvigil:\n  fence: off\n").watchdog();
+        assertThat(set).isEqualTo(new WatchdogConfig("required", "/dev/watchdog1", -1, "testing", false));
+        assertThat(set.timeoutSeconds(30)).isEqualTo(15);
+        assertThat(load(minimal()).unknownKeys()).isEmpty();
+        assertThat(load(minimal() + "vigil:\n  fence: on\n").unknownKeys()).isEmpty();
+        assertError(minimal() + "watchdog:\n  safety_margin: -2\n", "watchdog.safety_margin",
+                "watchdog.safety_margin: expected -1 (ttl / 2) or a number of seconds of at least 0, got -2");
+        assertError(minimal() + "watchdog:\n  driver: kernel\n", "watchdog.driver",
+                "watchdog.driver: expected default or testing, got \"kernel\"");
+        assertError(minimal() + "vigil:\n  fence: sometimes\n", "vigil.fence",
+                "vigil.fence: expected on or off, got \"sometimes\"");
+    }
+
+    @Test
     void watchdogAliasesAreNormalised() throws IOException {
         assertThat(load(minimal() + "watchdog:\n  mode: off\n").watchdog().mode()).isEqualTo("off");
         assertThat(load(minimal() + "watchdog:\n  mode: disabled\n").watchdog().mode()).isEqualTo("off");

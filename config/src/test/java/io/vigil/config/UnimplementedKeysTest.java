@@ -17,8 +17,7 @@ class UnimplementedKeysTest {
                 "watchdog", Map.of("mode", "required"));
         assertThat(UnimplementedKeys.in(raw)).containsExactly(
                 Map.entry("restapi.certfile", "the REST API serves plain HTTP, without TLS"),
-                Map.entry("postgresql.create_replica_methods", "replicas are cloned with pg_basebackup"),
-                Map.entry("watchdog.mode", "Vigil has no watchdog: 'required' is treated as off"));
+                Map.entry("postgresql.create_replica_methods", "replicas are cloned with pg_basebackup"));
     }
 
     @Test

@@ -50,14 +50,16 @@ final class ActionExecutor {
   private final PublishedStatus published;
   private final HistoryFile history;
   private final Callbacks callbacks;
+  private final Guardian guardian;
   private static final String SYNC_NAMES = "synchronous_standby_names";
   /** The value the HA core last asked for; empty until it asks (then the mode's default applies). */
   private Optional<String> syncStandbyNames = Optional.empty();
   /** Whether the first cycle has run: a PostgreSQL found running then gets on_start, as with Patroni. */
   private boolean attached;
 
-  ActionExecutor(VigilConfig config, LocalPostgres pg, Dcs dcs, PublishedStatus published) {
+  ActionExecutor(VigilConfig config, LocalPostgres pg, Dcs dcs, PublishedStatus published, Guardian guardian) {
     this.config = config;
+    this.guardian = guardian;
     this.pg = pg;
     this.dcs = dcs;
     this.published = published;
@@ -65,7 +67,11 @@ final class ActionExecutor {
     this.callbacks = new Callbacks(config.scope());
   }
 
-  Outcome execute(Decision d, Observation o) {
+  /**
+   * @param observedAt when the cycle's observation began, on the monotonic clock: the ZooKeeper read that confirmed
+   *                   the lock reached the server after it, so the guards' deadline counts from there
+   */
+  Outcome execute(Decision d, Observation o, long observedAt) {
     if (!attached) {
       attached = true;
       if (o.pg().running()) {
@@ -90,6 +96,31 @@ final class ActionExecutor {
         }
         if (a instanceof Action.RecheckSoon r) {
           recheck = OptionalLong.of(r.millis());
+          continue;
+        }
+        if (a instanceof Action.ArmGuards g) {
+          try {
+            guardian.keep(observedAt, g.timeoutSeconds(), g.watchdog(), g.fence());
+          } catch (Guardian.GuardException e) {
+            boolean promoting = d.actions().stream().anyMatch(Action.Promote.class::isInstance);
+            LOG.error("could not arm the fence or the watchdog: {}{}", e.getMessage(),
+                promoting ? "; not promoting" : "");
+            if (promoting) {
+              break;
+            }
+          }
+          continue;
+        }
+        if (a instanceof Action.FeedGuards g) {
+          try {
+            guardian.keep(observedAt, g.timeoutSeconds(), g.watchdog(), g.fence());
+          } catch (Guardian.GuardException e) {
+            LOG.error("could not feed the fence or the watchdog: {}", e.getMessage());
+          }
+          continue;
+        }
+        if (a instanceof Action.DisarmGuards) {
+          guardian.disarm();
           continue;
         }
         if (a instanceof Action.RestartPostgres r) {
@@ -404,6 +435,8 @@ final class ActionExecutor {
   void restartInPlace(Observation o, Optional<RecoveryTarget> following, OptionalLong timeoutSeconds)
       throws PostgresException {
     boolean replica = !o.pg().isPrimary();
+    // Stopped on purpose and started again by this agent: the next cycle arms the fence again once it is a primary.
+    guardian.disarm();
     published.postgresStopping();
     pg.stop(StopMode.FAST, stopTimeout());
     if (!replica) {
@@ -436,6 +469,7 @@ final class ActionExecutor {
   /** A reload re-read the YAML: parameters, pg_hba and the rewind settings apply from now on. */
   void reconfigure(VigilConfig reloaded) {
     config = reloaded;
+    guardian.reconfigure(reloaded.watchdog());
   }
 
   /**

@@ -192,7 +192,7 @@ final class HaLoop implements Runnable {
         published.publish(o, observedAt, d.memory(), settings.dynamic().ttl(), settings.dynamic().pause(),
             clock.monotonicMillis() + 2L * settings.dynamic().ttl() * 1000L);
       }
-      ActionExecutor.Outcome outcome = executor.execute(d, o);
+      ActionExecutor.Outcome outcome = executor.execute(d, o, observedAt);
       memory = outcome.memory();
       last = o;
       observed.accept(o);

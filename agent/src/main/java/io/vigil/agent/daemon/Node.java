@@ -51,6 +51,7 @@ public final class Node implements AutoCloseable {
   private Thread loopThread;
   private WalsenderWatch walsenders;
   private volatile ActionExecutor executor;
+  private volatile Guardian guardian;
   private volatile boolean closed;
   private NodeControl control;
 
@@ -88,8 +89,10 @@ public final class Node implements AutoCloseable {
     dcs = ZooKeeperDcs.connect(NodeWiring.dcs(config, dynamic));
     published.trackDcsContact(dcs::millisSinceLastContact, Math.max(dynamic.loopWait() - 2, 2) * 1000L);
     checkNameNotInUse(settings);
-    executor = new ActionExecutor(config, pg, dcs, published);
+    guardian = new Guardian(config.watchdog(), config.postgresql().dataDir(), Guardian.locateBinary(), Clock.SYSTEM);
+    executor = new ActionExecutor(config, pg, dcs, published, guardian);
     Observer observer = new Observer(dcs, pg, new PeerClient(), Clock.SYSTEM);
+    observer.guards(guardian::observe);
     loop = new HaLoop(observer, executor, published, decisions, settings, Clock.SYSTEM);
     dcs.onChange(loop::wakeUp);
     observer.onPostmasterExit(loop::wakeUp);
@@ -219,6 +222,8 @@ public final class Node implements AutoCloseable {
       boolean paused = loop.settings().dynamic().pause();
       Optional<Observation> last = loop.lastObservation();
       boolean leader = last.map(Observation::holdsLock).orElse(false);
+      // The agent is in charge until it exits: a slow stop must not end as the fence's immediate one.
+      guardian.disarm();
       published.dropLock();
       if (!paused) {
         published.postgresStopping();
@@ -262,6 +267,9 @@ public final class Node implements AutoCloseable {
     }
     if (walsenders != null) {
       walsenders.close();
+    }
+    if (guardian != null) {
+      guardian.close();
     }
     if (dcs != null) {
       dcs.close();

@@ -32,6 +32,13 @@ final class Observer {
   /** Called when the postmaster exits, so a crash is handled at once rather than at the next tick. */
   private Runnable onPostmasterExit = () -> { };
 
+  private java.util.function.Supplier<io.vigil.agent.ha.Guards> guards = () -> io.vigil.agent.ha.Guards.NONE;
+
+  /** Where the watchdog and fence state comes from (none when not set). */
+  void guards(java.util.function.Supplier<io.vigil.agent.ha.Guards> source) {
+    this.guards = source;
+  }
+
   void onPostmasterExit(Runnable wake) {
     this.onPostmasterExit = wake;
   }
@@ -71,7 +78,7 @@ final class Observer {
           .toList();
       peerStatus = peers.poll(others);
     }
-    return new Observation(clock.millis(), view, dcsError, dcs.sessionId(), local, peerStatus, settings);
+    return new Observation(clock.millis(), view, dcsError, dcs.sessionId(), local, peerStatus, settings, guards.get());
   }
 
   private LocalPg local() {

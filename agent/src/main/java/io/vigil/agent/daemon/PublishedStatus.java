@@ -1,6 +1,7 @@
 package io.vigil.agent.daemon;
 
 import io.vigil.agent.ha.AgentMemory;
+import io.vigil.agent.ha.Fencing;
 import io.vigil.agent.ha.MemberDocument;
 import io.vigil.agent.ha.Observation;
 import io.vigil.agent.ha.PromotionCost;
@@ -175,6 +176,12 @@ final class PublishedStatus implements NodeStatusSource {
       d.put("cluster_unlocked", true);
     }
     s.observation().ifPresent(o -> d.put("dcs_last_seen", o.view().isPresent() ? o.nowMillis() / 1000 : 0));
+    Optional<String> unguarded = s.observation().flatMap(Fencing::whyCannotLead);
+    if (unguarded.isPresent()) {
+      // Patroni's flag: peers leave this node out of failover candidates ("not watchdog capable").
+      d.put("watchdog_failed", true);
+      d.put("watchdog_failed_reason", unguarded.get());
+    }
     if (!s.tags().isEmpty()) {
       d.put("tags", s.tags());
     }

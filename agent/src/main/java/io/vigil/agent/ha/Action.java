@@ -138,6 +138,21 @@ public sealed interface Action {
     @Override public boolean housekeeping() { return true; }
   }
 
+  /**
+   * Arm the fence and activate the watchdog (when asked to) before this node becomes or stays the writable primary:
+   * the deadline is {@code timeoutSeconds} after the start of the cycle's ZooKeeper read. A failure aborts what
+   * follows, e.g. the promotion.
+   */
+  record ArmGuards(int timeoutSeconds, boolean watchdog, boolean fence) implements Action {}
+
+  /** Move the armed guards' deadline: the cycle's read found the lock still ours. */
+  record FeedGuards(int timeoutSeconds, boolean watchdog, boolean fence) implements Action {
+    @Override public boolean housekeeping() { return true; }
+  }
+
+  /** Nothing stops PostgreSQL at a deadline any more (the watchdog gets the magic close). */
+  record DisarmGuards() implements Action {}
+
   /** Stop the agent: continuing could damage data (e.g. the data directory belongs to another cluster). */
   record Exit(int code, String message) implements Action {}
 }

@@ -44,7 +44,7 @@ public final class HaCore {
       }
       actions.add(touch);
     }
-    return new Decision(step.rule, step.message, List.copyOf(actions), step.memory);
+    return new Decision(step.rule, step.message, List.copyOf(Fencing.withGuards(o, actions)), step.memory);
   }
 
   /** Remembers when the leader lock went away: a promotion's time to writable is measured from there. */
@@ -289,7 +289,7 @@ public final class HaCore {
     if (view.leader().isEmpty()) {
       Optional<Boolean> stance = ManualFailover.candidateStance(o, view);
       boolean refused = memory.standingDown(o.nowMillis(), o.settings().dynamic().ttl()).isPresent();
-      if (stance.equals(Optional.of(true)) && !refused) {
+      if (stance.equals(Optional.of(true)) && !refused && Fencing.whyCannotLead(o).isEmpty()) {
         List<Action> actions = new ArrayList<>(slotsBeforeRace(o, view));
         actions.add(new Action.AcquireLock());
         return new Step(Rule.ACQUIRE_LOCK, "acquiring session lock: i am the switchover candidate", actions, memory);
@@ -405,6 +405,11 @@ public final class HaCore {
             + pg.timeline() + " is behind the cluster's timeline " + clusterTimeline, List.of(new Action.ReleaseLock()),
             memory);
       }
+      Optional<String> unguarded = Fencing.whyCannotLead(o);
+      if (unguarded.isPresent()) {
+        return new Step(Rule.GUARD_UNAVAILABLE, "releasing the leader lock without promoting: " + unguarded.get(),
+            List.of(new Action.ReleaseLock()), memory);
+      }
       List<Action> promotion = new ArrayList<>(List.of(new Action.PrePromote()));
       if (o.settings().dynamic().useSlots()) {
         // Again (see slotsBeforeRace): the lock may have come without a race, and members may have joined since.
@@ -421,6 +426,13 @@ public final class HaCore {
       return new Step(Rule.PROMOTE_WITH_LOCK, "promoted self to leader because i had the session lock" + cost,
           promotion, memory.withFollowing(Optional.empty()).withRewindPending(false).withHandoverWaitSince(0)
               .withSyncConfirmLsn(0));
+    }
+    Optional<String> demote = Fencing.whyMustDemote(o);
+    if (demote.isPresent()) {
+      return new Step(Rule.GUARD_UNAVAILABLE, "demoting self because " + demote.get(),
+          List.of(new Action.StopPostgres(StopMode.IMMEDIATE), new Action.ReleaseLock(),
+              new Action.StartPostgres(true, Optional.empty())),
+          memory.withFollowing(Optional.empty()).withRewindPending(true));
     }
     List<Action> actions = new ArrayList<>();
     if (view.config().map(c -> c.data().isEmpty()).orElse(true)) {

@@ -18,6 +18,10 @@ final class LeaderRace {
   /** Empty when this node may race; otherwise the reason it must not. */
   static Optional<String> whyNotHealthiest(Observation o, AgentMemory memory) {
     LocalPg pg = o.pg();
+    Optional<String> unguarded = Fencing.whyCannotLead(o);
+    if (unguarded.isPresent()) {
+      return unguarded;
+    }
     int ttl = o.settings().dynamic().ttl();
     Optional<String> standingDown = memory.standingDown(o.nowMillis(), ttl);
     if (standingDown.isPresent()) {

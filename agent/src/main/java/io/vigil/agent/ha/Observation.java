@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param mySession  this agent's DCS session id; the leader lock is ours only if it carries this id
  * @param pg         local PostgreSQL
  * @param peers      peer answers, polled only when the leader key is missing
+ * @param guards     the watchdog and the fence as the shell found them
  */
 public record Observation(
     long nowMillis,
@@ -22,10 +23,17 @@ public record Observation(
     long mySession,
     LocalPg pg,
     List<PeerStatus> peers,
-    NodeSettings settings) {
+    NodeSettings settings,
+    Guards guards) {
+
+  /** A node without watchdog or fence. */
+  public Observation(long nowMillis, Optional<ClusterView> view, Optional<String> dcsError, long mySession, LocalPg pg,
+      List<PeerStatus> peers, NodeSettings settings) {
+    this(nowMillis, view, dcsError, mySession, pg, peers, settings, Guards.NONE);
+  }
 
   public Observation withSettings(NodeSettings s) {
-    return new Observation(nowMillis, view, dcsError, mySession, pg, peers, s);
+    return new Observation(nowMillis, view, dcsError, mySession, pg, peers, s, guards);
   }
 
   /** The lock is ours: the leader znode names us and our session owns it. */

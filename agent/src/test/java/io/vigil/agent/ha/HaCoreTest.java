@@ -43,6 +43,7 @@ class HaCoreTest {
   private long now = 1_000;
   private Map<String, Object> dynamic = Map.of();
   private Optional<SyncNode> sync = Optional.empty();
+  private Guards guards = Guards.NONE;
 
   private static LocalPg replica(long wal) {
     return new LocalPg(LocalPg.DataDir.INITIALIZED, true, Optional.of(status(true, wal)), Optional.of(SYSID));
@@ -103,7 +104,7 @@ class HaCoreTest {
         "postgres://127.0.0.1:5000/postgres", "http://127.0.0.1:6000/patroni", Map.of());
     ClusterView view = new ClusterView(initialize, Optional.of(new ConfigNode(Map.of("ttl", 30), 0)), leader,
         members, optime, List.of(), false, failover, sync);
-    Observation o = new Observation(now, Optional.of(view), Optional.empty(), MY_SESSION, pg, peers, s);
+    Observation o = new Observation(now, Optional.of(view), Optional.empty(), MY_SESSION, pg, peers, s, guards);
     return HaCore.decide(o, memory);
   }
 
@@ -1120,5 +1121,156 @@ class HaCoreTest {
         .matches(replica(1))).as("not older").isFalse();
     assertThat(older.matches(primary(1))).as("role").isFalse();
     assertThat(RestartConditions.NONE.matches(primary(1))).isTrue();
+  }
+
+  // ---- watchdog and fence (wire spec 8.1) --------------------------------------------------------
+
+  private static Guards guards(String mode, Optional<String> watchdogProblem, boolean fence,
+      Optional<String> fenceProblem, boolean armed) {
+    return new Guards(mode, 5, watchdogProblem, fence, fenceProblem, armed);
+  }
+
+  @Test
+  void theGuardsAreArmedRightBeforeThePromotionWithTtlMinusTheSafetyMargin() {
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
+    guards = guards(Guards.AUTOMATIC, Optional.empty(), true, Optional.empty(), false);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.PROMOTE_WITH_LOCK);
+    List<Action> acting = acting(d);
+    assertThat(acting.get(acting.size() - 2)).isEqualTo(new Action.ArmGuards(25, true, true));
+    assertThat(acting).last().isInstanceOf(Action.Promote.class);
+  }
+
+  @Test
+  void aPrimaryWithTheLockFeedsTheGuardsFirstThingAndQuietly() {
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
+    pg = primary(4096);
+    guards = guards(Guards.OFF, Optional.empty(), true, Optional.empty(), true);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.LEADER_WITH_LOCK);
+    assertThat(d.actions().get(0)).as("right after the read that confirmed the lock")
+        .isEqualTo(new Action.FeedGuards(25, false, true));
+    assertThat(d.acts()).as("steady state stays one log line").isFalse();
+
+    guards = guards.withArmed(false);
+    assertThat(decide().actions().get(0)).isEqualTo(new Action.ArmGuards(25, false, true));
+  }
+
+  @Test
+  void theGuardsAreDisarmedBeforeASwitchoverAPauseADemotionOrWithoutTheLock() {
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
+    pg = primaryStreamingTo(100, "n2");
+    guards = guards(Guards.AUTOMATIC, Optional.empty(), true, Optional.empty(), true);
+    peers = List.of(new PeerStatus("n2", true, false, 100, false));
+    switchover("me", "n2", null);
+    assertThat(acting(decide())).containsExactly(new Action.DisarmGuards(), new Action.GracefulDemote("n2"));
+
+    failover = Optional.empty();
+    paused = true;
+    assertThat(decide().actions().get(0)).isEqualTo(new Action.DisarmGuards());
+
+    paused = false;
+    leader("n2", 7);
+    Decision demote = decide();
+    assertThat(demote.rule()).isEqualTo(Rule.DEMOTE_WITHOUT_LOCK);
+    assertThat(acting(demote).subList(0, 2))
+        .containsExactly(new Action.DisarmGuards(), new Action.StopPostgres(StopMode.IMMEDIATE));
+
+    pg = replica(100);
+    assertThat(decide().actions()).as("a replica has nothing to disarm once disarmed")
+        .contains(new Action.DisarmGuards());
+    guards = guards.withArmed(false);
+    assertThat(decide().actions()).noneMatch(a -> a instanceof Action.DisarmGuards
+        || a instanceof Action.ArmGuards || a instanceof Action.FeedGuards);
+  }
+
+  @Test
+  void offModeAndNoFenceMeanNoGuardActionsAtAll() {
+    member("me", 5000).leader("me", MY_SESSION);
+    guards = guards(Guards.OFF, Optional.empty(), false, Optional.empty(), false);
+    assertThat(decide().actions()).noneMatch(a -> a instanceof Action.ArmGuards);
+    pg = primary(10);
+    assertThat(decide().actions()).noneMatch(a -> a instanceof Action.ArmGuards || a instanceof Action.FeedGuards);
+  }
+
+  @Test
+  void automaticModeWithoutADeviceStillLeadsWithTheFenceAlone() {
+    member("me", 5000).leader("me", MY_SESSION);
+    guards = guards(Guards.AUTOMATIC, Optional.of("device /dev/watchdog does not exist"), true, Optional.empty(),
+        false);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.PROMOTE_WITH_LOCK);
+    assertThat(acting(d)).contains(new Action.ArmGuards(25, false, true));
+  }
+
+  @Test
+  void requiredModeWithAMissingDeviceNeitherRacesNorPromotesAndAPrimaryDemotes() {
+    member("n2", 5433);
+    peers = List.of(new PeerStatus("n2", true, false, 90, false));
+    guards = guards(Guards.REQUIRED, Optional.of("device /dev/watchdog does not exist"), false, Optional.empty(),
+        false);
+    Decision race = decide();
+    assertThat(race.rule()).isEqualTo(Rule.NOT_HEALTHIEST);
+    assertThat(race.message()).isEqualTo("not racing for the leader lock because the watchdog is required but not "
+        + "usable: device /dev/watchdog does not exist");
+
+    leader("me", MY_SESSION).member("me", 5000);
+    Decision promote = decide();
+    assertThat(promote.rule()).isEqualTo(Rule.GUARD_UNAVAILABLE);
+    assertThat(acting(promote)).containsExactly(new Action.ReleaseLock());
+
+    pg = primary(100);
+    Decision primary = decide();
+    assertThat(primary.rule()).isEqualTo(Rule.GUARD_UNAVAILABLE);
+    assertThat(primary.message()).startsWith("demoting self because the watchdog is required");
+    assertThat(acting(primary)).containsExactly(new Action.StopPostgres(StopMode.IMMEDIATE), new Action.ReleaseLock(),
+        new Action.StartPostgres(true, Optional.empty()));
+  }
+
+  @Test
+  void aTimeoutShorterThanLoopWaitMakesTheWatchdogUnusable() {
+    member("me", 5000).leader("me", MY_SESSION);
+    dynamic = Map.of("ttl", 30, "loop_wait", 10, "retry_timeout", 5);
+    guards = new Guards(Guards.REQUIRED, 25, Optional.empty(), true, Optional.empty(), false);
+    Decision required = decide();
+    assertThat(required.rule()).isEqualTo(Rule.GUARD_UNAVAILABLE);
+    assertThat(required.message()).isEqualTo("releasing the leader lock without promoting: the watchdog is required "
+        + "but its timeout (5 s, ttl - safety_margin) is shorter than loop_wait (10 s)");
+
+    guards = new Guards(Guards.AUTOMATIC, 25, Optional.empty(), true, Optional.empty(), false);
+    Decision automatic = decide();
+    assertThat(automatic.rule()).as("automatic never blocks; neither guard can keep up, so none is armed")
+        .isEqualTo(Rule.PROMOTE_WITH_LOCK);
+    assertThat(automatic.actions()).noneMatch(a -> a instanceof Action.ArmGuards);
+
+    guards = new Guards(Guards.AUTOMATIC, -1, Optional.empty(), true, Optional.empty(), false);
+    assertThat(acting(decide())).as("-1: ttl / 2").contains(new Action.ArmGuards(15, true, true));
+  }
+
+  @Test
+  void aNodeWhoseFenceIsDownDoesNotPromoteButAPrimaryKeepsLeading() {
+    member("n2", 5433);
+    peers = List.of(new PeerStatus("n2", true, false, 90, false));
+    guards = guards(Guards.OFF, Optional.empty(), true, Optional.of("the fence process exited with status 1"), false);
+    assertThat(decide().message()).isEqualTo("not racing for the leader lock because the fence is on but not running: "
+        + "the fence process exited with status 1");
+
+    leader("me", MY_SESSION).member("me", 5000);
+    assertThat(acting(decide())).containsExactly(new Action.ReleaseLock());
+
+    pg = primary(100);
+    Decision primary = decide();
+    assertThat(primary.rule()).isEqualTo(Rule.LEADER_WITH_LOCK);
+    assertThat(primary.actions().get(0)).as("the shell restarts the fence; arming it is tried every cycle")
+        .isEqualTo(new Action.ArmGuards(25, false, true));
+  }
+
+  @Test
+  void aSwitchoverCandidateThatCannotBeFencedDoesNotTakeTheLock() {
+    member("n1", 5432).member("me", 5000);
+    switchover("n1", "me", null);
+    guards = guards(Guards.OFF, Optional.empty(), true, Optional.of("the fence process exited with status 1"), false);
+    Decision d = decide();
+    assertThat(d.actions()).doesNotContain(new Action.AcquireLock());
   }
 }
