@@ -78,6 +78,24 @@ final class ProcessCluster implements AutoCloseable {
     p.waitFor(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * kill -9 of the agent and of its fence process: nothing is left to stop the node's PostgreSQL, as on a node where
+   * the fence is off (vigil.fence: off) or died with the agent.
+   */
+  void killAgentAndFence(String name) throws InterruptedException {
+    String dataDir = files.configs.get(index(name)).resolveSibling("data").toString();
+    fences(dataDir).forEach(ProcessHandle::destroyForcibly);
+    killAgent(name);
+    fences(dataDir).forEach(ProcessHandle::destroyForcibly);
+  }
+
+  /** The fence processes (vigil-fence) watching this data directory. */
+  static java.util.stream.Stream<ProcessHandle> fences(String dataDir) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/vigil-fence")).orElse(false))
+        .filter(p -> p.info().arguments().map(a -> List.of(a).contains(dataDir)).orElse(false));
+  }
+
   /** SIGTERM, as systemd or the harness stops an agent. */
   int stopAgent(String name) throws InterruptedException {
     Process p = agents.remove(name);
