@@ -26,6 +26,8 @@ final class MembersTable {
     boolean pending = extended || members.stream().anyMatch(m -> truthy(m.data().get("pending_restart")));
     boolean scheduled = extended || members.stream().anyMatch(m -> m.data().get("scheduled_restart") != null);
     boolean tags = extended || members.stream().anyMatch(m -> !m.tags().isEmpty());
+    // Vigil: a member that may not lead because its watchdog or fence is unusable says why (docs/fencing.md)
+    boolean unguarded = members.stream().anyMatch(m -> m.data().get("watchdog_failed") instanceof String);
     if (pending) {
       columns.add("Pending restart");
     }
@@ -34,6 +36,9 @@ final class MembersTable {
     }
     if (tags) {
       columns.add("Tags");
+    }
+    if (unguarded) {
+      columns.add("Cannot lead");
     }
     boolean appendPort = members.stream().anyMatch(m -> m.pgAddress().map(a -> a.port() != 5432).orElse(false))
         || members.stream().filter(m -> m.pgAddress().isPresent()).map(m -> m.pgAddress().get().host()).distinct()
@@ -69,6 +74,9 @@ final class MembersTable {
           t = "tsv".equals(format) ? Yaml.dumpFlow(m.tags()) : Yaml.dump(m.tags()).strip();
         }
         row.add(t);
+      }
+      if (unguarded) {
+        row.add(m.data().get("watchdog_failed") instanceof String why ? why : "");
       }
       rows.add(row);
     }

@@ -36,7 +36,7 @@ public final class HaCore {
     if (o.view().isPresent()) {
       boolean paused = o.settings().dynamic().pause();
       Action.TouchMember touch = new Action.TouchMember(MemberDocument.build(o.settings(), step.memory.pgState(),
-          role(o), o.pg(), paused, step.memory.scheduledRestart()));
+          role(o), o.pg(), paused, step.memory.scheduledRestart(), Fencing.whyCannotLead(o)));
       if (actions.stream().anyMatch(a -> !a.housekeeping()) && o.view().get().member(o.settings().name()).isEmpty()) {
         // Without a member key (a new node, or one whose session expired) the leader keeps no replication slot for
         // this node: a start as a replica would wait for streaming that cannot begin until the key is back.

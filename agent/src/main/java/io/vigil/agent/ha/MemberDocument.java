@@ -12,7 +12,7 @@ public final class MemberDocument {
   private MemberDocument() {}
 
   public static Map<String, Object> build(NodeSettings s, String state, String role, LocalPg pg, boolean paused,
-      java.util.Optional<ScheduledRestart> scheduledRestart) {
+      java.util.Optional<ScheduledRestart> scheduledRestart, java.util.Optional<String> cannotLead) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("conn_url", s.connUrl());
     m.put("api_url", s.apiUrl());
@@ -35,6 +35,8 @@ public final class MemberDocument {
     if (paused) {
       m.put("pause", true);
     }
+    // Only while it applies, so a healthy member's value stays Patroni's; Patroni peers ignore keys they do not know.
+    cannotLead.ifPresent(why -> m.put("watchdog_failed", why));
     return m;
   }
 }

@@ -1213,6 +1213,9 @@ class HaCoreTest {
     assertThat(race.rule()).isEqualTo(Rule.NOT_HEALTHIEST);
     assertThat(race.message()).isEqualTo("not racing for the leader lock because the watchdog is required but not "
         + "usable: device /dev/watchdog does not exist");
+    Action.TouchMember touch = (Action.TouchMember) race.actions().get(race.actions().size() - 1);
+    assertThat(touch.data()).as("vigilctl list shows why").containsEntry("watchdog_failed",
+        "the watchdog is required but not usable: device /dev/watchdog does not exist");
 
     leader("me", MY_SESSION).member("me", 5000);
     Decision promote = decide();
