@@ -1184,6 +1184,31 @@ class HaCoreTest {
         || a instanceof Action.ArmGuards || a instanceof Action.FeedGuards);
   }
 
+  /**
+   * Found by the simulator (seed 20263683, invariant 4c): the leader's postmaster crashed, the next cycle disarmed the
+   * fence (PostgreSQL was not running) and started it as primary; the agent froze during the start, and PostgreSQL came
+   * up writable with nothing to stop it when the lock went to another node 30 s later.
+   */
+  @Test
+  void theLockHolderArmsTheGuardsRightBeforeStartingAsPrimaryNotDisarmsThem() {
+    pg = stoppedFormerPrimary();
+    member("me", 5000).leader("me", MY_SESSION);
+    guards = guards(Guards.OFF, Optional.empty(), true, Optional.empty(), true);
+    assertThat(acting(decide())).containsExactly(new Action.ArmGuards(25, false, true),
+        new Action.StartPostgres(false, Optional.empty()));
+
+    guards = guards.withArmed(false);
+    assertThat(acting(decide())).containsExactly(new Action.ArmGuards(25, false, true),
+        new Action.StartPostgres(false, Optional.empty()));
+
+    pg = stopped();
+    assertThat(acting(decide())).as("a standby's data directory starts read-only: nothing to arm yet")
+        .containsExactly(new Action.StartPostgres(true, Optional.empty()));
+    guards = guards.withArmed(true);
+    assertThat(acting(decide())).containsExactly(new Action.DisarmGuards(), new Action.StartPostgres(true,
+        Optional.empty()));
+  }
+
   @Test
   void offModeAndNoFenceMeanNoGuardActionsAtAll() {
     member("me", 5000).leader("me", MY_SESSION);
