@@ -155,6 +155,7 @@ final class SimExecutor {
       boolean replica = !o.pg().isPrimary();
       // as the daemon's restartInPlace: stopped on purpose; the next cycle arms the fence again once it is a primary
       agent.guardian.disarm();
+      agent.node.fence.disarmedForRestart();
       Optional<RecoveryTarget> upstream = replica ? run.memory.following() : Optional.empty();
       agent.published.postgresStopping();
       pg.stop(StopMode.FAST, pgDone(stopped -> {

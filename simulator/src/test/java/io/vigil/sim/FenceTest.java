@@ -75,6 +75,31 @@ class FenceTest {
     assertThat(r.renderTrace()).contains("two writers (fence off").doesNotContain("fence armed");
   }
 
+  /**
+   * Every node has {@code watchdog.mode: required}; one has no watchdog device. Whichever node that is, it never takes
+   * the leader lock, never bootstraps and never promotes, through formation and a frozen leader's failover; the
+   * others lead, and when the frozen leader's watchdog fires its machine resets.
+   */
+  @Test
+  void aRequiredWatchdogWithoutADeviceKeepsThatNodeFromEverLeading() {
+    for (int i = 0; i < 3; i++) {
+      String name = "node" + (i + 1);
+      Schedule s = new Schedule(List.of(new Fault.WatchdogDeviceGone(new Fault.Target(i, false), 0),
+          new Fault.AgentPause(PRIMARY, 100_000, 60_000)), SyncSetup.ASYNC);
+      ScheduleResult r = Simulation.run(1, RunOptions.defaults().withWatchdog(Guards.REQUIRED), DecisionCore.HA_CORE, s);
+      String trace = r.renderTrace();
+      List<Line> mine = lines(r).stream().filter(l -> l.who().equals(name)).toList();
+
+      assertThat(r.violation()).as("%s%n%s", name, trace).isEmpty();
+      assertThat(mine).as("%s%n%s", name, trace).noneMatch(l -> l.text().contains("acquired the leader lock")
+          || l.text().contains("initialized a new cluster") || l.text().contains("accepts writes")
+          || l.text().contains("Promote[") || l.text().contains("rule=ACQUIRE_LOCK"));
+      assertThat(mine).as("%s reports why%n%s", name, trace)
+          .anyMatch(l -> l.text().contains("watchdog device /dev/watchdog does not exist"));
+      assertThat(r.promotions()).as("a bootstrap and a failover without %s%n%s", name, trace).isGreaterThanOrEqualTo(2);
+    }
+  }
+
   @Test
   void seededSchedulesWithTheFenceBreakNoInvariant() {
     SimulationRun run = SimulationRun.execute(20_261_201L, 300, RunOptions.defaults(), 2, DecisionCore.HA_CORE);

@@ -123,6 +123,24 @@ class HaCoreTest {
     assertThat(acting(d)).containsExactly(new Action.RaceInitialize());
   }
 
+  /**
+   * Found by the simulator (watchdog required, no device on the node that started first): it bootstrapped, demoted
+   * itself at once (GUARD_UNAVAILABLE), and the two others, with empty data directories, waited for a leader for ever.
+   */
+  @Test
+  void aNodeThatMustNotLeadDoesNotRaceToBootstrap() {
+    initialize = Optional.empty();
+    pg = empty();
+    guards = new Guards(Guards.REQUIRED, 5, Optional.of("device /dev/watchdog does not exist"), true, Optional.empty(),
+        false);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.WAIT_FOR_LEADER_BOOTSTRAP);
+    assertThat(acting(d)).isEmpty();
+
+    guards = new Guards(Guards.OFF, 5, Optional.empty(), true, Optional.of("the fence process exited"), false);
+    assertThat(decide().rule()).as("nor one whose fence is down").isEqualTo(Rule.WAIT_FOR_LEADER_BOOTSTRAP);
+  }
+
   @Test
   void winnerOfTheInitializeRaceBootstraps() {
     initialize = Optional.of("");
