@@ -180,6 +180,34 @@ sealed interface Fault {
     }
   }
 
+  /**
+   * The node's fence process dies (OOM killer, a careless kill) and cannot be started again for {@code downMs}
+   * (fork fails); the agent restarts it with back-off, and meanwhile the node must not become the primary. A
+   * primary whose fence died keeps running (the core does not demote it for that) until its fence runs again.
+   */
+  record FenceKill(Target target, long at, long downMs) implements Fault {
+    @Override
+    public void inject(SimCluster c) {
+      c.clock().at(at, () -> {
+        SimNode n = target.resolve(c);
+        c.trace("FAULT", "kill the fence process on " + n.name + "; it cannot start for " + Trace.seconds(downMs));
+        n.fence.kill(downMs);
+      });
+    }
+  }
+
+  /** The node's watchdog device goes away (or never existed: {@code at} 0). */
+  record WatchdogDeviceGone(Target target, long at) implements Fault {
+    @Override
+    public void inject(SimCluster c) {
+      c.clock().at(at, () -> {
+        SimNode n = target.resolve(c);
+        c.trace("FAULT", "no watchdog device on " + n.name);
+        n.fence.removeDevice();
+      });
+    }
+  }
+
   /** The node's wall clock is stepped (NTP correction, VM migration); monotonic ZooKeeper timers are not. */
   record ClockJump(Target target, long at, long deltaMs) implements Fault {
     @Override

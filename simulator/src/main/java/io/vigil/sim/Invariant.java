@@ -7,6 +7,8 @@ public enum Invariant {
   PROMOTE_WITHIN_LAG("3", "a promoted node misses at most maximum_lag_on_failover of the last known leader WAL"),
   NO_SPLIT_BRAIN_ACK("4", "the router never gets a write acknowledged by a primary older than the newest one"),
   STALE_PRIMARY_FENCED("4b", "a running agent stops its old primary taking writes within the fencing grace"),
+  SINGLE_WRITER("4c", "no instant where two nodes accept writes (direct or through the router); checked with the "
+      + "fence on, measured without it"),
   CONVERGES("5", "after the faults end: one primary with the lock, every other node streaming from it"),
   WAL_HISTORY_CONSISTENT("6", "a standby never receives WAL that conflicts with its own"),
   TIMELINE_UNIQUE("7", "a timeline id is opened by one promotion only: two promotions never create the same timeline "

@@ -37,7 +37,14 @@ final class InvariantChecker {
   private final SimCluster cluster;
   private final SimSettings settings;
   private final boolean strictLiveness;
+  /** The nodes run the fence: two writers at once break invariant 4c; without it they are only measured. */
+  private final boolean fenceOn;
   private Violation violation;
+  /** Since when two or more servers accept writes (-1: at most one does), and how long that lasted in all. */
+  private long twoWritersSince = -1;
+  private long twoWriterMs;
+  private long longestTwoWriterMs;
+  private int fenceStops;
   private long staleDirectAcks;
   private long longestStaleDirectMs;
   private long convergedAt = -1;
@@ -49,10 +56,11 @@ final class InvariantChecker {
   private Handover handover;
   private final CommitLedger commits = new CommitLedger();
 
-  InvariantChecker(SimCluster cluster, SimSettings settings, boolean strictLiveness) {
+  InvariantChecker(SimCluster cluster, SimSettings settings, boolean strictLiveness, boolean fenceOn) {
     this.cluster = cluster;
     this.settings = settings;
     this.strictLiveness = strictLiveness;
+    this.fenceOn = fenceOn;
   }
 
   Violation violation() {
@@ -78,6 +86,24 @@ final class InvariantChecker {
 
   long longestStaleDirectMs() {
     return longestStaleDirectMs;
+  }
+
+  /** Simulated time during which two or more servers accepted writes at once (an open window counts up to now). */
+  long twoWriterMs() {
+    return twoWriterMs + (twoWritersSince < 0 ? 0 : cluster.now() - twoWritersSince);
+  }
+
+  long longestTwoWriterMs() {
+    return Math.max(longestTwoWriterMs, twoWritersSince < 0 ? 0 : cluster.now() - twoWritersSince);
+  }
+
+  /** Times a fence stopped a primary at its deadline. */
+  int fenceStops() {
+    return fenceStops;
+  }
+
+  void fenced(SimNode n) {
+    fenceStops++;
   }
 
   void fail(Invariant invariant, String message, Finding... findings) {
@@ -107,8 +133,50 @@ final class InvariantChecker {
     return stale ? new Finding[] {Finding.STALE_TIMELINE_RACE} : new Finding[0];
   }
 
-  /** Invariant 1, after every event. */
+  /** Invariants 1 and 4c, after every event (the state of the servers changes only in events). */
   void afterEvent() {
+    lockExclusive();
+    singleWriter();
+  }
+
+  /**
+   * Invariant 4c: at no instant do two servers accept writes (running, out of recovery: a client that connects to
+   * either, directly or through the router, can commit). A server stops accepting writes the instant its stop begins,
+   * by its agent or by its fence. With the fence off, this is the known gap: the windows are measured, not failed.
+   */
+  private void singleWriter() {
+    List<SimNode> writers = cluster.nodes().stream().filter(n -> n.pg.acceptsWrites()).toList();
+    if (writers.size() < 2) {
+      if (twoWritersSince >= 0) {
+        long lasted = cluster.now() - twoWritersSince;
+        twoWriterMs += lasted;
+        longestTwoWriterMs = Math.max(longestTwoWriterMs, lasted);
+        twoWritersSince = -1;
+        cluster.trace("CHECK", "one writer again after " + Trace.seconds(lasted) + " of two");
+      }
+      return;
+    }
+    if (twoWritersSince >= 0) {
+      return;
+    }
+    twoWritersSince = cluster.now();
+    String who = writers.stream().map(n -> cluster.describe(n) + ", fence " + (n.fence.armed() ? "armed" : "not armed"))
+        .collect(java.util.stream.Collectors.joining("; "));
+    if (fenceOn) {
+      SimNode newest = cluster.newestPrimary();
+      SimNode stale = writers.stream().filter(n -> n != newest).findFirst().orElse(writers.get(0));
+      List<Finding> why = new ArrayList<>(Arrays.asList(staleTimeline(stale)));
+      if (writers.stream().anyMatch(n -> n != newest && n.fence.unarmedSinceRestart())) {
+        why.add(Finding.RESTART_LEAVES_PRIMARY_UNFENCED);
+      }
+      fail(Invariant.SINGLE_WRITER, writers.size() + " servers accept writes at once: " + who,
+          why.toArray(Finding[]::new));
+    } else {
+      cluster.trace("CHECK", "two writers (fence off: the known gap, measured): " + who);
+    }
+  }
+
+  private void lockExclusive() {
     SimNode first = null;
     for (SimNode n : cluster.nodes()) {
       if (cluster.answersPrimary(n) && n.pg.acceptsWrites()) {

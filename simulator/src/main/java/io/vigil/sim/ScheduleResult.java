@@ -20,10 +20,14 @@ import java.util.Optional;
  * @param stuck            nodes still stuck at the convergence bound (diverged, or parked by the core)
  * @param synchronous      the schedule ran in synchronous mode at some point (from the start or switched on)
  * @param commits          the clients' commits, by how they were acknowledged, and those the final primary lost
+ * @param twoWriterMs      simulated time during which two servers accepted writes at once (invariant 4c)
+ * @param longestTwoWriterMs the longest such window
+ * @param fenceStops       times a fence stopped a primary whose agent had not confirmed the lock in time
  */
 public record ScheduleResult(long seed, Optional<Violation> violation, Trace trace, long steps, int decisions,
     int promotions, long routedWrites, long staleDirectAcks, long longestStaleDirectMs, long convergenceMs,
-    int rewinds, List<StuckNode> stuck, boolean synchronous, CommitStats commits) {
+    int rewinds, List<StuckNode> stuck, boolean synchronous, CommitStats commits,
+    long twoWriterMs, long longestTwoWriterMs, int fenceStops) {
 
   /** The trace as printed: one line per decision record or event. */
   public String renderTrace() {

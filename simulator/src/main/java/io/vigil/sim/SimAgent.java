@@ -40,6 +40,7 @@ final class SimAgent {
   private Map<String, Object> appliedDynamic;
   private final DecisionCore core;
   private final SimExecutor executor;
+  final SimGuardian guardian;
   private AgentMemory memory = AgentMemory.initial();
   /** An operator's scheduled restart waiting for the next cycle: due this long after it (-1 = none). */
   private long restartRequestedInMs = -1;
@@ -63,14 +64,20 @@ final class SimAgent {
     this.dcs = cluster.newDcsClient(this);
     this.published = new SimPublishedStatus(dcs::lastContactMillis, settings.livenessTimeoutMs());
     this.executor = new SimExecutor(this, cluster);
+    this.guardian = new SimGuardian(this, cluster, cluster.options().fence(), cluster.options().watchdogMode());
   }
 
-  /** The rule of this agent's latest decision. */
   /** The ZooKeeper session of the observation behind the actions being carried out (or last carried out). */
   long decidedInSession() {
     return decidedInSession;
   }
 
+  /** When the current cycle's observation began (the start of its ZooKeeper read), on the monotonic clock. */
+  long observedAt() {
+    return cycleStartedNodeMillis;
+  }
+
+  /** The rule of this agent's latest decision. */
   Rule lastRule() {
     return lastRule;
   }
@@ -154,7 +161,9 @@ final class SimAgent {
 
   private void decide(Optional<ClusterView> view, Optional<String> error, LocalPg local, List<PeerStatus> peers) {
     adoptDynamicConfig(view);
-    Observation o = new Observation(node.nowMillis(), view, error, dcs.sessionId(), local, peers, nodeSettings);
+    // As the daemon's Observer: the guards are looked at last, after the read, PostgreSQL and the peers.
+    Observation o = new Observation(node.nowMillis(), view, error, dcs.sessionId(), local, peers, nodeSettings,
+        guardian.observe());
     if (restartRequestedInMs >= 0 && memory.scheduledRestart().isEmpty()) {
       // POST /restart with a schedule, taken between cycles as the daemon does
       long at = o.nowMillis() + restartRequestedInMs;

@@ -35,6 +35,7 @@ final class SimCluster {
   record LeaderPosition(long optime, WalHistory wal, String writer) {}
 
   private final SimSettings settings;
+  private final RunOptions options;
   private final SimClock clock = new SimClock();
   private final Trace trace = new Trace();
   private final SplittableRandom rng;
@@ -55,13 +56,14 @@ final class SimCluster {
   /** Told once, with the node, when the next promotion completes (a fault waiting for a failover). */
   private final List<Consumer<SimNode>> nextPromotion = new ArrayList<>();
 
-  SimCluster(SimSettings settings, SplittableRandom rng, DecisionCore core, boolean strictLiveness) {
+  SimCluster(SimSettings settings, SplittableRandom rng, DecisionCore core, RunOptions options) {
     this.settings = settings;
+    this.options = options;
     this.rng = rng;
     this.core = core;
     this.zk = new SimZooKeeper(clock, trace);
     this.network = new SimNetwork(settings.nodes(), rng.split());
-    this.checker = new InvariantChecker(this, settings, strictLiveness);
+    this.checker = new InvariantChecker(this, settings, options.strictLiveness(), options.fence());
     zk.onWrite((path, data) -> {
       if (path.equals(SimZooKeeper.CONFIG)) {
         checker.configWritten(data);
@@ -74,7 +76,9 @@ final class SimCluster {
       String name = "node" + (i + 1);
       SimPostgres pg = new SimPostgres(this, clock, rng.split(), name, i);
       // NTP keeps the wall clocks within a few hundred milliseconds of each other.
-      nodes.add(new SimNode(i, name, "10.0.0." + (i + 1), pg, clock, rng.nextLong(-300, 301)));
+      SimNode node = new SimNode(i, name, "10.0.0." + (i + 1), pg, clock, rng.nextLong(-300, 301));
+      node.fence = new SimFence(node, this);
+      nodes.add(node);
     }
   }
 
@@ -130,6 +134,10 @@ final class SimCluster {
 
   LeaderPosition lastLeaderPosition() {
     return lastLeaderPosition;
+  }
+
+  RunOptions options() {
+    return options;
   }
 
   int promotions() {
@@ -266,6 +274,7 @@ final class SimCluster {
   /** The daemon exits; systemd (Restart=on-failure, RestartSec=5) starts it again. */
   void agentExited(SimNode node, SimAgent agent, Action.Exit exit) {
     trace(node.name, "agent exits with status " + exit.code() + ": " + exit.message());
+    agent.guardian.close();
     agent.dcs.close();
     node.detach();
     if (exit.code() != 0) {
@@ -349,6 +358,25 @@ final class SimCluster {
       n.thaw();
       refreshContacts();
     }
+  }
+
+  /** The node's fence stopped its PostgreSQL (a primary) at its deadline. */
+  void fenced(SimNode n) {
+    checker.fenced(n);
+  }
+
+  /**
+   * The watchdog fired: the machine resets. PostgreSQL dies, the agent and the fence process with it; the machine
+   * boots again and systemd starts the agent 30 s later.
+   */
+  void machineReset(SimNode n) {
+    trace("FAULT", "machine reset of " + n.name + " by its watchdog");
+    n.pg.crash();
+    n.fence.machineReset();
+    if (kill(n)) {
+      clock.after(30_000, () -> restartAgent(n));
+    }
+    refreshContacts();
   }
 
   void stepClock(SimNode n, long deltaMs) {

@@ -153,6 +153,9 @@ final class SimExecutor {
       pg.stop(s.mode(), thenRunAgain(k));
     } else if (a instanceof Action.RestartPostgres) {
       boolean replica = !o.pg().isPrimary();
+      // as the daemon's restartInPlace: stopped on purpose; the next cycle arms the fence again once it is a primary
+      agent.guardian.disarm();
+      agent.node.fence.disarmedForRestart();
       Optional<RecoveryTarget> upstream = replica ? run.memory.following() : Optional.empty();
       agent.published.postgresStopping();
       pg.stop(StopMode.FAST, pgDone(stopped -> {
@@ -252,6 +255,23 @@ final class SimExecutor {
       k.accept(Result.ok(true));
     } else if (a instanceof Action.SyncSlots) {
       quick(pg.syncSlots(), k);
+    } else if (a instanceof Action.ArmGuards g) {
+      // ActionExecutor: a guard that cannot be armed stops a promotion that needs it; otherwise it is only logged.
+      Optional<String> failed = agent.guardian.keep(agent.observedAt(), g.timeoutSeconds(), g.watchdog(), g.fence());
+      boolean promoting = run.actions.stream().anyMatch(Action.Promote.class::isInstance);
+      if (failed.isPresent() && promoting) {
+        k.accept(Result.pg("could not arm the fence or the watchdog: " + failed.get() + "; not promoting"));
+      } else {
+        failed.ifPresent(f -> agent.traceEvent("could not arm the fence or the watchdog: " + f));
+        k.accept(Result.ok(false));
+      }
+    } else if (a instanceof Action.FeedGuards g) {
+      agent.guardian.keep(agent.observedAt(), g.timeoutSeconds(), g.watchdog(), g.fence())
+          .ifPresent(f -> agent.traceEvent("could not feed the fence or the watchdog: " + f));
+      k.accept(Result.ok(false));
+    } else if (a instanceof Action.DisarmGuards) {
+      agent.guardian.disarm();
+      k.accept(Result.ok(false));
     } else if (a instanceof Action.TouchMember t) {
       dcs.touchMember(t.data(), dcsDone(k));
     } else {

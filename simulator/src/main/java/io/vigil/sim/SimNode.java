@@ -17,6 +17,8 @@ final class SimNode {
   final String name;
   final String host;
   final SimPostgres pg;
+  /** The fence process and watchdog device of this machine (they outlive the agent). */
+  SimFence fence;
   private final SimClock clock;
   private long clockOffset;
   private boolean steppedBack;

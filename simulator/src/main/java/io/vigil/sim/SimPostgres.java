@@ -468,12 +468,24 @@ final class SimPostgres {
 
   /** The postmaster dies: no more writes, nothing more sent to standbys; waiting operations learn it. */
   void crash() {
+    die("postmaster crashed at ");
+  }
+
+  /**
+   * The fence's SIGQUIT: an immediate shutdown, which for what the model tracks is a crash (no shutdown checkpoint,
+   * nothing more sent to the standbys, commits waiting for standbys unanswered); the data directory stays as it is.
+   */
+  void fenceStop() {
+    die("stopped (immediate, by the fence) at ");
+  }
+
+  private void die(String what) {
     if (process == Process.STOPPED) {
       return;
     }
     exited(false);
     epoch++;
-    cluster.pgEvent(this, "postmaster crashed at " + wal);
+    cluster.pgEvent(this, what + wal);
     Consumer<Optional<String>> waiting = pending;
     boolean wasStop = pendingIsStop;
     pending = null;

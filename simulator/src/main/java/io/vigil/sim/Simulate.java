@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code scripts/simulate --schedules N [--seed S] [--steps K] [--threads T] [--strict] [--trace]}: runs N seeded
+ * {@code scripts/simulate --schedules N [--seed S] [--steps K] [--threads T] [--strict] [--no-fence]
+ * [--watchdog off|automatic|required] [--trace]}: runs N seeded
  * schedules of the HA core and ends with {@code schedules=N violations=V seed=S}. Schedule i uses seed
  * S + i; a violation prints that seed, the invariant and the trace, and
  * {@code --seed <that seed> --schedules 1} replays it exactly.
@@ -28,6 +29,8 @@ public final class Simulate {
     boolean strict = false;
     int threads = Runtime.getRuntime().availableProcessors();
     boolean trace = false;
+    boolean fence = true;
+    String watchdog = "off";
     try {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -37,23 +40,29 @@ public final class Simulate {
           case "--threads" -> threads = Integer.parseInt(args[++i]);
           case "--trace" -> trace = true;
           case "--strict" -> strict = true;
+          case "--no-fence" -> fence = false;
+          case "--watchdog" -> watchdog = args[++i];
           default -> throw new IllegalArgumentException("unknown argument " + args[i]);
         }
       }
+      new RunOptions(steps, strict, fence, watchdog);
       if (schedules < 1 || steps < 10 || threads < 1) {
         throw new IllegalArgumentException("need --schedules >= 1, --steps >= 10, --threads >= 1");
       }
     } catch (RuntimeException e) {
       err.println("simulate: " + e.getMessage());
-      err.println("usage: simulate --schedules N [--seed S] [--steps K] [--threads T] [--strict] [--trace]");
+      err.println("usage: simulate --schedules N [--seed S] [--steps K] [--threads T] [--strict] [--no-fence] "
+          + "[--watchdog off|automatic|required] [--trace]");
       err.println("  --steps K   simulated seconds of the fault phase (default "
           + RunOptions.DEFAULT_FAULT_PHASE_SECONDS + ")");
       err.println("  --strict    nodes left stuck after the faults (diverged, parked) are violations too");
+      err.println("  --no-fence  agents without vigil.fence: two writers at once are measured, not a violation (4c)");
+      err.println("  --watchdog  watchdog.mode of every agent (default off); every machine has a device");
       err.println("  --trace     print every schedule's trace (use with --schedules 1 to replay a seed)");
       return 2;
     }
     long started = System.nanoTime();
-    RunOptions options = new RunOptions(steps, strict);
+    RunOptions options = new RunOptions(steps, strict, fence, watchdog);
     SimulationRun run = SimulationRun.execute(seed, schedules, options, threads, DecisionCore.HA_CORE);
     double seconds = (System.nanoTime() - started) / 1e9;
     if (trace) {
@@ -68,7 +77,8 @@ public final class Simulate {
       ScheduleResult r = violations.get(i);
       out.println("VIOLATION seed=" + r.seed() + " " + r.violation().orElseThrow());
       out.println("  replay: scripts/simulate --seed " + r.seed() + " --schedules 1 --steps " + steps
-          + (strict ? " --strict" : "") + " --trace");
+          + (strict ? " --strict" : "") + (fence ? "" : " --no-fence")
+          + (watchdog.equals("off") ? "" : " --watchdog " + watchdog) + " --trace");
       if (i < TRACES_PRINTED && !trace) {
         out.print(r.renderTrace().indent(4));
       }

@@ -26,12 +26,14 @@ public final class Simulation {
   private static ScheduleResult run(long seed, RunOptions options, DecisionCore core, Schedule schedule,
       SplittableRandom world) {
     SimSettings settings = SimSettings.defaults(options.faultPhaseSeconds() * 1000).withSync(schedule.sync());
-    SimCluster cluster = new SimCluster(settings, world, core, options.strictLiveness());
+    SimCluster cluster = new SimCluster(settings, world, core, options);
     cluster.trace("SIM", "seed " + seed + ": " + settings.nodes() + " nodes, ttl " + settings.ttlSeconds()
         + " s, loop_wait " + settings.loopWaitSeconds() + " s, retry_timeout " + settings.retryTimeoutSeconds()
         + " s, faults " + Trace.seconds(settings.formationMs()) + ".." + Trace.seconds(settings.healAtMs())
         + ", convergence bound " + Trace.seconds(settings.convergenceBoundMs())
-        + (settings.sync().mode() == SyncSetup.Mode.OFF ? "" : ", " + settings.sync()));
+        + (settings.sync().mode() == SyncSetup.Mode.OFF ? "" : ", " + settings.sync())
+        + (options.fence() ? "" : ", fence off") + (options.watchdogMode().equals("off") ? ""
+            : ", watchdog " + options.watchdogMode()));
     for (Fault f : schedule.faults()) {
       f.inject(cluster);
     }
@@ -47,6 +49,6 @@ public final class Simulation {
     return new ScheduleResult(seed, Optional.ofNullable(checker.violation()), cluster.traceLog(),
         cluster.clock().steps(), cluster.decisions(), cluster.promotions(), cluster.routedWrites(),
         checker.staleDirectAcks(), checker.longestStaleDirectMs(), convergence, cluster.rewinds(), checker.stuck(),
-        synchronous, checker.durability());
+        synchronous, checker.durability(), checker.twoWriterMs(), checker.longestTwoWriterMs(), checker.fenceStops());
   }
 }

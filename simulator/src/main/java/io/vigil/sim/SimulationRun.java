@@ -33,6 +33,10 @@ public final class SimulationRun {
   private long staleDirectAcks;
   private long longestStaleDirectMs;
   private long rewinds;
+  private int twoWriterSchedules;
+  private long twoWriterMs;
+  private long longestTwoWriterMs;
+  private long fenceStops;
   /** Commits of the schedules that never ran in synchronous mode, and of those that did. */
   private CommitStats asyncCommits = CommitStats.NONE;
   private CommitStats syncCommits = CommitStats.NONE;
@@ -95,6 +99,12 @@ public final class SimulationRun {
       longestStaleDirectMs = Math.max(longestStaleDirectMs, r.longestStaleDirectMs());
     }
     rewinds += r.rewinds();
+    if (r.twoWriterMs() > 0) {
+      twoWriterSchedules++;
+      twoWriterMs += r.twoWriterMs();
+      longestTwoWriterMs = Math.max(longestTwoWriterMs, r.longestTwoWriterMs());
+    }
+    fenceStops += r.fenceStops();
     CommitStats c = r.commits();
     int[] losing = r.synchronous() ? syncSchedulesLosing : asyncSchedulesLosing;
     losing[0] += c.asyncLost() > 0 ? 1 : 0;
@@ -145,6 +155,10 @@ public final class SimulationRun {
         "direct-write split brain (stale primary with a frozen or dead agent; statistic): %d schedules, %d acks, "
             + "longest %s after the newer promotion%n", splitBrainSchedules, staleDirectAcks,
         Trace.seconds(longestStaleDirectMs)));
+    sb.append(String.format(Locale.ROOT,
+        "two writers at once (invariant 4c; measured when the fence is off): %d schedules, %s in all, longest %s; "
+            + "the fence stopped a primary %d times%n", twoWriterSchedules, Trace.seconds(twoWriterMs),
+        Trace.seconds(longestTwoWriterMs), fenceStops));
     sb.append(String.format(Locale.ROOT, "asynchronous schedules (%d): %d commits acknowledged, %d lost in %d "
         + "schedules; through the router %d, %d lost in %d schedules%n", asyncSchedules, asyncCommits.asyncAcked(),
         asyncCommits.asyncLost(), asyncSchedulesLosing[0], asyncCommits.asyncRoutedAcked(),

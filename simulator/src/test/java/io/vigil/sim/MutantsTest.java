@@ -16,12 +16,25 @@ import org.junit.jupiter.api.Test;
 /**
  * The checker catches broken rules. Each mutant wraps the real core (nothing in production code knows
  * about it) and must break, within a bounded number of schedules, the invariant that rule protects, on
- * a seed where the real core keeps it.
+ * a seed where the real core keeps it. The mutants of the leader race, the demotion and the lock run without the
+ * fence, which would otherwise stop many of the primaries they leave behind first (a frozen or cut-off primary is
+ * stopped at its deadline whatever the core does); the fence's own mutant runs with it.
  */
 class MutantsTest {
 
   private static final long BASE_SEED = 77_000;
   private static final int MAX_SCHEDULES = 300;
+  private static final RunOptions NO_FENCE = RunOptions.defaults().withFence(false);
+
+  /** The guards' deadline computed past the lock's expiry (ttl + loop_wait instead of ttl - safety_margin). */
+  private static final DecisionCore LATE_DEADLINE = (o, m) -> {
+    Decision d = HaCore.decide(o, m);
+    int late = o.settings().dynamic().ttl() + o.settings().dynamic().loopWait();
+    List<Action> actions = d.actions().stream().map(a -> a instanceof Action.ArmGuards g
+        ? (Action) new Action.ArmGuards(late, g.watchdog(), g.fence()) : a instanceof Action.FeedGuards g
+        ? new Action.FeedGuards(late, g.watchdog(), g.fence()) : a).toList();
+    return new Decision(d.rule(), d.message(), actions, d.memory());
+  };
 
   /** The leader race without its WAL comparison: no peer answers, no leader optime to lag behind. */
   private static final DecisionCore BLIND_RACE = (o, m) -> HaCore.decide(withoutWalComparison(o), m);
@@ -52,35 +65,40 @@ class MutantsTest {
 
   @Test
   void aRaceIgnoringSyncIsCaughtByTheDurabilityInvariant() {
-    assertCaught(RACE_IGNORING_SYNC, Invariant.ACKED_COMMITS_SURVIVE);
+    assertCaught(RACE_IGNORING_SYNC, Invariant.ACKED_COMMITS_SURVIVE, NO_FENCE);
   }
 
   @Test
   void blindRaceIsCaughtByTheLagInvariant() {
-    assertCaught(BLIND_RACE, Invariant.PROMOTE_WITHIN_LAG);
+    assertCaught(BLIND_RACE, Invariant.PROMOTE_WITHIN_LAG, NO_FENCE);
   }
 
   @Test
   void missingDemotionWithoutDcsIsCaughtByTheFencingInvariant() {
-    assertCaught(NO_DEMOTION_WITHOUT_DCS, Invariant.STALE_PRIMARY_FENCED);
+    assertCaught(NO_DEMOTION_WITHOUT_DCS, Invariant.STALE_PRIMARY_FENCED, NO_FENCE);
   }
 
   @Test
   void promotionWithoutLockIsCaughtByTheLockInvariant() {
-    assertCaught(PROMOTE_WITHOUT_LOCK, Invariant.PROMOTE_HOLDS_LOCK);
+    assertCaught(PROMOTE_WITHOUT_LOCK, Invariant.PROMOTE_HOLDS_LOCK, NO_FENCE);
+  }
+
+  @Test
+  void aFenceDeadlinePastTheLockExpiryIsCaughtByTheSingleWriterInvariant() {
+    assertCaught(LATE_DEADLINE, Invariant.SINGLE_WRITER, RunOptions.defaults());
   }
 
   /**
    * Runs seeds until the mutant breaks {@code expected} on a seed where the real core does not, so the
    * violation is the mutant's doing.
    */
-  private static void assertCaught(DecisionCore mutant, Invariant expected) {
+  private static void assertCaught(DecisionCore mutant, Invariant expected, RunOptions options) {
     Optional<Violation> caught = Optional.empty();
     long seed = BASE_SEED;
     while (caught.isEmpty() && seed < BASE_SEED + MAX_SCHEDULES) {
-      Optional<Violation> v = Simulation.run(seed, RunOptions.defaults(), mutant).violation()
+      Optional<Violation> v = Simulation.run(seed, options, mutant).violation()
           .filter(x -> x.invariant() == expected);
-      if (v.isPresent() && Simulation.run(seed, RunOptions.defaults(), DecisionCore.HA_CORE).violation()
+      if (v.isPresent() && Simulation.run(seed, options, DecisionCore.HA_CORE).violation()
           .filter(x -> x.invariant() == expected).isEmpty()) {
         caught = v;
       }

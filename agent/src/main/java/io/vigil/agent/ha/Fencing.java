@@ -70,7 +70,8 @@ public final class Fencing {
   }
 
   /**
-   * The cycle's actions with the guards' actions added: armed right before a promotion; armed or fed first thing
+   * The cycle's actions with the guards' actions added: armed right before a promotion (or a start as primary by the
+   * lock holder); armed or fed first thing
    * (right after the read that confirmed the lock) while this node is the writable primary holding the lock and the
    * cluster is not paused; otherwise disarmed before anything else happens (a demotion, a stop, a restart, pause).
    */
@@ -79,6 +80,11 @@ public final class Fencing {
     boolean fence = fenceWanted(o);
     List<Action> out = new ArrayList<>(actions);
     int promote = indexOf(actions, Action.Promote.class);
+    if (promote < 0 && o.holdsLock()) {
+      // A start as primary (the lock holder's PostgreSQL was down: a crash, a failed start) makes a writable primary
+      // as much as a promotion does: armed before it, or a freeze during the start leaves that primary unfenced.
+      promote = indexOfStartAsPrimary(actions);
+    }
     if (promote >= 0) {
       if (watchdog || fence) {
         out.add(promote, new Action.ArmGuards(timeoutSeconds(o), watchdog, fence));
@@ -96,6 +102,15 @@ public final class Fencing {
       out.add(0, new Action.DisarmGuards());
     }
     return out;
+  }
+
+  private static int indexOfStartAsPrimary(List<Action> actions) {
+    for (int i = 0; i < actions.size(); i++) {
+      if (actions.get(i) instanceof Action.StartPostgres s && !s.asReplica()) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static int indexOf(List<Action> actions, Class<? extends Action> kind) {

@@ -179,8 +179,10 @@ public final class HaCore {
       return new Step(Rule.BOOTSTRAP_NEW_CLUSTER, "trying to bootstrap a new cluster",
           List.of(new Action.BootstrapCluster(o.settings().bootstrapDcs())), memory.withInitializeWon(false));
     }
+    // As Patroni cancels a bootstrap whose watchdog cannot be activated: a node that must not lead must not create
+    // the cluster either (it would demote itself at once and leave the others waiting for a leader for ever).
     if (view.initialize().isEmpty() && view.leader().isEmpty()
-        && !o.settings().nofailover() && o.settings().canBootstrap()) {
+        && !o.settings().nofailover() && o.settings().canBootstrap() && Fencing.whyCannotLead(o).isEmpty()) {
       return new Step(Rule.RACE_INITIALIZE, "racing for the initialize key to bootstrap a new cluster",
           List.of(new Action.RaceInitialize()), memory);
     }

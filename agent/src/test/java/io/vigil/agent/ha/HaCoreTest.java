@@ -123,6 +123,24 @@ class HaCoreTest {
     assertThat(acting(d)).containsExactly(new Action.RaceInitialize());
   }
 
+  /**
+   * Found by the simulator (watchdog required, no device on the node that started first): it bootstrapped, demoted
+   * itself at once (GUARD_UNAVAILABLE), and the two others, with empty data directories, waited for a leader for ever.
+   */
+  @Test
+  void aNodeThatMustNotLeadDoesNotRaceToBootstrap() {
+    initialize = Optional.empty();
+    pg = empty();
+    guards = new Guards(Guards.REQUIRED, 5, Optional.of("device /dev/watchdog does not exist"), true, Optional.empty(),
+        false);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.WAIT_FOR_LEADER_BOOTSTRAP);
+    assertThat(acting(d)).isEmpty();
+
+    guards = new Guards(Guards.OFF, 5, Optional.empty(), true, Optional.of("the fence process exited"), false);
+    assertThat(decide().rule()).as("nor one whose fence is down").isEqualTo(Rule.WAIT_FOR_LEADER_BOOTSTRAP);
+  }
+
   @Test
   void winnerOfTheInitializeRaceBootstraps() {
     initialize = Optional.of("");
@@ -1182,6 +1200,31 @@ class HaCoreTest {
     guards = guards.withArmed(false);
     assertThat(decide().actions()).noneMatch(a -> a instanceof Action.DisarmGuards
         || a instanceof Action.ArmGuards || a instanceof Action.FeedGuards);
+  }
+
+  /**
+   * Found by the simulator (seed 20263683, invariant 4c): the leader's postmaster crashed, the next cycle disarmed the
+   * fence (PostgreSQL was not running) and started it as primary; the agent froze during the start, and PostgreSQL came
+   * up writable with nothing to stop it when the lock went to another node 30 s later.
+   */
+  @Test
+  void theLockHolderArmsTheGuardsRightBeforeStartingAsPrimaryNotDisarmsThem() {
+    pg = stoppedFormerPrimary();
+    member("me", 5000).leader("me", MY_SESSION);
+    guards = guards(Guards.OFF, Optional.empty(), true, Optional.empty(), true);
+    assertThat(acting(decide())).containsExactly(new Action.ArmGuards(25, false, true),
+        new Action.StartPostgres(false, Optional.empty()));
+
+    guards = guards.withArmed(false);
+    assertThat(acting(decide())).containsExactly(new Action.ArmGuards(25, false, true),
+        new Action.StartPostgres(false, Optional.empty()));
+
+    pg = stopped();
+    assertThat(acting(decide())).as("a standby's data directory starts read-only: nothing to arm yet")
+        .containsExactly(new Action.StartPostgres(true, Optional.empty()));
+    guards = guards.withArmed(true);
+    assertThat(acting(decide())).containsExactly(new Action.DisarmGuards(), new Action.StartPostgres(true,
+        Optional.empty()));
   }
 
   @Test
