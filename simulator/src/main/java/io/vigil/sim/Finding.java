@@ -29,10 +29,6 @@ public enum Finding {
       + "expired meanwhile, the client opened a new one, and the WriteSync (compare-and-set on the /sync version only) "
       + "went through: /sync names a leader that no longer holds the lock. The executor does not drop the rest of a "
       + "leader's action list when its ZooKeeper session changed since the observation"),
-  RESTART_LEAVES_PRIMARY_UNFENCED("an operator's scheduled restart of the leader's PostgreSQL disarms the fence "
-      + "(DisarmGuards before RestartPostgres in the core, and guardian.disarm() in the daemon's restartInPlace); the "
-      + "agent is frozen or killed before its next cycle arms it again, PostgreSQL comes back as a primary with nothing "
-      + "to stop it, and it still takes writes when another node promotes after the session expired"),
   WALL_CLOCK_LEASE("the stale node's wall clock was stepped back: its lock flag and ZooKeeper contact age are "
       + "measured on the wall clock and outlive the lock");
 

@@ -165,12 +165,7 @@ final class InvariantChecker {
     if (fenceOn) {
       SimNode newest = cluster.newestPrimary();
       SimNode stale = writers.stream().filter(n -> n != newest).findFirst().orElse(writers.get(0));
-      List<Finding> why = new ArrayList<>(Arrays.asList(staleTimeline(stale)));
-      if (writers.stream().anyMatch(n -> n != newest && n.fence.unarmedSinceRestart())) {
-        why.add(Finding.RESTART_LEAVES_PRIMARY_UNFENCED);
-      }
-      fail(Invariant.SINGLE_WRITER, writers.size() + " servers accept writes at once: " + who,
-          why.toArray(Finding[]::new));
+      fail(Invariant.SINGLE_WRITER, writers.size() + " servers accept writes at once: " + who, staleTimeline(stale));
     } else {
       cluster.trace("CHECK", "two writers (fence off: the known gap, measured): " + who);
     }

@@ -153,9 +153,7 @@ final class SimExecutor {
       pg.stop(s.mode(), thenRunAgain(k));
     } else if (a instanceof Action.RestartPostgres) {
       boolean replica = !o.pg().isPrimary();
-      // as the daemon's restartInPlace: stopped on purpose; the next cycle arms the fence again once it is a primary
-      agent.guardian.disarm();
-      agent.node.fence.disarmedForRestart();
+      // as the daemon's restartInPlace: a primary's fence stays armed, fed again by the read that confirms the lock
       Optional<RecoveryTarget> upstream = replica ? run.memory.following() : Optional.empty();
       agent.published.postgresStopping();
       pg.stop(StopMode.FAST, pgDone(stopped -> {
@@ -168,11 +166,13 @@ final class SimExecutor {
           return;
         }
         // as the daemon: a primary starts again only if the lock is still ours after the stop
+        long readAt = cluster.now();
         dcs.read(r -> {
           if (r.failed() || !r.value().isLockedBy(agent.node.name, dcs.sessionId())) {
             k.accept(Result.pg("not starting PostgreSQL as primary after the restart's stop: the lock is not mine"));
             return;
           }
+          agent.guardian.refresh(readAt);
           startPostgres(false, Optional.empty(), thenRunAgain(k));
         });
       }));

@@ -31,7 +31,6 @@ final class SimFence {
   private long watchdogToken;
   private int stops;
   /** Disarmed for a restart of PostgreSQL and not armed since (a finding when that primary outlives its lock). */
-  private boolean disarmedForRestart;
 
   SimFence(SimNode node, SimCluster cluster) {
     this.node = node;
@@ -75,7 +74,6 @@ final class SimFence {
 
   /** {@code arm <deadline>}: a deadline already past fires at once. */
   void arm(long at) {
-    disarmedForRestart = false;
     deadline = at;
     long token = ++fenceToken;
     cluster.clock().at(Math.max(at, cluster.now()), () -> {
@@ -111,15 +109,6 @@ final class SimFence {
   private void closeWatchdog() {
     watchdogOpen = false;
     watchdogToken++;
-  }
-
-  /** The agent restarts PostgreSQL in place, and disarmed first as the daemon's restartInPlace does. */
-  void disarmedForRestart() {
-    disarmedForRestart = true;
-  }
-
-  boolean unarmedSinceRestart() {
-    return disarmedForRestart;
   }
 
   /** The agent exits cleanly: disarm and end the process. */

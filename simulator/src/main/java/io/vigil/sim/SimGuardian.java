@@ -25,6 +25,9 @@ final class SimGuardian {
   private long nextStartAt;
   private long backoffMs = 1_000;
   private boolean fenceArmed;
+  private int lastTimeoutSeconds;
+  private boolean lastWatchdog;
+  private boolean lastFence;
   private boolean watchdogActive;
   private Optional<String> activationProblem = Optional.empty();
 
@@ -92,6 +95,9 @@ final class SimGuardian {
    * activates or keeps alive the watchdog; the error when something asked for could not be done.
    */
   Optional<String> keep(long observedAt, int timeoutSeconds, boolean watchdog, boolean fence) {
+    lastTimeoutSeconds = timeoutSeconds;
+    lastWatchdog = watchdog;
+    lastFence = fence;
     SimFence f = fence();
     if (!f.runningFor(agent)) {
       return Optional.of(helperProblem.orElse("the fence process is not running"));
@@ -115,6 +121,13 @@ final class SimGuardian {
       activationProblem = Optional.empty();
     }
     return Optional.empty();
+  }
+
+  /** Guardian.refresh: a read that started at {@code readAt} confirmed the lock during a long action. */
+  void refresh(long readAt) {
+    if (fenceArmed || watchdogActive) {
+      keep(readAt, lastTimeoutSeconds, lastWatchdog, lastFence);
+    }
   }
 
   /** Guardian.disarm. */

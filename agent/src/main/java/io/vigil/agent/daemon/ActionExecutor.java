@@ -51,15 +51,18 @@ final class ActionExecutor {
   private final HistoryFile history;
   private final Callbacks callbacks;
   private final Guardian guardian;
+  private final LockKeeper keeper;
   private static final String SYNC_NAMES = "synchronous_standby_names";
   /** The value the HA core last asked for; empty until it asks (then the mode's default applies). */
   private Optional<String> syncStandbyNames = Optional.empty();
   /** Whether the first cycle has run: a PostgreSQL found running then gets on_start, as with Patroni. */
   private boolean attached;
 
-  ActionExecutor(VigilConfig config, LocalPostgres pg, Dcs dcs, PublishedStatus published, Guardian guardian) {
+  ActionExecutor(VigilConfig config, LocalPostgres pg, Dcs dcs, PublishedStatus published, Guardian guardian,
+      LockKeeper keeper) {
     this.config = config;
     this.guardian = guardian;
+    this.keeper = keeper;
     this.pg = pg;
     this.dcs = dcs;
     this.published = published;
@@ -72,6 +75,15 @@ final class ActionExecutor {
    *                   the lock reached the server after it, so the guards' deadline counts from there
    */
   Outcome execute(Decision d, Observation o, long observedAt) {
+    keeper.begin();
+    try {
+      return carryOut(d, o, observedAt);
+    } finally {
+      keeper.end();
+    }
+  }
+
+  private Outcome carryOut(Decision d, Observation o, long observedAt) {
     if (!attached) {
       attached = true;
       if (o.pg().running()) {
@@ -435,14 +447,18 @@ final class ActionExecutor {
   void restartInPlace(Observation o, Optional<RecoveryTarget> following, OptionalLong timeoutSeconds)
       throws PostgresException {
     boolean replica = !o.pg().isPrimary();
-    // Stopped on purpose and started again by this agent: the next cycle arms the fence again once it is a primary.
-    guardian.disarm();
-    published.postgresStopping();
-    pg.stop(StopMode.FAST, stopTimeout());
-    if (!replica) {
-      stillLeader(o.settings().name());
+    // A primary's fence stays armed: fed by the lock keeper while this runs, and again by stillLeader's read.
+    keeper.begin();
+    try {
+      published.postgresStopping();
+      pg.stop(StopMode.FAST, stopTimeout());
+      if (!replica) {
+        stillLeader(o.settings().name());
+      }
+      startPostgres(replica ? following : Optional.empty(), replica, o, timeoutSeconds);
+    } finally {
+      keeper.end();
     }
-    startPostgres(replica ? following : Optional.empty(), replica, o, timeoutSeconds);
     callback("on_restart", !replica);
   }
 
@@ -452,7 +468,9 @@ final class ActionExecutor {
    */
   private void stillLeader(String me) throws PostgresException {
     try {
+      long readAt = System.nanoTime() / 1_000_000;
       if (dcs.read().isLockedBy(me, dcs.sessionId())) {
+        guardian.refresh(readAt);
         return;
       }
     } catch (DcsException e) {

@@ -28,8 +28,13 @@ final class Guardian {
   private FenceProcess helper;
   private Optional<String> helperProblem = Optional.empty();
   private long nextStartAt;
-  private long backoffMs = 1_000;
+  /** Wait before the next start: none after a first failure, then 1 s doubling to 30 s; reset by a good feed. */
+  private long backoffMs;
   private boolean fenceArmed;
+  /** What the last keep asked for, so that {@link #refresh} can repeat it. */
+  private int lastTimeoutSeconds;
+  private boolean lastWatchdog;
+  private boolean lastFence;
   private boolean watchdogActive;
   private Optional<String> activationProblem = Optional.empty();
   private Optional<String> reportedWatchdogProblem = Optional.empty();
@@ -69,10 +74,12 @@ final class Guardian {
     if (needed() && (helper == null || !helper.alive())) {
       if (helper != null) {
         helperProblem = Optional.of(helper.exitDescription());
-        LOG.error("{}: restarting it; this node will not promote until it runs", helperProblem.get());
+        LOG.error("{}: restarting it{}; this node will not promote until it runs", helperProblem.get(),
+            backoffMs == 0 ? "" : " in " + backoffMs + " ms");
         fenceArmed = false;
         watchdogActive = false;
         helper = null;
+        failedStart();
       }
       if (clock.monotonicMillis() >= nextStartAt) {
         startHelper();
@@ -106,14 +113,18 @@ final class Guardian {
     try {
       helper = FenceProcess.start(binary.get(), dataDir, watchdogArgs());
       helperProblem = Optional.empty();
-      backoffMs = 1_000;
       LOG.info("fence process started (pid {}) for {}", helper.pid(), dataDir);
     } catch (IOException e) {
       helperProblem = Optional.of("the fence process could not start: " + e.getMessage());
-      LOG.error("{}; trying again in {} ms", helperProblem.get(), backoffMs);
-      nextStartAt = clock.monotonicMillis() + backoffMs;
-      backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+      LOG.error("{}; trying again in {} ms", helperProblem.get(), Math.max(backoffMs, 1_000));
+      failedStart();
+      nextStartAt = Math.max(nextStartAt, clock.monotonicMillis() + 1_000);
     }
+  }
+
+  private void failedStart() {
+    nextStartAt = clock.monotonicMillis() + backoffMs;
+    backoffMs = backoffMs == 0 ? 1_000 : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
   }
 
   private List<String> watchdogArgs() {
@@ -159,6 +170,9 @@ final class Guardian {
    */
   synchronized void keep(long confirmedAtMillis, int timeoutSeconds, boolean watchdog, boolean fence)
       throws GuardException {
+    lastTimeoutSeconds = timeoutSeconds;
+    lastWatchdog = watchdog;
+    lastFence = fence;
     if (helper == null || !helper.alive()) {
       throw new GuardException(helperProblem.orElse("the fence process is not running"));
     }
@@ -180,6 +194,7 @@ final class Guardian {
       } else if (watchdogActive) {
         helper.send("keepalive");
       }
+      backoffMs = 0;
     } catch (IOException e) {
       helperProblem = Optional.of(e.getMessage());
       helper.kill();
@@ -208,6 +223,21 @@ final class Guardian {
     activationProblem = Optional.of(answer.substring(Math.min(answer.length(), 4)));
     if (WatchdogConfig.REQUIRED.equals(config.mode())) {
       throw new GuardException("watchdog could not be activated: " + activationProblem.get());
+    }
+  }
+
+  /**
+   * A read that started at {@code confirmedAtMillis} found the lock still ours while a long action runs: feed again as
+   * the last keep did. Does nothing once disarmed, so it can never re-arm what a decision disarmed meanwhile.
+   */
+  synchronized void refresh(long confirmedAtMillis) {
+    if (!fenceArmed && !watchdogActive) {
+      return;
+    }
+    try {
+      keep(confirmedAtMillis, lastTimeoutSeconds, lastWatchdog, lastFence);
+    } catch (GuardException e) {
+      LOG.error("could not feed the fence or the watchdog: {}", e.getMessage());
     }
   }
 

@@ -52,6 +52,7 @@ public final class Node implements AutoCloseable {
   private WalsenderWatch walsenders;
   private volatile ActionExecutor executor;
   private volatile Guardian guardian;
+  private volatile LockKeeper keeper;
   private volatile boolean closed;
   private NodeControl control;
 
@@ -90,7 +91,8 @@ public final class Node implements AutoCloseable {
     published.trackDcsContact(dcs::millisSinceLastContact, Math.max(dynamic.loopWait() - 2, 2) * 1000L);
     checkNameNotInUse(settings);
     guardian = new Guardian(config.watchdog(), config.postgresql().dataDir(), Guardian.locateBinary(), Clock.SYSTEM);
-    executor = new ActionExecutor(config, pg, dcs, published, guardian);
+    keeper = new LockKeeper(dcs, guardian, config.name(), () -> loop.settings().dynamic().loopWait(), Clock.SYSTEM);
+    executor = new ActionExecutor(config, pg, dcs, published, guardian, keeper);
     Observer observer = new Observer(dcs, pg, new PeerClient(), Clock.SYSTEM);
     observer.guards(guardian::observe);
     loop = new HaLoop(observer, executor, published, decisions, settings, Clock.SYSTEM);
@@ -267,6 +269,9 @@ public final class Node implements AutoCloseable {
     }
     if (walsenders != null) {
       walsenders.close();
+    }
+    if (keeper != null) {
+      keeper.close();
     }
     if (guardian != null) {
       guardian.close();

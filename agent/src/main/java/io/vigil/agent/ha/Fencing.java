@@ -73,7 +73,8 @@ public final class Fencing {
    * The cycle's actions with the guards' actions added: armed right before a promotion (or a start as primary by the
    * lock holder); armed or fed first thing
    * (right after the read that confirmed the lock) while this node is the writable primary holding the lock and the
-   * cluster is not paused; otherwise disarmed before anything else happens (a demotion, a stop, a restart, pause).
+   * cluster is not paused (also before an operator's restart in place, which keeps the lock); otherwise disarmed before
+   * anything else happens (a demotion, a stop, giving the lock up, pause).
    */
   static List<Action> withGuards(Observation o, List<Action> actions) {
     boolean watchdog = watchdogWanted(o);
@@ -91,8 +92,9 @@ public final class Fencing {
       }
       return out;
     }
+    // A restart in place (an operator's) keeps the lock and comes back as the primary: the guards stay armed through it.
     boolean stops = actions.stream().anyMatch(a -> a instanceof Action.StopPostgres || a instanceof Action.GracefulDemote
-        || a instanceof Action.RestartPostgres || a instanceof Action.ReleaseLock);
+        || a instanceof Action.ReleaseLock);
     boolean keep = o.holdsLock() && o.pg().running() && o.pg().isPrimary() && !o.settings().dynamic().pause() && !stops
         && (watchdog || fence);
     if (keep) {

@@ -131,8 +131,19 @@ class GuardianTest {
     assertThatThrownBy(() -> g.keep(nowMillis(), 5, false, true)).isInstanceOf(Guardian.GuardException.class);
     Guards after = g.observe();
     assertThat(after.armed()).isFalse();
-    assertThat(g.helperPid()).as("restarted at once the first time").isPresent().get().isNotEqualTo(first);
+    long second = g.helperPid().orElseThrow();
+    assertThat(second).as("restarted at once the first time").isNotEqualTo(first);
     assertThat(after.fenceProblem()).isEmpty();
+
+    ProcessHandle.of(second).orElseThrow().destroyForcibly();
+    await().atMost(Duration.ofSeconds(2)).until(() -> !ProcessHandle.of(second).map(ProcessHandle::isAlive).orElse(false));
+    Guards dead = g.observe();
+    assertThat(dead.fenceProblem()).as("dying again: restarted after a back-off, and reported meanwhile")
+        .hasValueSatisfying(p -> assertThat(p).contains("exited with status"));
+    assertThat(g.helperPid()).isEmpty();
+    await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))
+        .until(() -> g.observe().fenceProblem().isEmpty());
+    g.keep(nowMillis(), 5, false, true);
   }
 
   @Test
