@@ -96,6 +96,9 @@ final class DemoFiles {
           parameters:
             unix_socket_directories: '%6$s'
             shared_buffers: 32MB
+        # three nodes on one machine: a kernel watchdog would reset all of them; each node's fence stays on
+        watchdog:
+          mode: 'off'
         """.formatted(Demo.SCOPE, name, restPort, zk, pgPort, nodeDir, PG_BIN);
     try {
       Files.createDirectories(nodeDir);
