@@ -75,7 +75,7 @@ final class ActionExecutor {
    *                   the lock reached the server after it, so the guards' deadline counts from there
    */
   Outcome execute(Decision d, Observation o, long observedAt) {
-    keeper.begin();
+    keeper.begin(o.settings().dynamic().loopWait());
     try {
       return carryOut(d, o, observedAt);
     } finally {
@@ -448,7 +448,7 @@ final class ActionExecutor {
       throws PostgresException {
     boolean replica = !o.pg().isPrimary();
     // A primary's fence stays armed: fed by the lock keeper while this runs, and again by stillLeader's read.
-    keeper.begin();
+    keeper.begin(o.settings().dynamic().loopWait());
     try {
       published.postgresStopping();
       pg.stop(StopMode.FAST, stopTimeout());

@@ -2,7 +2,6 @@ package io.vigil.agent.daemon;
 
 import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsException;
-import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,18 +18,18 @@ final class LockKeeper implements AutoCloseable {
   private final Dcs dcs;
   private final Guardian guardian;
   private final String me;
-  private final IntSupplier loopWaitSeconds;
+  /** The loop_wait of the cycle under way; given with each begin, so this thread never waits for the HA loop's lock. */
+  private int loopWaitSeconds = 1;
   private final Clock clock;
   private final Thread thread;
   /** Long actions under way (a restart from the REST API can run inside none or, nested, inside a cycle). */
   private int busy;
   private boolean closed;
 
-  LockKeeper(Dcs dcs, Guardian guardian, String me, IntSupplier loopWaitSeconds, Clock clock) {
+  LockKeeper(Dcs dcs, Guardian guardian, String me, Clock clock) {
     this.dcs = dcs;
     this.guardian = guardian;
     this.me = me;
-    this.loopWaitSeconds = loopWaitSeconds;
     this.clock = clock;
     this.thread = new Thread(this::run, "lock-keeper-" + me);
     thread.setDaemon(true);
@@ -38,7 +37,8 @@ final class LockKeeper implements AutoCloseable {
   }
 
   /** The agent starts carrying out actions (a decision's, or an operator's restart). */
-  synchronized void begin() {
+  synchronized void begin(int loopWait) {
+    loopWaitSeconds = Math.max(1, loopWait);
     busy++;
     notifyAll();
   }
@@ -58,7 +58,7 @@ final class LockKeeper implements AutoCloseable {
           if (closed) {
             return;
           }
-          long until = clock.monotonicMillis() + loopWaitSeconds.getAsInt() * 1000L;
+          long until = clock.monotonicMillis() + loopWaitSeconds * 1000L;
           for (long left = until - clock.monotonicMillis(); busy > 0 && !closed && left > 0;
               left = until - clock.monotonicMillis()) {
             wait(left);

@@ -91,7 +91,7 @@ public final class Node implements AutoCloseable {
     published.trackDcsContact(dcs::millisSinceLastContact, Math.max(dynamic.loopWait() - 2, 2) * 1000L);
     checkNameNotInUse(settings);
     guardian = new Guardian(config.watchdog(), config.postgresql().dataDir(), Guardian.locateBinary(), Clock.SYSTEM);
-    keeper = new LockKeeper(dcs, guardian, config.name(), () -> loop.settings().dynamic().loopWait(), Clock.SYSTEM);
+    keeper = new LockKeeper(dcs, guardian, config.name(), Clock.SYSTEM);
     executor = new ActionExecutor(config, pg, dcs, published, guardian, keeper);
     Observer observer = new Observer(dcs, pg, new PeerClient(), Clock.SYSTEM);
     observer.guards(guardian::observe);

@@ -42,11 +42,11 @@ class LockKeeperTest {
       assertThat(dcs.attemptLeader()).isTrue();
       Guardian guardian = new Guardian(WatchdogConfig.defaults().withMode(WatchdogConfig.OFF), dataDir,
           Guardian.locateBinary(), Clock.SYSTEM);
-      LockKeeper keeper = new LockKeeper(dcs, guardian, "n1", () -> 1, Clock.SYSTEM);
+      LockKeeper keeper = new LockKeeper(dcs, guardian, "n1", Clock.SYSTEM);
       try {
         guardian.observe();
         guardian.keep(nowMillis(), 2, false, true);
-        keeper.begin();
+        keeper.begin(1);
         Thread.sleep(4_500);
         assertThat(postmaster.isAlive()).as("fed every loop_wait (1 s) past a 2 s deadline").isTrue();
 
