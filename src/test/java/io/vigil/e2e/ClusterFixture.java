@@ -21,6 +21,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
 import org.awaitility.Awaitility;
 
@@ -36,7 +37,10 @@ final class ClusterFixture implements AutoCloseable {
   static final String PG_BIN = System.getProperty("pg.bin", "/usr/lib/postgresql/15/bin");
   static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
+  /** The single ZooKeeper server; null when the cluster runs on an {@link #ensemble}. */
   final TestingServer zk;
+  /** A 3-server ZooKeeper ensemble in this JVM, as production runs it; null with a single server. */
+  final TestingCluster ensemble;
   final Path base;
   final List<Node> nodes = new ArrayList<>();
   final List<Path> configs = new ArrayList<>();
@@ -44,7 +48,19 @@ final class ClusterFixture implements AutoCloseable {
   final List<Integer> restPorts = new ArrayList<>();
 
   ClusterFixture(int size) throws Exception {
-    zk = new TestingServer(true);
+    this(size, 1);
+  }
+
+  /** {@code zkServers} 1: one TestingServer; 3 (or 5): an ensemble, its connection string naming every server. */
+  ClusterFixture(int size, int zkServers) throws Exception {
+    if (zkServers == 1) {
+      zk = new TestingServer(true);
+      ensemble = null;
+    } else {
+      zk = null;
+      ensemble = new TestingCluster(zkServers);
+      ensemble.start();
+    }
     base = Files.createTempDirectory("vigil-e2e");
     Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
     for (int i = 1; i <= size; i++) {
@@ -163,7 +179,7 @@ final class ClusterFixture implements AutoCloseable {
           noloadbalance: false
           clonefrom: false
           nosync: false
-        """.formatted(SCOPE, name, restPort, zk.getConnectString(), pgPort, dir, binDir, SU_PASSWORD);
+        """.formatted(SCOPE, name, restPort, zkConnect(), pgPort, dir, binDir, SU_PASSWORD);
   }
 
   Node leader() {
@@ -172,6 +188,10 @@ final class ClusterFixture implements AutoCloseable {
 
   List<Node> replicas() {
     return nodes.stream().filter(n -> !n.status().holdsLock()).toList();
+  }
+
+  String zkConnect() {
+    return zk != null ? zk.getConnectString() : ensemble.getConnectString();
   }
 
   /** One primary holding the lock and every other node a running replica, per the REST snapshots. */
@@ -194,7 +214,11 @@ final class ClusterFixture implements AutoCloseable {
   @Override
   public void close() throws Exception {
     nodes.stream().sorted(Comparator.comparing((Node n) -> n.status().holdsLock())).forEach(Node::shutdown);
-    zk.close();
+    if (zk != null) {
+      zk.close();
+    } else {
+      ensemble.close();
+    }
     // an on_stop callback started by the shutdown may still append to its log while the tree goes
     Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
       try (Stream<Path> s = Files.walk(base)) {

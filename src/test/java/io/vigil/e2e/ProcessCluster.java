@@ -40,7 +40,11 @@ final class ProcessCluster implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   ProcessCluster(int size) throws Exception {
-    files = new ClusterFixture(size);
+    this(new ClusterFixture(size));
+  }
+
+  ProcessCluster(ClusterFixture files) {
+    this.files = files;
   }
 
   List<String> names() {
@@ -227,12 +231,23 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
-  /** The leader's {@code optime} in {@code /status}; -1 while there is none. */
-  long publishedOptime() throws Exception {
+  private CuratorFramework zk() {
     if (zk == null) {
-      zk = CuratorFrameworkFactory.newClient(files.zk.getConnectString(), new RetryOneTime(100));
+      zk = CuratorFrameworkFactory.newClient(files.zkConnect(), new RetryOneTime(100));
       zk.start();
     }
+    return zk;
+  }
+
+  /** The ZooKeeper session that owns the leader lock (the znode's ephemeralOwner); 0 when there is no lock. */
+  long leaderSession() throws Exception {
+    var stat = zk().checkExists().forPath("/service/" + ClusterFixture.SCOPE + "/leader");
+    return stat == null ? 0 : stat.getEphemeralOwner();
+  }
+
+  /** The leader's {@code optime} in {@code /status}; -1 while there is none. */
+  long publishedOptime() throws Exception {
+    CuratorFramework zk = zk();
     String path = "/service/" + ClusterFixture.SCOPE + "/status";
     if (zk.checkExists().forPath(path) == null) {
       return -1;
