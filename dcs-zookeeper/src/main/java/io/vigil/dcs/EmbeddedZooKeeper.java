@@ -27,13 +27,41 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
      * @throws IllegalStateException if the server cannot start (e.g. the port is taken)
      */
     public static EmbeddedZooKeeper start(Path dataDir, int port) {
-        ZooKeeperServerEmbedded server = null;
         try {
             Path data = dataDir.resolve("data");
             Files.createDirectories(data);
+            return start(dataDir, configuration(data, port), port);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("embedded ZooKeeper: cannot create " + dataDir + ": " + e, e);
+        }
+    }
+
+    /**
+     * Starts member {@code myId} of an ensemble on 127.0.0.1 ({@code vigil demo --zk-ensemble} runs each in a process
+     * of its own, so that one can be killed). {@code ports} holds, per member id, its client, quorum and election ports.
+     */
+    public static EmbeddedZooKeeper startMember(Path dataDir, int myId, java.util.Map<Integer, int[]> ports) {
+        try {
+            Path data = dataDir.resolve("data");
+            Files.createDirectories(data);
+            Files.writeString(data.resolve("myid"), myId + "\n");
+            int clientPort = ports.get(myId)[0];
+            Properties p = configuration(data, clientPort);
+            p.setProperty("initLimit", "10");
+            p.setProperty("syncLimit", "5");
+            ports.forEach((id, pp) -> p.setProperty("server." + id, "127.0.0.1:" + pp[1] + ":" + pp[2] + ";127.0.0.1:" + pp[0]));
+            return start(dataDir, p, clientPort);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("embedded ZooKeeper: cannot create " + dataDir + ": " + e, e);
+        }
+    }
+
+    private static EmbeddedZooKeeper start(Path dataDir, Properties configuration, int port) {
+        ZooKeeperServerEmbedded server = null;
+        try {
             server = ZooKeeperServerEmbedded.builder()
                     .baseDir(dataDir)
-                    .configuration(configuration(data, port))
+                    .configuration(configuration)
                     // Never System.exit() the agent from inside the ZooKeeper server; a failed start throws here.
                     .exitHandler(ExitHandler.LOG_ONLY)
                     .build();

@@ -29,26 +29,44 @@ public final class Demo {
 
   private Demo() {}
 
+  /** The demo's ZooKeeper: one embedded server, or an ensemble of server processes. */
+  private record ZooKeeper(String connectString, List<String> description, Runnable close) {}
+
+  /** {@code vigil demo [--dir D] [--zk-ensemble]}. */
   public static int run(String[] args) {
-    Path dir = Path.of(args.length >= 2 && args[0].equals("--dir") ? args[1]
-        : System.getProperty("java.io.tmpdir") + "/vigil-demo");
+    List<String> a = List.of(args);
+    int d = a.indexOf("--dir");
+    Path dir = Path.of(d >= 0 && d + 1 < a.size() ? a.get(d + 1) : System.getProperty("java.io.tmpdir") + "/vigil-demo");
     try {
-      return new Demo().start(dir);
+      return new Demo().start(dir, a.contains("--zk-ensemble"));
     } catch (DemoException e) {
       System.err.println("vigil demo: " + e.getMessage());
       return 1;
     }
   }
 
-  private int start(Path dir) throws DemoException {
+  private static ZooKeeper zookeeper(Path dir, boolean ensemble) throws DemoException {
+    if (!ensemble) {
+      EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir.resolve("zookeeper"), 0);
+      return new ZooKeeper(zk.connectString(), List.of("  ZooKeeper  " + zk.connectString()), zk::close);
+    }
+    try {
+      ZooKeeperEnsemble zk = ZooKeeperEnsemble.start(dir, 3, Demo::freePort);
+      return new ZooKeeper(zk.connectString(), zk.describe(), zk::close);
+    } catch (IOException e) {
+      throw new DemoException("could not start the ZooKeeper ensemble: " + e.getMessage());
+    }
+  }
+
+  private int start(Path dir, boolean ensemble) throws DemoException {
     DemoFiles files = DemoFiles.prepare(dir, MARKER);
-    EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir.resolve("zookeeper"), 0);
+    ZooKeeper zk = zookeeper(dir, ensemble);
     List<Node> nodes = new ArrayList<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("\nstopping the demo cluster ...");
       nodes.stream().sorted(Comparator.comparing((Node n) -> n.status().holdsLock())).forEach(Node::shutdown);
-      zk.close();
+      zk.close().run();
       System.out.println("stopped; data kept in " + dir);
       stopped.countDown();
     }, "demo-shutdown"));
@@ -92,9 +110,10 @@ public final class Demo {
     throw new DemoException("the cluster did not become healthy within " + READY_TIMEOUT_MS / 1000 + " s");
   }
 
-  private static void printEndpoints(Path dir, EmbeddedZooKeeper zk, List<Node> nodes) {
+  private static void printEndpoints(Path dir, ZooKeeper zk, List<Node> nodes) {
     System.out.println();
-    System.out.println("Vigil demo cluster '" + SCOPE + "' is up. Data: " + dir + "   ZooKeeper: " + zk.connectString());
+    System.out.println("Vigil demo cluster '" + SCOPE + "' is up. Data: " + dir);
+    zk.description().forEach(System.out::println);
     for (Node n : nodes) {
       var c = n.config();
       System.out.printf("  %s  %-7s  REST http://%s/patroni   PostgreSQL %s%n", c.name(),
