@@ -2,6 +2,7 @@ package io.vigil.dcs;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +34,8 @@ public final class X509Acls {
             }
             acls.add(new ACL(perms, new Id("x509", principal)));
         });
-        return List.copyOf(acls);
+        // Not List.copyOf: ZooKeeper checks the list with contains(null), which immutable lists refuse.
+        return Collections.unmodifiableList(acls);
     }
 
     private static int permission(String principal, String name) {

@@ -1,5 +1,7 @@
 package io.vigil.dcs;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,7 +39,7 @@ public record ZooKeeperDcsSettings(String connectString, String basePath, String
 
     public ZooKeeperDcsSettings {
         Objects.requireNonNull(tls, "tls");
-        acls = List.copyOf(acls);
+        acls = Collections.unmodifiableList(new ArrayList<>(acls)); // ZooKeeper calls contains(null) on it
         Objects.requireNonNull(connectString, "connectString");
         Objects.requireNonNull(basePath, "basePath");
         Objects.requireNonNull(memberName, "memberName");

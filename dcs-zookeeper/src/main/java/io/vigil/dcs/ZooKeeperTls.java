@@ -2,6 +2,7 @@ package io.vigil.dcs;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -70,16 +71,8 @@ public record ZooKeeperTls(Optional<Path> caCert, Optional<Path> cert, Optional<
             }
             Path keyFile = key.orElse(cert.get());
             String keyName = key.isPresent() ? "zookeeper.key" : "zookeeper.cert";
-            PrivateKey privateKey;
-            try {
-                privateKey = PemReader.loadPrivateKey(keyFile.toFile(), keyPassword);
-            } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                String why = keyPassword.isPresent()
-                        ? "cannot decrypt the private key in " + keyFile + " with zookeeper.key_password (wrong password?)"
-                        : "cannot read a private key from " + keyFile + " (encrypted? then set zookeeper.key_password)";
-                throw new IllegalArgumentException((keyPassword.isPresent() ? "zookeeper.key_password" : keyName)
-                        + ": " + why + ": " + oneLine(e));
-            }
+            PrivateKey privateKey = PemKeys.decode(pemText(keyFile, keyName), keyFile, keyName, keyPassword,
+                    certificates(cert.get(), "zookeeper.cert").get(0).getPublicKey().getAlgorithm());
             X509Certificate leaf = certificates(cert.get(), "zookeeper.cert").get(0);
             if (!leaf.getPublicKey().getAlgorithm().equals(privateKey.getAlgorithm())) {
                 throw new IllegalArgumentException(keyName + ": the private key in " + keyFile
@@ -113,9 +106,8 @@ public record ZooKeeperTls(Optional<Path> caCert, Optional<Path> cert, Optional<
             });
             Path keyStore = null;
             if (cert.isPresent()) {
-                keyStore = key.isPresent() ? joined(cert.get(), key.get()) : null;
-                config.setProperty(x509.getSslKeystoreLocationProperty(),
-                        (keyStore != null ? keyStore : cert.get()).toString());
+                keyStore = keyStore(cert.get(), key.orElse(cert.get()), key.isPresent() ? "zookeeper.key" : "zookeeper.cert");
+                config.setProperty(x509.getSslKeystoreLocationProperty(), keyStore.toString());
                 config.setProperty(x509.getSslKeystoreTypeProperty(), KeyStoreType.PEM);
                 config.setProperty(x509.getSslKeystorePasswdProperty(), keyPassword.orElse(""));
             }
@@ -123,17 +115,22 @@ public record ZooKeeperTls(Optional<Path> caCert, Optional<Path> cert, Optional<
         }
     }
 
-    /** The key, then the certificate chain, in one 0600 temporary file. */
-    private static Path joined(Path cert, Path key) {
+    /**
+     * The key, then the certificate chain, in one 0600 temporary file. An encrypted PKCS#8 key is re-encrypted
+     * (same password) with a scheme ZooKeeper's PEM reader can decrypt: it knows only PBES1, while OpenSSL 3
+     * writes PBES2 (AES) by default.
+     */
+    private Path keyStore(Path cert, Path keyFile, String keyName) {
+        String keyPem = PemKeys.forZooKeeper(pemText(keyFile, keyName), keyFile, keyName, keyPassword);
+        String certPem = PemKeys.certificates(pemText(cert, "zookeeper.cert"));
         Path file = null;
         try {
             file = Files.createTempFile("vigil-zk-client-", ".pem",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             file.toFile().deleteOnExit();
             try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.TRUNCATE_EXISTING)) {
-                out.write(Files.readAllBytes(key));
-                out.write('\n');
-                out.write(Files.readAllBytes(cert));
+                out.write(keyPem.getBytes(StandardCharsets.US_ASCII));
+                out.write(certPem.getBytes(StandardCharsets.US_ASCII));
             }
             return file;
         } catch (IOException e) {
@@ -141,7 +138,15 @@ public record ZooKeeperTls(Optional<Path> caCert, Optional<Path> cert, Optional<
                 file.toFile().delete();
             }
             throw new IllegalArgumentException("zookeeper.cert: cannot prepare the client key store from " + cert
-                    + " and " + key + ": " + oneLine(e));
+                    + " and " + keyFile + ": " + oneLine(e));
+        }
+    }
+
+    private static String pemText(Path file, String keyName) {
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(keyName + ": cannot read " + file + ": " + oneLine(e));
         }
     }
 
