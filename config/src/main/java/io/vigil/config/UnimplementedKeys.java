@@ -23,7 +23,6 @@ public final class UnimplementedKeys {
         c.put("restapi.verify_client", "client certificates are not checked");
         c.put("restapi.allowlist", "the REST API answers any client address");
         c.put("restapi.allowlist_include_members", "the REST API answers any client address");
-        c.put("zookeeper.use_ssl", "ZooKeeper is reached without TLS");
         c.put("bootstrap.method", "a new cluster is created with initdb");
         c.put("bootstrap.post_bootstrap", "the script is not run after the bootstrap");
         c.put("bootstrap.post_init", "the script is not run after the bootstrap");

@@ -24,7 +24,9 @@ class UnimplementedKeysTest {
     void saysNothingWhereVigilDoesWhatPatroniWould() {
         Map<String, Object> raw = Map.of(
                 "postgresql", Map.of("create_replica_methods", List.of("basebackup"), "use_pg_rewind", true),
-                "zookeeper", Map.of("use_ssl", false),
+                "zookeeper", Map.of("use_ssl", true, "cacert", "/etc/patroni/zk-ca.pem", "cert", "/etc/patroni/zk.pem",
+                        "key", "/etc/patroni/zk.key", "key_password", "secret", "verify", false,
+                        "set_acls", Map.of("CN=patroni", List.of("ALL"))),
                 "watchdog", Map.of("mode", false)); // YAML's unquoted off
         assertThat(UnimplementedKeys.in(raw)).isEmpty();
         assertThat(UnimplementedKeys.in(Map.of())).isEmpty();

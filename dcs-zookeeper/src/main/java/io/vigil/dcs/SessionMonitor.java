@@ -19,6 +19,7 @@ final class SessionMonitor implements ConnectionStateListener {
     private volatile long lastContactMillis;
     private volatile long lastContactNanos;
     private volatile long sessionId;
+    private volatile String connectProblem;
 
     SessionMonitor(ChangeNotifier notifier) {
         this.notifier = notifier;
@@ -51,6 +52,21 @@ final class SessionMonitor implements ConnectionStateListener {
         if (session != 0) {
             sessionId = session;
         }
+    }
+
+    /** Why the client cannot connect, when known (a failed TLS handshake); null otherwise. */
+    String connectProblem() {
+        return connectProblem;
+    }
+
+    void connectProblem(String problem) {
+        connectProblem = problem;
+    }
+
+    /** "not connected to ZooKeeper", with the reason when one is known. */
+    String notConnected() {
+        String problem = connectProblem;
+        return problem == null ? "not connected to ZooKeeper" : "not connected to ZooKeeper (" + problem + ")";
     }
 
     DcsHealth health() {

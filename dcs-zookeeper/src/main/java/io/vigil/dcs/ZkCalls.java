@@ -38,11 +38,12 @@ final class ZkCalls {
     <T> T retrying(String what, ZkOperation<T> op) throws DcsException {
         long deadline = System.currentTimeMillis() + retryTimeoutMs;
         long backoff = FIRST_BACKOFF_MS;
-        String lastProblem = "not connected";
+        String lastProblem = null;
         while (true) {
             long remaining = deadline - System.currentTimeMillis();
             if (remaining <= 0) {
-                throw new DcsException(what + " failed: " + lastProblem + " for retry_timeout "
+                throw new DcsException(what + " failed: " + (lastProblem != null ? lastProblem : monitor.notConnected())
+                        + " for retry_timeout "
                         + retryTimeoutMs / 1000 + " s");
             }
             try {
@@ -70,7 +71,7 @@ final class ZkCalls {
     <T> T once(String what, ZkOperation<T> op) throws DcsException {
         try {
             if (!awaitConnection(SINGLE_ATTEMPT_CONNECT_WAIT_MS)) {
-                throw new DcsException(what + " failed: not connected to ZooKeeper");
+                throw new DcsException(what + " failed: " + monitor.notConnected());
             }
             return attempt(op);
         } catch (KeeperException e) {

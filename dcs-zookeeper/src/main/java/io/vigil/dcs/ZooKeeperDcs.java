@@ -8,10 +8,14 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.common.ClientX509Util;
+import org.apache.zookeeper.common.X509Exception;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,11 +44,14 @@ public final class ZooKeeperDcs implements Dcs {
     private final LeaderLock leaderLock;
     private final MemberPublisher memberPublisher;
     private final LivenessProbe probe;
+    private final ZooKeeperTls.Material tlsMaterial;
+    private final TlsProbe tlsProbe;
     private OptionalLong lastStatusOptime = OptionalLong.empty();
     private boolean closed;
 
-    private ZooKeeperDcs(ZooKeeperDcsSettings settings, CuratorFramework client) {
+    private ZooKeeperDcs(ZooKeeperDcsSettings settings, CuratorFramework client, ZooKeeperTls.Material tlsMaterial) {
         this.client = client;
+        this.tlsMaterial = tlsMaterial;
         this.paths = new ClusterPaths(settings.basePath());
         this.memberName = settings.memberName();
         this.calls = new ZkCalls(client, monitor, settings.retryTimeoutMs());
@@ -55,11 +62,34 @@ public final class ZooKeeperDcs implements Dcs {
         client.getConnectionStateListenable().addListener(monitor);
         client.start();
         this.probe = new LivenessProbe(client, paths.base(), monitor, settings.livenessProbeIntervalMs());
+        this.tlsProbe = tlsMaterial == null ? null : tlsProbe(settings, tlsMaterial);
     }
 
-    /** Starts connecting in the background and returns at once; operations fail with DcsException until connected. */
+    private TlsProbe tlsProbe(ZooKeeperDcsSettings settings, ZooKeeperTls.Material material) {
+        try (ClientX509Util x509 = new ClientX509Util()) {
+            return new TlsProbe(settings.connectString(), x509.createSSLContextAndOptions(material.config).getSSLContext(),
+                    settings.tls().orElseThrow(), () -> client.getZookeeperClient().isConnected(), monitor,
+                    settings.connectionTimeoutMs() + 500L, Math.max(5_000L, settings.loopWaitSeconds() * 1000L));
+        } catch (X509Exception.SSLContextException e) {
+            LOG.warn("no TLS diagnosis for ZooKeeper: {}", ZooKeeperTls.oneLine(e));
+            return null;
+        }
+    }
+
+    /**
+     * Starts connecting in the background and returns at once; operations fail with DcsException until connected.
+     * With TLS the key and certificate files are read first.
+     *
+     * @throws IllegalArgumentException when a TLS file cannot be used (wrong key password, no certificate in the
+     *                                  CA file, ...); the one-line message names the configuration key
+     */
     public static ZooKeeperDcs connect(ZooKeeperDcsSettings settings) {
         ZKClientConfig clientConfig = new ZKClientConfig();
+        ZooKeeperTls.Material tlsMaterial = null;
+        if (settings.tls().isPresent()) {
+            settings.tls().get().check();
+            tlsMaterial = settings.tls().get().apply(clientConfig);
+        }
         // An unanswered request drops the connection after this long (see LivenessProbe).
         clientConfig.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Integer.toString(settings.livenessTimeoutMs()));
         CuratorFramework client = CuratorFrameworkFactory.builder()
@@ -70,8 +100,25 @@ public final class ZooKeeperDcs implements Dcs {
                 // Use the configured servers as given, like Patroni; don't follow dynamic reconfiguration.
                 .ensembleTracker(false)
                 .zkClientConfig(clientConfig)
+                .aclProvider(aclProvider(settings.acls()))
                 .build();
-        return new ZooKeeperDcs(settings, client);
+        return new ZooKeeperDcs(settings, client, tlsMaterial);
+    }
+
+    /** set_acls as the ACL of every znode created, parents included (kazoo's default_acl); else ZooKeeper's open one. */
+    private static ACLProvider aclProvider(List<ACL> acls) {
+        List<ACL> chosen = acls.isEmpty() ? org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE : acls;
+        return new ACLProvider() {
+            @Override
+            public List<ACL> getDefaultAcl() {
+                return chosen;
+            }
+
+            @Override
+            public List<ACL> getAclForPath(String path) {
+                return chosen;
+            }
+        };
     }
 
     @Override
@@ -267,6 +314,12 @@ public final class ZooKeeperDcs implements Dcs {
         closed = true;
         notifier.close();
         probe.close();
+        if (tlsProbe != null) {
+            tlsProbe.close();
+        }
         client.close();
+        if (tlsMaterial != null) {
+            tlsMaterial.close();
+        }
     }
 }

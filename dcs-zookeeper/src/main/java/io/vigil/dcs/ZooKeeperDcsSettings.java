@@ -1,6 +1,11 @@
 package io.vigil.dcs;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import org.apache.zookeeper.data.ACL;
 
 /**
  * How {@link ZooKeeperDcs} connects, and the Patroni timing keys that drive its client settings.
@@ -11,10 +16,30 @@ import java.util.Objects;
  * @param ttlSeconds          {@code ttl}: requested ZooKeeper session timeout
  * @param loopWaitSeconds     {@code loop_wait}: drives the connect timeout and dead-connection detection
  * @param retryTimeoutSeconds {@code retry_timeout}: deadline for one retried operation
+ * @param tls                 {@code use_ssl} and its files; empty for a plain connection
+ * @param acls                {@code set_acls}: the ACL of every znode this client creates; empty for ZooKeeper's
+ *                            default (open to all)
  */
 public record ZooKeeperDcsSettings(String connectString, String basePath, String memberName,
-                                   int ttlSeconds, int loopWaitSeconds, int retryTimeoutSeconds) {
+                                   int ttlSeconds, int loopWaitSeconds, int retryTimeoutSeconds,
+                                   Optional<ZooKeeperTls> tls, List<ACL> acls) {
+
+    /** A plain connection creating open znodes. */
+    public ZooKeeperDcsSettings(String connectString, String basePath, String memberName,
+                                int ttlSeconds, int loopWaitSeconds, int retryTimeoutSeconds) {
+        this(connectString, basePath, memberName, ttlSeconds, loopWaitSeconds, retryTimeoutSeconds,
+                Optional.empty(), List.of());
+    }
+
+    /** These settings with TLS and ACLs. */
+    public ZooKeeperDcsSettings secured(Optional<ZooKeeperTls> tls, List<ACL> acls) {
+        return new ZooKeeperDcsSettings(connectString, basePath, memberName, ttlSeconds, loopWaitSeconds,
+                retryTimeoutSeconds, tls, acls);
+    }
+
     public ZooKeeperDcsSettings {
+        Objects.requireNonNull(tls, "tls");
+        acls = Collections.unmodifiableList(new ArrayList<>(acls)); // ZooKeeper calls contains(null) on it
         Objects.requireNonNull(connectString, "connectString");
         Objects.requireNonNull(basePath, "basePath");
         Objects.requireNonNull(memberName, "memberName");

@@ -3,6 +3,9 @@ package io.vigil.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vigil.agent.daemon.ZooKeeperSecurity;
+import io.vigil.config.ConfigException;
+import io.vigil.config.ZooKeeperConfig;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.DcsException;
 import io.vigil.dcs.ZooKeeperDcs;
@@ -33,9 +36,13 @@ final class Target implements AutoCloseable {
   final String connectString;
   final JsonNode yaml;
   private final Map<String, String> env;
+  /** --dcs-url replaces the whole zookeeper section, as in patronictl: no TLS or ACL settings then. */
+  private final boolean zookeeperFromConfig;
   private ZooKeeperDcs dcs;
 
-  private Target(String scope, String namespace, String connectString, JsonNode yaml, Map<String, String> env) {
+  private Target(String scope, String namespace, String connectString, JsonNode yaml, Map<String, String> env,
+                 boolean zookeeperFromConfig) {
+    this.zookeeperFromConfig = zookeeperFromConfig;
     this.scope = scope;
     this.basePath = ("/" + namespace + "/" + scope).replaceAll("/+", "/");
     this.connectString = connectString;
@@ -59,7 +66,7 @@ final class Target implements AutoCloseable {
     if (scope == null || scope.isEmpty()) {
       throw CtlException.usage("no cluster name: give -c <patroni.yml> with scope, or the cluster name");
     }
-    return new Target(scope, namespace, hosts, yaml, env);
+    return new Target(scope, namespace, hosts, yaml, env, url == null);
   }
 
   /** The scope the configuration names, or null: decides whether a first positional is a cluster name. */
@@ -78,10 +85,29 @@ final class Target implements AutoCloseable {
 
   ZooKeeperDcs dcs() {
     if (dcs == null) {
-      dcs = ZooKeeperDcs.connect(new ZooKeeperDcsSettings(connectString, basePath,
-          "vigilctl-" + ProcessHandle.current().pid(), CTL_TTL, CTL_LOOP_WAIT, CTL_RETRY_TIMEOUT));
+      ZooKeeperDcsSettings plain = new ZooKeeperDcsSettings(connectString, basePath,
+          "vigilctl-" + ProcessHandle.current().pid(), CTL_TTL, CTL_LOOP_WAIT, CTL_RETRY_TIMEOUT);
+      try {
+        dcs = ZooKeeperDcs.connect(ZooKeeperSecurity.apply(plain, zooKeeperConfig()));
+      } catch (IllegalArgumentException e) {
+        throw new CtlException(e.getMessage()); // a TLS file of the zookeeper section cannot be used
+      }
     }
     return dcs;
+  }
+
+  /** The zookeeper section (TLS files, set_acls) as the agent reads it; plain with --dcs-url. */
+  ZooKeeperConfig zooKeeperConfig() {
+    if (!zookeeperFromConfig) {
+      return new ZooKeeperConfig(List.of(connectString.split(",")));
+    }
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> tree = new ObjectMapper().convertValue(yaml, Map.class);
+      return ZooKeeperConfig.forClient(tree, env, connectString);
+    } catch (ConfigException e) {
+      throw CtlException.usage(e.getMessage());
+    }
   }
 
   /**

@@ -87,7 +87,11 @@ public final class Node implements AutoCloseable {
     } catch (RestApiException e) {
       throw new StartupException(1, "restapi.listen " + config.restapi().listen() + ": " + e.getMessage());
     }
-    dcs = ZooKeeperDcs.connect(NodeWiring.dcs(config, dynamic));
+    try {
+      dcs = ZooKeeperDcs.connect(NodeWiring.dcs(config, dynamic));
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(2, e.getMessage()); // a TLS file of the zookeeper section cannot be used
+    }
     published.trackDcsContact(dcs::millisSinceLastContact, Math.max(dynamic.loopWait() - 2, 2) * 1000L);
     checkNameNotInUse(settings);
     guardian = new Guardian(config.watchdog(), config.postgresql().dataDir(), Guardian.locateBinary(), Clock.SYSTEM);

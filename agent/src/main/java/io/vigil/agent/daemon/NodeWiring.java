@@ -34,8 +34,8 @@ final class NodeWiring {
   }
 
   static ZooKeeperDcsSettings dcs(VigilConfig c, DynamicConfig d) {
-    return new ZooKeeperDcsSettings(c.zookeeper().connectString(), c.basePath(), c.name(),
-        d.ttl(), d.loopWait(), d.retryTimeout());
+    return ZooKeeperSecurity.apply(new ZooKeeperDcsSettings(c.zookeeper().connectString(), c.basePath(), c.name(),
+        d.ttl(), d.loopWait(), d.retryTimeout()), c.zookeeper());
   }
 
   static NodeSettings node(VigilConfig c, DynamicConfig d) {
