@@ -41,6 +41,9 @@ final class ClusterFixture implements AutoCloseable {
   final TestingServer zk;
   /** A 3-server ZooKeeper ensemble in this JVM, as production runs it; null with a single server. */
   final TestingCluster ensemble;
+  /** A ZooKeeper the test manages itself; null otherwise. */
+  private final String external;
+  private final String zookeeperKeys;
   final Path base;
   final List<Node> nodes = new ArrayList<>();
   final List<Path> configs = new ArrayList<>();
@@ -53,7 +56,24 @@ final class ClusterFixture implements AutoCloseable {
 
   /** {@code zkServers} 1: one TestingServer; 3 (or 5): an ensemble, its connection string naming every server. */
   ClusterFixture(int size, int zkServers) throws Exception {
-    if (zkServers == 1) {
+    this(size, zkServers, null, "");
+  }
+
+  /**
+   * On a ZooKeeper the test runs itself ({@code connect}), with more keys for the {@code zookeeper} section (TLS,
+   * set_acls), indented as its keys.
+   */
+  ClusterFixture(int size, String connect, String zookeeperKeys) throws Exception {
+    this(size, 0, connect, zookeeperKeys);
+  }
+
+  private ClusterFixture(int size, int zkServers, String connect, String zookeeperKeys) throws Exception {
+    this.external = connect;
+    this.zookeeperKeys = zookeeperKeys;
+    if (connect != null) {
+      zk = null;
+      ensemble = null;
+    } else if (zkServers == 1) {
       zk = new TestingServer(true);
       ensemble = null;
     } else {
@@ -116,6 +136,7 @@ final class ClusterFixture implements AutoCloseable {
         zookeeper:
           hosts:
           - %4$s
+        %9$s
 
         bootstrap:
           dcs:
@@ -179,7 +200,7 @@ final class ClusterFixture implements AutoCloseable {
           noloadbalance: false
           clonefrom: false
           nosync: false
-        """.formatted(SCOPE, name, restPort, zkConnect(), pgPort, dir, binDir, SU_PASSWORD);
+        """.formatted(SCOPE, name, restPort, zkConnect(), pgPort, dir, binDir, SU_PASSWORD, zookeeperKeys.stripTrailing());
   }
 
   Node leader() {
@@ -191,7 +212,7 @@ final class ClusterFixture implements AutoCloseable {
   }
 
   String zkConnect() {
-    return zk != null ? zk.getConnectString() : ensemble.getConnectString();
+    return external != null ? external : zk != null ? zk.getConnectString() : ensemble.getConnectString();
   }
 
   /** One primary holding the lock and every other node a running replica, per the REST snapshots. */
@@ -216,7 +237,8 @@ final class ClusterFixture implements AutoCloseable {
     nodes.stream().sorted(Comparator.comparing((Node n) -> n.status().holdsLock())).forEach(Node::shutdown);
     if (zk != null) {
       zk.close();
-    } else {
+    }
+    if (ensemble != null) {
       ensemble.close();
     }
     // an on_stop callback started by the shutdown may still append to its log while the tree goes

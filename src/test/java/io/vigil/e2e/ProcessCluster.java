@@ -239,6 +239,16 @@ final class ProcessCluster implements AutoCloseable {
     return zk;
   }
 
+  /** Overwrites (or creates) {@code /service/<scope>/<key>} with {@code data}, as any other ZooKeeper client could. */
+  void writeZnode(String key, byte[] data) throws Exception {
+    String path = "/service/" + ClusterFixture.SCOPE + "/" + key;
+    if (zk().checkExists().forPath(path) == null) {
+      zk().create().creatingParentsIfNeeded().forPath(path, data);
+    } else {
+      zk().setData().forPath(path, data);
+    }
+  }
+
   /** The ZooKeeper session that owns the leader lock (the znode's ephemeralOwner); 0 when there is no lock. */
   long leaderSession() throws Exception {
     var stat = zk().checkExists().forPath("/service/" + ClusterFixture.SCOPE + "/leader");

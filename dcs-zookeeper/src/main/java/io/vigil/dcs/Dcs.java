@@ -47,6 +47,12 @@ public interface Dcs extends AutoCloseable {
     boolean refreshLeader(ClusterView view) throws DcsException;
 
     /**
+     * Writes this member's name back into the leader znode this session owns, after another client overwrote its
+     * value; false when this session does not own it.
+     */
+    boolean renameLeader() throws DcsException;
+
+    /**
      * Gives up the leader lock: writes {@code status} with {@code lastOptime} if given, then deletes the
      * {@code leader} znode if this session owns it. Patroni closes its whole session instead; deleting only
      * the lock keeps this member's znode (peers only observe the lock's disappearance either way).

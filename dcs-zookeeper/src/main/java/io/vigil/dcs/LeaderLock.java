@@ -88,6 +88,21 @@ final class LeaderLock {
         client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, value);
     }
 
+    /**
+     * Writes this member's name back into a leader znode that this session owns but whose value another client
+     * changed (the znode is ours for as long as the session lives, whatever it says). False when it is not ours.
+     */
+    boolean rename(long session) throws Exception {
+        Optional<Holder> current = holder();
+        if (current.isEmpty() || current.get().stat().getEphemeralOwner() != session) {
+            return false;
+        }
+        if (!current.get().name().equals(memberName)) {
+            client.setData().withVersion(current.get().stat().getVersion()).forPath(path, value);
+        }
+        return true;
+    }
+
     private boolean isMine(Holder holder, long session) {
         return holder.name().equals(memberName) && holder.stat().getEphemeralOwner() == session;
     }

@@ -187,6 +187,13 @@ public final class ZooKeeperDcs implements Dcs {
     }
 
     @Override
+    public boolean renameLeader() throws DcsException {
+        LOG.warn("leader lock {} is owned by this session but names another member: writing {} back", paths.leader(),
+                memberName);
+        return calls.retrying("rename leader lock", leaderLock::rename);
+    }
+
+    @Override
     public synchronized void releaseLeader(OptionalLong lastOptime) throws DcsException {
         if (lastOptime.isPresent()) {
             writeStatus(lastOptime.getAsLong());

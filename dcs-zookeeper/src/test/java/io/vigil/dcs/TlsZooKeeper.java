@@ -18,14 +18,14 @@ import java.util.concurrent.TimeUnit;
  * server reads its TLS settings from system properties, which in the test JVM would also become the defaults of
  * every client and hide a client that does not set its own.
  */
-final class TlsZooKeeper implements AutoCloseable {
-    static final String KEY_PASSWORD = "s3cret";
+public final class TlsZooKeeper implements AutoCloseable {
+    public static final String KEY_PASSWORD = "s3cret";
 
-    final Path dir;
-    final int port;
+    public final Path dir;
+    public final int port;
     private final Process server;
 
-    TlsZooKeeper(Path dir) throws Exception {
+    public TlsZooKeeper(Path dir) throws Exception {
         this.dir = dir;
         makeCertificates();
         this.port = freePort();
@@ -58,11 +58,11 @@ final class TlsZooKeeper implements AutoCloseable {
         awaitListening();
     }
 
-    String connectString() {
+    public String connectString() {
         return "127.0.0.1:" + port;
     }
 
-    Path file(String name) {
+    public Path file(String name) {
         return dir.resolve(name);
     }
 

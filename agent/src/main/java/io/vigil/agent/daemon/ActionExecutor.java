@@ -241,6 +241,8 @@ final class ActionExecutor {
       return true;
     } else if (a instanceof Action.ReclaimLock) {
       return dcs.refreshLeader(o.view().orElseThrow());
+    } else if (a instanceof Action.RenameLock) {
+      return dcs.renameLeader();
     } else if (a instanceof Action.SetInitialize s) {
       dcs.setInitialize(s.sysid());
     } else if (a instanceof Action.WriteConfig w) {

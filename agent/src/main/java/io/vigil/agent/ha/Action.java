@@ -102,6 +102,9 @@ public sealed interface Action {
   /** Re-create the leader znode under our session when a previous session of ours still owns it. */
   record ReclaimLock() implements Action {}
 
+  /** Write my name back into the leader znode my session owns, whose value another client changed. */
+  record RenameLock() implements Action {}
+
   record SetInitialize(String sysid) implements Action {}
 
   record WriteConfig(Map<String, Object> config) implements Action {

@@ -285,6 +285,13 @@ public final class HaCore {
           "re-creating the leader key still owned by a previous session of mine",
           List.of(new Action.ReclaimLock()), memory);
     }
+    if (o.lockMineButRenamed()) {
+      // Taking the written name at its word would demote a healthy primary, and nobody else could ever take a lock
+      // that lives as long as my session.
+      return new Step(Rule.RECLAIM_OWN_LOCK, "the leader key is owned by my session but names '"
+          + o.leaderName().orElse("") + "' (overwritten by another client): writing my name back",
+          List.of(new Action.RenameLock()), memory);
+    }
     if (o.holdsLock()) {
       return leaderWithLock(o, view, memory);
     }

@@ -48,6 +48,16 @@ public record Observation(
         .orElse(false);
   }
 
+  /**
+   * The leader znode belongs to my session (it is ephemeral: nobody else can own it while the session lives) but
+   * names another member: another client overwrote its value. The lock is still mine.
+   */
+  public boolean lockMineButRenamed() {
+    return view.flatMap(ClusterView::leader)
+        .map(l -> l.session() == mySession && mySession != 0 && !l.name().equals(settings.name()))
+        .orElse(false);
+  }
+
   public Optional<String> leaderName() {
     return view.flatMap(ClusterView::leader).map(l -> l.name());
   }

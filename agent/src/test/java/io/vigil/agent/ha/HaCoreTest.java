@@ -1319,4 +1319,17 @@ class HaCoreTest {
     Decision d = decide();
     assertThat(d.actions()).doesNotContain(new Action.AcquireLock());
   }
+
+  /** Another ZooKeeper client overwrote the leader znode's value; the znode is still my session's. */
+  @Test
+  void aLeaderZnodeOfMySessionThatNamesSomeoneElseIsRenamedNotObeyed() {
+    member("me", 5000).member("n2", 5433).leader("\u0001garbage", MY_SESSION);
+    pg = primary(4096);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.RECLAIM_OWN_LOCK);
+    assertThat(acting(d)).containsExactly(new Action.RenameLock());
+
+    leader("n2", 7);
+    assertThat(decide().rule()).as("another session's lock is another member's").isEqualTo(Rule.DEMOTE_WITHOUT_LOCK);
+  }
 }
