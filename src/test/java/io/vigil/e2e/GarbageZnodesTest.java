@@ -43,7 +43,11 @@ class GarbageZnodesTest {
         "history", "status", "failsafe")) {
       byte[] garbage = new byte[1 + random.nextInt(64)];
       random.nextBytes(garbage);
+      int logFrom = cluster.log(leader).length();
       cluster.writeZnode(key, garbage);
+      if (key.equals("leader")) {
+        cluster.awaitLog(leader, logFrom, "writing my name back", Duration.ofSeconds(10));
+      }
       Thread.sleep(5_000); // two and a half cycles of loop_wait 2
       assertThat(cluster.names()).as("every agent still runs after garbage in " + key).allMatch(cluster::agentAlive);
       assertThat(cluster.writablePrimary()).as("same primary after garbage in " + key).contains(leader);
