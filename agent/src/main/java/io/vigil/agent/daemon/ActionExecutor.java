@@ -83,6 +83,17 @@ final class ActionExecutor {
     }
   }
 
+  /**
+   * Where the guards' deadline counts from: the start of the cycle's ZooKeeper read, or, for a primary kept running by
+   * failsafe, the start of the round in which every member accepted it (they do not race for ttl after answering).
+   */
+  static long confirmedAt(Observation o, long observedAt) {
+    if (o.keepsPrimaryOnFailsafe()) {
+      return o.failsafeRound().orElseThrow().startedAtMonotonic();
+    }
+    return observedAt;
+  }
+
   private Outcome carryOut(Decision d, Observation o, long observedAt) {
     if (!attached) {
       attached = true;
@@ -112,7 +123,7 @@ final class ActionExecutor {
         }
         if (a instanceof Action.ArmGuards g) {
           try {
-            guardian.keep(observedAt, g.timeoutSeconds(), g.watchdog(), g.fence());
+            guardian.keep(confirmedAt(o, observedAt), g.timeoutSeconds(), g.watchdog(), g.fence());
           } catch (Guardian.GuardException e) {
             boolean promoting = d.actions().stream().anyMatch(Action.Promote.class::isInstance);
             LOG.error("could not arm the fence or the watchdog: {}{}", e.getMessage(),
@@ -125,7 +136,7 @@ final class ActionExecutor {
         }
         if (a instanceof Action.FeedGuards g) {
           try {
-            guardian.keep(observedAt, g.timeoutSeconds(), g.watchdog(), g.fence());
+            guardian.keep(confirmedAt(o, observedAt), g.timeoutSeconds(), g.watchdog(), g.fence());
           } catch (Guardian.GuardException e) {
             LOG.error("could not feed the fence or the watchdog: {}", e.getMessage());
           }
@@ -255,6 +266,8 @@ final class ActionExecutor {
       pg.syncPhysicalSlots(s.wanted());
     } else if (a instanceof Action.TouchMember t) {
       dcs.touchMember(t.data());
+    } else if (a instanceof Action.WriteFailsafe f) {
+      dcs.writeFailsafe(f.members());
     } else {
       throw new IllegalStateException("no executor for " + a);
     }

@@ -39,6 +39,17 @@ final class Observer {
     this.guards = source;
   }
 
+  private FailsafeState failsafe = new FailsafeState();
+  private FailsafeClient failsafeClient = new FailsafeClient(Optional.empty());
+  /** {@code /failsafe} of the last successful read: the members a failsafe round asks. */
+  private Optional<java.util.Map<String, String>> lastFailsafe = Optional.empty();
+
+  /** The POSTs this agent accepted, and the client its own failsafe rounds use. */
+  void failsafe(FailsafeState state, FailsafeClient client) {
+    this.failsafe = state;
+    this.failsafeClient = client;
+  }
+
   void onPostmasterExit(Runnable wake) {
     this.onPostmasterExit = wake;
   }
@@ -78,7 +89,19 @@ final class Observer {
           .toList();
       peerStatus = peers.poll(others);
     }
-    return new Observation(clock.millis(), view, dcsError, dcs.sessionId(), local, peerStatus, settings, guards.get());
+    view.ifPresent(v -> lastFailsafe = v.failsafe());
+    Optional<io.vigil.agent.ha.FailsafeRound> round = Optional.empty();
+    if (view.isEmpty() && local.running() && local.isPrimary() && settings.dynamic().failsafeMode()
+        && !settings.dynamic().pause()) {
+      java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+      body.put("name", settings.name());
+      body.put("conn_url", settings.connUrl());
+      body.put("api_url", settings.apiUrl());
+      body.put("slots", java.util.Map.of());
+      round = Optional.of(failsafeClient.round(lastFailsafe, settings.name(), body, clock.monotonicMillis()));
+    }
+    return new Observation(clock.millis(), view, dcsError, dcs.sessionId(), local, peerStatus, settings, guards.get(),
+        round, failsafe.leader());
   }
 
   private LocalPg local() {

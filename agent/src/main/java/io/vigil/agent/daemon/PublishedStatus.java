@@ -64,13 +64,43 @@ final class PublishedStatus implements NodeStatusSource {
    * Publishes the outcome of a cycle; {@code observedAt} (monotonic) is when the cycle read the
    * lock, so the flag never outlives the proof by more than {@code ttl}.
    */
+  private volatile boolean failsafeActive;
+  private volatile boolean failsafeMode;
+  private volatile Optional<Map<String, String>> lastFailsafe = Optional.empty();
+
   synchronized void publish(Observation o, long observedAt, AgentMemory memory, int ttlSeconds, boolean paused,
       long nextCycleDeadline) {
     String role = o.pg().isPrimary() ? "master" : o.pg().dataDir() == io.vigil.agent.ha.LocalPg.DataDir.EMPTY
         ? "uninitialized" : "replica";
     long lockValidUntil = o.holdsLock() ? observedAt + ttlSeconds * 1000L : 0;
+    failsafeActive = failsafeActive(o, memory);
+    if (o.view().isPresent()) {
+      lastFailsafe = o.view().get().failsafe();
+    }
+    failsafeMode = o.settings().dynamic().failsafeMode();
     snapshot = new Snapshot(Optional.of(o), memory.pgState(), role, lockValidUntil, nextCycleDeadline, paused,
         o.settings().tags(), false, memory.scheduledRestart().map(ScheduledRestart::request), memory.lastPromotion());
+  }
+
+  /**
+   * Patroni's {@code failsafe_mode_is_active}: on a primary, it runs on failsafe (its last cycle could not read
+   * ZooKeeper and every member accepted it); on a replica, it accepted a {@code POST /failsafe} less than ttl ago and
+   * the cluster has no leader lock it can see (ZooKeeper down or the lock gone). Clears once ZooKeeper shows a leader.
+   */
+  static boolean failsafeActive(Observation o, AgentMemory memory) {
+    if (memory.failsafeActive()) {
+      return true;
+    }
+    boolean noLeaderSeen = o.view().map(v -> v.leader().isEmpty()).orElse(true);
+    return noLeaderSeen && !o.pg().isPrimary() && o.rememberedFailsafeLeader().isPresent();
+  }
+
+  @Override
+  public Optional<Map<String, Object>> failsafeDocument() {
+    if (!failsafeMode || lastFailsafe.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new LinkedHashMap<>(lastFailsafe.get()));
   }
 
   /** A long action (clone, bootstrap, promote) changes what the node is doing before the cycle ends. */
@@ -174,6 +204,9 @@ final class PublishedStatus implements NodeStatusSource {
     Optional<ClusterView> view = s.observation().flatMap(Observation::view);
     if (view.isPresent() && view.get().leader().isEmpty()) {
       d.put("cluster_unlocked", true);
+    }
+    if (failsafeActive) {
+      d.put("failsafe_mode_is_active", true);
     }
     s.observation().ifPresent(o -> d.put("dcs_last_seen", o.view().isPresent() ? o.nowMillis() / 1000 : 0));
     Optional<String> unguarded = s.observation().flatMap(Fencing::whyCannotLead);

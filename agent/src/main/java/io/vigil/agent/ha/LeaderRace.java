@@ -2,6 +2,7 @@ package io.vigil.agent.ha;
 
 import io.vigil.dcs.ClusterView;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -44,6 +45,14 @@ final class LeaderRace {
     }
     if (memory.rewindFailures() >= AgentMemory.MAX_REWIND_ATTEMPTS) {
       return Optional.of("my data directory could not be rewound and needs reinitializing");
+    }
+    if (o.settings().dynamic().failsafeMode()) {
+      // Patroni 3.0.2 (3.11.1 item 9): a member left out of /failsafe was not asked by a primary running on failsafe,
+      // which may still be taking writes.
+      Optional<Map<String, String>> failsafe = o.view().flatMap(v -> v.failsafe()).filter(m -> !m.isEmpty());
+      if (failsafe.isPresent() && !failsafe.get().containsKey(o.settings().name())) {
+        return Optional.of("failsafe mode is on and /failsafe does not name me");
+      }
     }
     Optional<String> notSynchronous = o.view().flatMap(v -> SyncReplication.whyNotSynchronous(o, v));
     if (notSynchronous.isPresent()) {
