@@ -65,6 +65,7 @@ final class PublishedStatus implements NodeStatusSource {
    * lock, so the flag never outlives the proof by more than {@code ttl}.
    */
   private volatile boolean failsafeActive;
+  private volatile long failsafeLeaseUntil;
   private volatile boolean failsafeMode;
   private volatile Optional<Map<String, String>> lastFailsafe = Optional.empty();
 
@@ -74,6 +75,9 @@ final class PublishedStatus implements NodeStatusSource {
         ? "uninitialized" : "replica";
     long lockValidUntil = o.holdsLock() ? observedAt + ttlSeconds * 1000L : 0;
     failsafeActive = failsafeActive(o, memory);
+    // Patroni's set_is_leader(True) on failsafe: /primary keeps answering for ttl after the round that confirmed it.
+    failsafeLeaseUntil = o.keepsPrimaryOnFailsafe() && memory.failsafeActive()
+        ? o.failsafeRound().orElseThrow().startedAtMonotonic() + ttlSeconds * 1000L : 0;
     if (o.view().isPresent()) {
       lastFailsafe = o.view().get().failsafe();
     }
@@ -115,6 +119,7 @@ final class PublishedStatus implements NodeStatusSource {
    * neither HAProxy nor a peer in a leader race takes this node for a live primary meanwhile.
    */
   synchronized void postgresStopping() {
+    failsafeLeaseUntil = 0;
     Snapshot s = snapshot;
     snapshot = new Snapshot(s.observation(), "stopping", s.role(), 0, s.loopDeadline(), s.paused(), s.tags(), true,
         s.scheduledRestart(), s.lastPromotion());
@@ -122,6 +127,7 @@ final class PublishedStatus implements NodeStatusSource {
 
   /** The node is stepping down: stop advertising the lock before anything else happens. */
   synchronized void dropLock() {
+    failsafeLeaseUntil = 0;
     Snapshot s = snapshot;
     snapshot = new Snapshot(s.observation(), s.state(), s.role(), 0, s.loopDeadline(), s.paused(), s.tags(),
         s.postgresDown(), s.scheduledRestart(), s.lastPromotion());
@@ -131,7 +137,8 @@ final class PublishedStatus implements NodeStatusSource {
   public NodeStatus status() {
     Snapshot s = snapshot;
     long now = clock.monotonicMillis();
-    boolean holdsLock = now < s.lockValidUntil() && sinceDcsContact.getAsLong() < contactLimitMs;
+    boolean holdsLock = now < s.lockValidUntil() && sinceDcsContact.getAsLong() < contactLimitMs
+        || now < failsafeLeaseUntil;
     NodeStatus c = cached;
     if (c != null && cachedFor == s && c.holdsLock() == holdsLock && c.livenessOk() == now < s.loopDeadline()) {
       return c;
