@@ -57,7 +57,7 @@ final class SimAgent {
   private long decidedInSession;
   /** The last {@code POST /failsafe} this agent accepted (FailsafeState). */
   private Optional<FailsafeLeader> failsafeLeader = Optional.empty();
-  /** {@code /failsafe} of the last successful read: whom a failsafe round asks (the daemon's Observer). */
+  /** {@code /failsafe} as last read or written: whom a failsafe round asks (the daemon's FailsafeState). */
   private Optional<Map<String, String>> lastFailsafe = Optional.empty();
   /** The observation of the last finished cycle (HaLoop.lastObservation), which POST /failsafe looks at. */
   private Optional<Observation> lastObservation = Optional.empty();
@@ -91,6 +91,11 @@ final class SimAgent {
    */
   long confirmedAt(Observation o) {
     return o.keepsPrimaryOnFailsafe() ? o.failsafeRound().orElseThrow().startedAtMonotonic() : cycleStartedNodeMillis;
+  }
+
+  /** ActionExecutor.onFailsafeWritten: the write succeeded, so the next round asks these members. */
+  void failsafeWritten(Map<String, String> members) {
+    lastFailsafe = Optional.of(Map.copyOf(members));
   }
 
   /** NodeControl.failsafe: the answer to a {@code POST /failsafe} from {@code from}, remembered when accepted. */
@@ -192,8 +197,7 @@ final class SimAgent {
       boolean race = view.isPresent() && view.get().leader().isEmpty() && local.running();
       boolean manualFailover = view.isPresent() && view.get().failover().isPresent();
       if ((race || manualFailover) && local.dataDir() == LocalPg.DataDir.INITIALIZED) {
-        List<MemberNode> others = view.get().members().stream()
-            .filter(m -> !m.name().equals(node.name) && !m.tagTrue("nofailover")).toList();
+        List<MemberNode> others = io.vigil.agent.ha.LeaderRace.candidates(view.get(), nodeSettings);
         cluster.pollPeers(this, others, peers -> decide(view, error, local, peers, Optional.empty()));
       } else {
         decide(view, error, local, List.of(), Optional.empty());

@@ -275,7 +275,12 @@ final class SimExecutor {
     } else if (a instanceof Action.TouchMember t) {
       dcs.touchMember(t.data(), dcsDone(k));
     } else if (a instanceof Action.WriteFailsafe f) {
-      dcs.writeFailsafe(f.members(), dcsDone(k));
+      dcs.writeFailsafe(f.members(), r -> {
+        if (!r.failed()) {
+          agent.failsafeWritten(f.members());
+        }
+        SimExecutor.<Boolean>dcsDone(k).accept(r);
+      });
     } else {
       throw new IllegalStateException("the simulator has no model for action " + a.getClass().getSimpleName()
           + "; add it to SimExecutor.apply");

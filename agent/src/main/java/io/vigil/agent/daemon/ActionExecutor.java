@@ -74,6 +74,13 @@ final class ActionExecutor {
    * @param observedAt when the cycle's observation began, on the monotonic clock: the ZooKeeper read that confirmed
    *                   the lock reached the server after it, so the guards' deadline counts from there
    */
+  private java.util.function.Consumer<java.util.Map<String, String>> failsafeWritten = m -> { };
+
+  /** Told of every {@code /failsafe} value written (FailsafeState keeps it as the failsafe round's topology). */
+  void onFailsafeWritten(java.util.function.Consumer<java.util.Map<String, String>> listener) {
+    failsafeWritten = listener;
+  }
+
   Outcome execute(Decision d, Observation o, long observedAt) {
     keeper.begin(o.settings().dynamic().loopWait());
     try {
@@ -268,6 +275,7 @@ final class ActionExecutor {
       dcs.touchMember(t.data());
     } else if (a instanceof Action.WriteFailsafe f) {
       dcs.writeFailsafe(f.members());
+      failsafeWritten.accept(f.members());
     } else {
       throw new IllegalStateException("no executor for " + a);
     }

@@ -99,6 +99,7 @@ public final class Node implements AutoCloseable {
     guardian = new Guardian(config.watchdog(), config.postgresql().dataDir(), Guardian.locateBinary(), Clock.SYSTEM);
     keeper = new LockKeeper(dcs, guardian, config.name(), Clock.SYSTEM);
     executor = new ActionExecutor(config, pg, dcs, published, guardian, keeper);
+    executor.onFailsafeWritten(failsafe::wroteTopology);
     Observer observer = new Observer(dcs, pg, new PeerClient(), Clock.SYSTEM);
     observer.guards(guardian::observe);
     observer.failsafe(failsafe, new FailsafeClient(config.restapi().authentication()

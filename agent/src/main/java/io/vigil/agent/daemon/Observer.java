@@ -41,8 +41,6 @@ final class Observer {
 
   private FailsafeState failsafe = new FailsafeState();
   private FailsafeClient failsafeClient = new FailsafeClient(Optional.empty());
-  /** {@code /failsafe} of the last successful read: the members a failsafe round asks. */
-  private Optional<java.util.Map<String, String>> lastFailsafe = Optional.empty();
 
   /** The POSTs this agent accepted, and the client its own failsafe rounds use. */
   void failsafe(FailsafeState state, FailsafeClient client) {
@@ -84,12 +82,10 @@ final class Observer {
     boolean race = view.isPresent() && view.get().leader().isEmpty() && local.running();
     boolean manualFailover = view.isPresent() && view.get().failover().isPresent();
     if ((race || manualFailover) && local.dataDir() == LocalPg.DataDir.INITIALIZED) {
-      List<MemberNode> others = view.get().members().stream()
-          .filter(m -> !m.name().equals(settings.name()) && !m.tagTrue("nofailover"))
-          .toList();
+      List<MemberNode> others = io.vigil.agent.ha.LeaderRace.candidates(view.get(), settings);
       peerStatus = peers.poll(others);
     }
-    view.ifPresent(v -> lastFailsafe = v.failsafe());
+    view.ifPresent(v -> failsafe.sawTopology(v.failsafe()));
     Optional<io.vigil.agent.ha.FailsafeRound> round = Optional.empty();
     if (view.isEmpty() && local.running() && local.isPrimary() && settings.dynamic().failsafeMode()
         && !settings.dynamic().pause()) {
@@ -98,7 +94,7 @@ final class Observer {
       body.put("conn_url", settings.connUrl());
       body.put("api_url", settings.apiUrl());
       body.put("slots", java.util.Map.of());
-      round = Optional.of(failsafeClient.round(lastFailsafe, settings.name(), body, clock.monotonicMillis()));
+      round = Optional.of(failsafeClient.round(failsafe.topology(), settings.name(), body, clock.monotonicMillis()));
     }
     return new Observation(clock.millis(), view, dcsError, dcs.sessionId(), local, peerStatus, settings, guards.get(),
         round, failsafe.leader());

@@ -319,8 +319,17 @@ public final class HaCore {
         return new Step(Rule.ACQUIRE_LOCK, "acquiring session lock: i am the switchover candidate", actions, memory);
       }
       if (stance.equals(Optional.of(false))) {
+        String candidate = view.failover().flatMap(f -> f.member()).orElse("");
+        if (pg.isPrimary()) {
+          // A primary without the lock (e.g. it ran on failsafe while a switchover was requested) must not take writes
+          // while the candidate takes the lock and promotes: Patroni demotes a primary that is not the healthiest.
+          return new Step(Rule.DEMOTE_WITHOUT_LOCK, "demoting self because the switchover candidate " + candidate
+              + " is to take the leader lock",
+              List.of(new Action.StopPostgres(StopMode.IMMEDIATE), new Action.StartPostgres(true, Optional.empty())),
+              memory.withFollowing(Optional.empty()).withRewindPending(true));
+        }
         return new Step(Rule.FAILOVER_WAIT_FOR_CANDIDATE, "waiting for the switchover candidate "
-            + view.failover().flatMap(f -> f.member()).orElse("") + " to take the leader lock", List.of(), memory);
+            + candidate + " to take the leader lock", List.of(), memory);
       }
       Optional<String> notHealthiest = LeaderRace.whyNotHealthiest(o, memory);
       if (notHealthiest.isEmpty()) {

@@ -1437,4 +1437,29 @@ class HaCoreTest {
     assertThat(d.rule()).isEqualTo(Rule.LEADER_WITH_LOCK);
     assertThat(d.memory().failsafeActive()).isFalse();
   }
+
+  @Test
+  void aPrimaryWithoutTheLockDemotesForAPendingSwitchoverCandidate() {
+    // It ran on failsafe while the switchover was requested; ZooKeeper is back, its session (and lock) gone.
+    member("me", 5000).member("n2", 5433);
+    failover = Optional.of(new FailoverNode(Optional.of("me"), Optional.of("n2"), Optional.empty(), 3));
+    pg = primary(100);
+    peers = List.of(new PeerStatus("n2", true, false, 100, false, 1));
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.DEMOTE_WITHOUT_LOCK);
+    assertThat(acting(d)).startsWith(new Action.StopPostgres(StopMode.IMMEDIATE));
+  }
+
+  @Test
+  void candidatesIncludeFailsafeMembersWithoutAMemberKey() {
+    member("me", 5000).member("n2", 5433);
+    ClusterView view = new ClusterView(initialize, Optional.empty(), leader, members, optime, List.of(), false,
+        failover, sync, Optional.of(Map.of("me", "http://m/patroni", "n1", "http://n1:8008/patroni")));
+    NodeSettings on = new NodeSettings("me", false, true, Map.of(), DynamicConfig.fromMap(FAILSAFE_ON), "c", "a",
+        Map.of());
+    assertThat(LeaderRace.candidates(view, on)).extracting(MemberNode::name).containsExactly("n2", "n1");
+    assertThat(LeaderRace.candidates(view, on).get(1).apiUrl()).contains("http://n1:8008/patroni");
+    NodeSettings off = new NodeSettings("me", false, true, Map.of(), DynamicConfig.defaults(), "c", "a", Map.of());
+    assertThat(LeaderRace.candidates(view, off)).extracting(MemberNode::name).containsExactly("n2");
+  }
 }
