@@ -318,12 +318,24 @@ final class SimCluster {
    * 200 Accepted. A peer answers when the request arrives is not modelled: it answers (and remembers the asker) when
    * the call starts, which lets it race at most sooner than it would.
    */
+  private int failsafeAccepted;
+  private int failsafeRefused;
+
+  int failsafeAccepted() {
+    return failsafeAccepted;
+  }
+
+  int failsafeRefused() {
+    return failsafeRefused;
+  }
+
   void failsafeRound(SimAgent asker, java.util.Optional<Map<String, String>> topology, Consumer<FailsafeRound> done,
       long startedAt) {
     String me = asker.name();
     if (topology.isEmpty() || !topology.get().containsKey(me)) {
       FailsafeRound r = FailsafeRound.refused(topology.isEmpty() ? "no /failsafe was read before ZooKeeper became "
           + "unreachable" : "/failsafe does not name me", startedAt);
+      failsafeRefused++;
       asker.later(0, () -> done.accept(r));
       return;
     }
@@ -365,6 +377,11 @@ final class SimCluster {
     }
     FailsafeRound r = refusals.isEmpty() ? FailsafeRound.accepted(startedAt)
         : FailsafeRound.refused(String.join("; ", refusals), startedAt);
+    if (r.accepted()) {
+      failsafeAccepted++;
+    } else {
+      failsafeRefused++;
+    }
     asker.later(slowest, () -> done.accept(r));
   }
 

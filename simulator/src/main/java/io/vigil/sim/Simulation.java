@@ -50,6 +50,7 @@ public final class Simulation {
     return new ScheduleResult(seed, Optional.ofNullable(checker.violation()), cluster.traceLog(),
         cluster.clock().steps(), cluster.decisions(), cluster.promotions(), cluster.routedWrites(),
         checker.staleDirectAcks(), checker.longestStaleDirectMs(), convergence, cluster.rewinds(), checker.stuck(),
-        synchronous, checker.durability(), checker.twoWriterMs(), checker.longestTwoWriterMs(), checker.fenceStops());
+        synchronous, checker.durability(), checker.twoWriterMs(), checker.longestTwoWriterMs(), checker.fenceStops(),
+        cluster.failsafeAccepted(), cluster.failsafeRefused());
   }
 }
