@@ -82,7 +82,7 @@ final class NodeControl implements AgentControl {
   @Override
   public boolean failsafeMode() {
     HaLoop l = loop.get();
-    return l != null && l.settings().dynamic().failsafeMode();
+    return l != null && l.settingsNow().dynamic().failsafeMode();
   }
 
   /**
@@ -92,8 +92,10 @@ final class NodeControl implements AgentControl {
   @Override
   public FailsafeAnswer failsafe(Map<String, Object> request) {
     HaLoop l = loop.get();
-    boolean mode = l != null && l.settings().dynamic().failsafeMode();
-    boolean primary = l != null && l.lastObservation().map(o -> o.pg().running() && o.pg().isPrimary()).orElse(false);
+    // Never waits for the cycle lock: this node's own cycle may be stuck in a ZooKeeper read for retry_timeout.
+    boolean mode = l != null && l.settingsNow().dynamic().failsafeMode();
+    boolean primary = l != null
+        && l.lastObservationNow().map(o -> o.pg().running() && o.pg().isPrimary()).orElse(false);
     FailsafeAnswer answer = failsafeAnswer(mode, primary);
     if (answer != FailsafeAnswer.ACCEPTED) {
       return answer;
