@@ -93,6 +93,19 @@ public record DynamicConfig(int ttl, int loopWait, int retryTimeout, long maximu
                 map);
     }
 
+    /**
+     * {@code failsafe_mode} (default false, spec 3.14): a primary that loses ZooKeeper keeps running while every
+     * member named in {@code /failsafe} accepts its {@code POST /failsafe}. Read leniently, as Patroni's
+     * {@code check_mode} does: a value that is not a boolean counts as off.
+     */
+    public boolean failsafeMode() {
+        try {
+            return ConfigNode.root(raw).get("failsafe_mode").bool(false);
+        } catch (ConfigException e) {
+            return false;
+        }
+    }
+
     private static SyncMode synchronousMode(ConfigNode value) {
         return SyncMode.parse(value.value()).orElseThrow(() -> value.error("expected on, off (or another boolean) "
                 + "or quorum, got " + ConfigNode.describe(value.value())));

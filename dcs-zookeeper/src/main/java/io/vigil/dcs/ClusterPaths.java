@@ -11,6 +11,7 @@ record ClusterPaths(String base) {
     static final String OPTIME = "optime";
     static final String FAILOVER = "failover";
     static final String SYNC = "sync";
+    static final String FAILSAFE = "failsafe";
 
     String initialize() {
         return child(INITIALIZE);
@@ -51,6 +52,10 @@ record ClusterPaths(String base) {
 
     String sync() {
         return child(SYNC);
+    }
+
+    String failsafe() {
+        return child(FAILSAFE);
     }
 
     private String child(String name) {

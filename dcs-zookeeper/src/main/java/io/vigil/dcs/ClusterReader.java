@@ -63,8 +63,11 @@ final class ClusterReader {
                 .flatMap(z -> WireFormat.failover(z.data(), z.stat().getVersion()));
         Optional<SyncNode> sync = get(keys, ClusterPaths.SYNC, paths.sync(), watchStatus)
                 .map(z -> SyncNode.parse(z.data(), z.stat().getVersion()));
+        Optional<java.util.Map<String, String>> failsafe = get(keys, ClusterPaths.FAILSAFE, paths.failsafe(), false)
+                .flatMap(z -> WireFormat.failsafe(z.data()));
         return new ClusterView(initialize, config, leader, members, optime,
-                history.map(z -> WireFormat.history(z.data())).orElse(List.of()), history.isPresent(), failover, sync);
+                history.map(z -> WireFormat.history(z.data())).orElse(List.of()), history.isPresent(), failover, sync,
+                failsafe);
     }
 
     private List<MemberNode> members() throws Exception {

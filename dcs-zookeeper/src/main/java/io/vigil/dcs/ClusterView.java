@@ -23,6 +23,8 @@ import java.util.OptionalLong;
  * @param failover       pending manual failover/switchover; empty for {@code "{}"}, absent or garbage
  * @param sync           the {@code sync} znode; empty only when it does not exist (garbage reads as an
  *                       {@linkplain SyncNode#isEmpty() empty} record carrying the znode version)
+ * @param failsafe       the {@code failsafe} znode: member name to REST API URL; empty when it does not exist or
+ *                       is not a JSON object of strings (garbage reads as absent)
  */
 public record ClusterView(
         Optional<String> initialize,
@@ -33,10 +35,11 @@ public record ClusterView(
         List<List<Object>> history,
         boolean historyPresent,
         Optional<FailoverNode> failover,
-        Optional<SyncNode> sync) {
+        Optional<SyncNode> sync,
+        Optional<java.util.Map<String, String>> failsafe) {
 
     private static final ClusterView EMPTY = new ClusterView(Optional.empty(), Optional.empty(), Optional.empty(),
-            List.of(), OptionalLong.empty(), List.of(), false, Optional.empty(), Optional.empty());
+            List.of(), OptionalLong.empty(), List.of(), false, Optional.empty(), Optional.empty(), Optional.empty());
 
     public ClusterView {
         Objects.requireNonNull(initialize, "initialize");
@@ -45,20 +48,37 @@ public record ClusterView(
         Objects.requireNonNull(optime, "optime");
         Objects.requireNonNull(failover, "failover");
         Objects.requireNonNull(sync, "sync");
+        Objects.requireNonNull(failsafe, "failsafe");
+        failsafe = failsafe.map(m -> java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(m)));
         members = members.stream().sorted(Comparator.comparing(MemberNode::name)).toList();
         history = history.stream().map(JsonValues::freezeList).toList();
+    }
+
+    /** A view without a {@code failsafe} znode. */
+    public ClusterView(Optional<String> initialize, Optional<ConfigNode> config, Optional<LeaderNode> leader,
+            List<MemberNode> members, OptionalLong optime, List<List<Object>> history, boolean historyPresent,
+            Optional<FailoverNode> failover, Optional<SyncNode> sync) {
+        this(initialize, config, leader, members, optime, history, historyPresent, failover, sync, Optional.empty());
     }
 
     /** A view without a {@code sync} znode (the cluster never ran in synchronous mode). */
     public ClusterView(Optional<String> initialize, Optional<ConfigNode> config, Optional<LeaderNode> leader,
             List<MemberNode> members, OptionalLong optime, List<List<Object>> history, boolean historyPresent,
             Optional<FailoverNode> failover) {
-        this(initialize, config, leader, members, optime, history, historyPresent, failover, Optional.empty());
+        this(initialize, config, leader, members, optime, history, historyPresent, failover, Optional.empty(),
+                Optional.empty());
     }
 
     /** This view with another {@code sync} znode. */
     public ClusterView withSync(Optional<SyncNode> next) {
-        return new ClusterView(initialize, config, leader, members, optime, history, historyPresent, failover, next);
+        return new ClusterView(initialize, config, leader, members, optime, history, historyPresent, failover, next,
+                failsafe);
+    }
+
+    /** This view with another {@code failsafe} znode. */
+    public ClusterView withFailsafe(Optional<java.util.Map<String, String>> next) {
+        return new ClusterView(initialize, config, leader, members, optime, history, historyPresent, failover, sync,
+                next);
     }
 
     /** A cluster with no keys at all (the base znode does not exist). */

@@ -89,6 +89,12 @@ public interface Dcs extends AutoCloseable {
      */
     void writeSync(Map<String, Object> value, OptionalInt expectedVersion) throws DcsException;
 
+    /**
+     * Writes {@code failsafe} (compact JSON object of member name to REST API URL, spec 1.9), unconditionally,
+     * created if absent; a single attempt (the leader writes it again at its next cycle if it still differs).
+     */
+    void writeFailsafe(Map<String, String> value) throws DcsException;
+
     /** Deletes the whole cluster tree recursively ({@code patronictl remove}); retried. */
     void deleteCluster() throws DcsException;
 

@@ -118,6 +118,30 @@ final class WireFormat {
      * JSON object with {@code leader}/{@code member}/{@code scheduled_at}, or Patroni's legacy plain text
      * {@code "leader:candidate"}. Without a leader or member nothing is pending ({@code "{}"} clears it).
      */
+    /**
+     * The {@code failsafe} znode: a JSON object of member name to REST API URL. Anything else (not JSON, not an
+     * object, a value that is not a string) reads as absent, never as an exception.
+     */
+    public static Optional<Map<String, String>> failsafe(byte[] data) {
+        Optional<Object> parsed;
+        try {
+            parsed = parse(data);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        if (parsed.isEmpty() || !(parsed.get() instanceof Map<?, ?> map)) {
+            return Optional.empty();
+        }
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getKey() instanceof String k) || !(e.getValue() instanceof String v)) {
+                return Optional.empty();
+            }
+            out.put(k, v);
+        }
+        return Optional.of(out);
+    }
+
     static Optional<FailoverNode> failover(byte[] data, int version) {
         Optional<Object> parsed = parse(data);
         Optional<String> leader;

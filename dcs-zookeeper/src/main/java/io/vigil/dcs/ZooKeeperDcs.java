@@ -243,6 +243,12 @@ public final class ZooKeeperDcs implements Dcs {
     }
 
     @Override
+    public void writeFailsafe(Map<String, String> value) throws DcsException {
+        byte[] json = WireFormat.compactJson(new java.util.TreeMap<>(Objects.requireNonNull(value, "value")));
+        calls.once("write failsafe", session -> keys.put(paths.failsafe(), json));
+    }
+
+    @Override
     public synchronized void deleteCluster() throws DcsException {
         calls.retrying("delete cluster", session -> {
             try {

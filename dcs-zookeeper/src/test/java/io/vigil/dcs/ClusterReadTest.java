@@ -107,6 +107,18 @@ class ClusterReadTest {
     }
 
     @Test
+    void failsafeIsWrittenCompactAndReadBackGarbageAsAbsent() throws Exception {
+        assertThat(node1.read().failsafe()).isEmpty();
+        ZooKeeperDcs node2 = zk.agent("node2");
+        node1.writeFailsafe(java.util.Map.of("node2", "http://127.0.0.1:8009/patroni",
+                "node1", "http://127.0.0.1:8008/patroni"));
+        assertThat(node2.read().failsafe()).contains(java.util.Map.of("node1", "http://127.0.0.1:8008/patroni",
+                "node2", "http://127.0.0.1:8009/patroni"));
+        zk.put("failsafe", "garbage");
+        assertThat(node2.read().failsafe()).isEmpty();
+    }
+
+    @Test
     void syncIsAbsentUntilWrittenThenReadWithItsVersion() throws Exception {
         assertThat(node1.read().sync()).isEmpty();
 

@@ -12,8 +12,10 @@ import io.vigil.agent.ha.Guards;
  *                          daemon); off, two writers at once are counted (the known gap) instead of failing 4c
  * @param watchdogMode      {@code watchdog.mode} of every agent: {@code off} (the default here), {@code automatic} or
  *                          {@code required}; every machine has a watchdog device unless a fault removes it
+ * @param failsafe          {@code failsafe_mode: true} in every schedule's {@code bootstrap.dcs} ({@code --failsafe})
  */
-public record RunOptions(long faultPhaseSeconds, boolean strictLiveness, boolean fence, String watchdogMode) {
+public record RunOptions(long faultPhaseSeconds, boolean strictLiveness, boolean fence, String watchdogMode,
+    boolean failsafe) {
 
   /** Four simulated minutes of faults. */
   public static final long DEFAULT_FAULT_PHASE_SECONDS = 240;
@@ -24,9 +26,18 @@ public record RunOptions(long faultPhaseSeconds, boolean strictLiveness, boolean
     }
   }
 
+  /** Without failsafe mode. */
+  public RunOptions(long faultPhaseSeconds, boolean strictLiveness, boolean fence, String watchdogMode) {
+    this(faultPhaseSeconds, strictLiveness, fence, watchdogMode, false);
+  }
+
   /** The fence on, no watchdog. */
   public RunOptions(long faultPhaseSeconds, boolean strictLiveness) {
     this(faultPhaseSeconds, strictLiveness, true, Guards.OFF);
+  }
+
+  public RunOptions withFailsafe(boolean on) {
+    return new RunOptions(faultPhaseSeconds, strictLiveness, fence, watchdogMode, on);
   }
 
   public static RunOptions defaults() {
@@ -34,10 +45,10 @@ public record RunOptions(long faultPhaseSeconds, boolean strictLiveness, boolean
   }
 
   public RunOptions withFence(boolean on) {
-    return new RunOptions(faultPhaseSeconds, strictLiveness, on, watchdogMode);
+    return new RunOptions(faultPhaseSeconds, strictLiveness, on, watchdogMode, failsafe);
   }
 
   public RunOptions withWatchdog(String mode) {
-    return new RunOptions(faultPhaseSeconds, strictLiveness, fence, mode);
+    return new RunOptions(faultPhaseSeconds, strictLiveness, fence, mode, failsafe);
   }
 }

@@ -23,11 +23,13 @@ import java.util.Optional;
  * @param twoWriterMs      simulated time during which two servers accepted writes at once (invariant 4c)
  * @param longestTwoWriterMs the longest such window
  * @param fenceStops       times a fence stopped a primary whose agent had not confirmed the lock in time
+ * @param failsafeAccepted failsafe rounds in which every member accepted the primary (it kept running)
+ * @param failsafeRefused  failsafe rounds in which a member refused or did not answer (the primary demoted)
  */
 public record ScheduleResult(long seed, Optional<Violation> violation, Trace trace, long steps, int decisions,
     int promotions, long routedWrites, long staleDirectAcks, long longestStaleDirectMs, long convergenceMs,
     int rewinds, List<StuckNode> stuck, boolean synchronous, CommitStats commits,
-    long twoWriterMs, long longestTwoWriterMs, int fenceStops) {
+    long twoWriterMs, long longestTwoWriterMs, int fenceStops, int failsafeAccepted, int failsafeRefused) {
 
   /** The trace as printed: one line per decision record or event. */
   public String renderTrace() {

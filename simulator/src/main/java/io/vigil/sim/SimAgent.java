@@ -2,6 +2,8 @@ package io.vigil.sim;
 
 import io.vigil.agent.ha.AgentMemory;
 import io.vigil.agent.ha.Decision;
+import io.vigil.agent.ha.FailsafeLeader;
+import io.vigil.agent.ha.FailsafeRound;
 import io.vigil.agent.ha.LocalPg;
 import io.vigil.agent.ha.NodeSettings;
 import io.vigil.agent.ha.Observation;
@@ -53,6 +55,12 @@ final class SimAgent {
   private Rule lastRule;
   /** The ZooKeeper session of the observation the last decision was made on. */
   private long decidedInSession;
+  /** The last {@code POST /failsafe} this agent accepted (FailsafeState). */
+  private Optional<FailsafeLeader> failsafeLeader = Optional.empty();
+  /** {@code /failsafe} as last read or written: whom a failsafe round asks (the daemon's FailsafeState). */
+  private Optional<Map<String, String>> lastFailsafe = Optional.empty();
+  /** The observation of the last finished cycle (HaLoop.lastObservation), which POST /failsafe looks at. */
+  private Optional<Observation> lastObservation = Optional.empty();
 
   SimAgent(SimNode node, SimCluster cluster, SimSettings settings, NodeSettings nodeSettings, DecisionCore core) {
     this.node = node;
@@ -76,6 +84,36 @@ final class SimAgent {
   long observedAt() {
     return cycleStartedNodeMillis;
   }
+
+  /**
+   * ActionExecutor.confirmedAt: the guards' deadline counts from the start of the cycle's ZooKeeper read or, for a
+   * primary kept running by failsafe, from the start of the round every member accepted.
+   */
+  long confirmedAt(Observation o) {
+    return o.keepsPrimaryOnFailsafe() ? o.failsafeRound().orElseThrow().startedAtMonotonic() : cycleStartedNodeMillis;
+  }
+
+  /** ActionExecutor.onFailsafeWritten: the write succeeded, so the next round asks these members. */
+  void failsafeWritten(Map<String, String> members) {
+    lastFailsafe = Optional.of(Map.copyOf(members));
+  }
+
+  /** NodeControl.failsafe: the answer to a {@code POST /failsafe} from {@code from}, remembered when accepted. */
+  AgentControlAnswer answerFailsafe(String from) {
+    boolean mode = nodeSettings.dynamic().failsafeMode();
+    boolean primary = lastObservation.map(o -> o.pg().running() && o.pg().isPrimary()).orElse(false);
+    if (!mode) {
+      return AgentControlAnswer.OFF;
+    }
+    if (primary) {
+      return AgentControlAnswer.LEADER;
+    }
+    failsafeLeader = Optional.of(new FailsafeLeader(from, "http://" + from + ":8008/patroni", "", node.nowMillis()));
+    return AgentControlAnswer.ACCEPTED;
+  }
+
+  /** What POST /failsafe answered: 502 (off), 500 (running as a leader) or 200 Accepted. */
+  enum AgentControlAnswer { OFF, LEADER, ACCEPTED }
 
   /** The rule of this agent's latest decision. */
   Rule lastRule() {
@@ -147,23 +185,32 @@ final class SimAgent {
       if (local.running()) {
         node.pg.watchPostmaster(() -> later(0, this::wakeUp));
       }
+      view.ifPresent(v -> lastFailsafe = v.failsafe());
+      if (view.isEmpty() && local.running() && local.isPrimary() && nodeSettings.dynamic().failsafeMode()
+          && !nodeSettings.dynamic().pause()) {
+        // Observer: the read failed on a primary with failsafe mode on, so ask every member of the last /failsafe.
+        long startedAt = node.monotonicMillis();
+        cluster.failsafeRound(this, lastFailsafe, round -> decide(view, error, local, List.of(), Optional.of(round)),
+            startedAt);
+        return;
+      }
       boolean race = view.isPresent() && view.get().leader().isEmpty() && local.running();
       boolean manualFailover = view.isPresent() && view.get().failover().isPresent();
       if ((race || manualFailover) && local.dataDir() == LocalPg.DataDir.INITIALIZED) {
-        List<MemberNode> others = view.get().members().stream()
-            .filter(m -> !m.name().equals(node.name) && !m.tagTrue("nofailover")).toList();
-        cluster.pollPeers(this, others, peers -> decide(view, error, local, peers));
+        List<MemberNode> others = io.vigil.agent.ha.LeaderRace.candidates(view.get(), nodeSettings);
+        cluster.pollPeers(this, others, peers -> decide(view, error, local, peers, Optional.empty()));
       } else {
-        decide(view, error, local, List.of());
+        decide(view, error, local, List.of(), Optional.empty());
       }
     });
   }
 
-  private void decide(Optional<ClusterView> view, Optional<String> error, LocalPg local, List<PeerStatus> peers) {
+  private void decide(Optional<ClusterView> view, Optional<String> error, LocalPg local, List<PeerStatus> peers,
+      Optional<FailsafeRound> round) {
     adoptDynamicConfig(view);
     // As the daemon's Observer: the guards are looked at last, after the read, PostgreSQL and the peers.
     Observation o = new Observation(node.nowMillis(), view, error, dcs.sessionId(), local, peers, nodeSettings,
-        guardian.observe());
+        guardian.observe(), round, failsafeLeader);
     if (restartRequestedInMs >= 0 && memory.scheduledRestart().isEmpty()) {
       // POST /restart with a schedule, taken between cycles as the daemon does
       long at = o.nowMillis() + restartRequestedInMs;
@@ -180,7 +227,7 @@ final class SimAgent {
     decidedInSession = o.mySession();
     if (d.acts()) {
       // Health checks see what was observed (e.g. PostgreSQL gone) before slow actions run.
-      published.publish(o, cycleStartedNodeMillis, d.memory().pgState(), settings.ttlMs());
+      published.publish(o, cycleStartedNodeMillis, d.memory().pgState(), settings.ttlMs(), 0);
     }
     executor.execute(d, o, outcome -> finishCycle(o, outcome));
   }
@@ -202,7 +249,10 @@ final class SimAgent {
 
   private void finishCycle(Observation o, SimExecutor.Outcome outcome) {
     memory = outcome.memory();
-    published.publish(o, cycleStartedNodeMillis, memory.pgState(), settings.ttlMs());
+    lastObservation = Optional.of(o);
+    published.publish(o, cycleStartedNodeMillis, memory.pgState(), settings.ttlMs(),
+        o.keepsPrimaryOnFailsafe() && memory.failsafeActive()
+            ? o.failsafeRound().orElseThrow().startedAtMonotonic() + settings.ttlMs() : 0);
     if (outcome.exit().isPresent()) {
       cluster.agentExited(node, this, outcome.exit().get());
       return;

@@ -4,6 +4,7 @@ import io.vigil.agent.ha.Action;
 import io.vigil.agent.ha.Decision;
 import io.vigil.agent.ha.NodeSettings;
 import io.vigil.agent.ha.Observation;
+import io.vigil.agent.ha.FailsafeRound;
 import io.vigil.agent.ha.PeerStatus;
 import io.vigil.dcs.MemberNode;
 import io.vigil.postgres.RecoveryTarget;
@@ -309,6 +310,79 @@ final class SimCluster {
     }
     List<PeerStatus> result = List.copyOf(answers);
     asker.later(slowest, () -> done.accept(result));
+  }
+
+  /**
+   * FailsafeClient.round over the simulated network: {@code POST /failsafe} to every other member of the last
+   * {@code /failsafe} the asker read, all at once, 2 s timeout and one retry each; accepted only if every one answered
+   * 200 Accepted. A peer answers when the request arrives is not modelled: it answers (and remembers the asker) when
+   * the call starts, which lets it race at most sooner than it would.
+   */
+  private int failsafeAccepted;
+  private int failsafeRefused;
+
+  int failsafeAccepted() {
+    return failsafeAccepted;
+  }
+
+  int failsafeRefused() {
+    return failsafeRefused;
+  }
+
+  void failsafeRound(SimAgent asker, java.util.Optional<Map<String, String>> topology, Consumer<FailsafeRound> done,
+      long startedAt) {
+    String me = asker.name();
+    if (topology.isEmpty() || !topology.get().containsKey(me)) {
+      FailsafeRound r = FailsafeRound.refused(topology.isEmpty() ? "no /failsafe was read before ZooKeeper became "
+          + "unreachable" : "/failsafe does not name me", startedAt);
+      failsafeRefused++;
+      asker.later(0, () -> done.accept(r));
+      return;
+    }
+    List<String> refusals = new ArrayList<>();
+    long slowest = 0;
+    for (String name : new java.util.TreeSet<>(topology.get().keySet())) {
+      if (name.equals(me)) {
+        continue;
+      }
+      SimNode peer = nodeByName(name);
+      long took = 0;
+      String refusal = name + " did not answer";
+      for (int attempt = 0; attempt < 2; attempt++) {
+        if (peer == null || !network.linked(asker.node.index, peer.index) || peer.paused()) {
+          took += SimNetwork.REST_TIMEOUT_MS;
+          continue;
+        }
+        if (peer.agent() == null) {
+          took += 1; // connection refused
+          continue;
+        }
+        long latency = Math.min(network.restLatency(), SimNetwork.REST_TIMEOUT_MS);
+        took += latency;
+        if (latency >= SimNetwork.REST_TIMEOUT_MS) {
+          continue;
+        }
+        SimAgent.AgentControlAnswer answer = peer.agent().answerFailsafe(me);
+        refusal = switch (answer) {
+          case ACCEPTED -> null;
+          case LEADER -> name + " answered 500 Running as a leader";
+          case OFF -> name + " answered 502";
+        };
+        break;
+      }
+      if (refusal != null) {
+        refusals.add(refusal);
+      }
+      slowest = Math.max(slowest, took);
+    }
+    FailsafeRound r = refusals.isEmpty() ? FailsafeRound.accepted(startedAt)
+        : FailsafeRound.refused(String.join("; ", refusals), startedAt);
+    if (r.accepted()) {
+      failsafeAccepted++;
+    } else {
+      failsafeRefused++;
+    }
+    asker.later(slowest, () -> done.accept(r));
   }
 
   // ---- agents and faults ----

@@ -322,6 +322,15 @@ final class SimDcsClient implements SimZooKeeper.Watcher {
     }, done);
   }
 
+  /** ZooKeeperDcs.writeFailsafe: one attempt, unconditional. */
+  void writeFailsafe(Map<String, String> members, Consumer<DcsResult<Boolean>> done) {
+    Map<String, String> value = Map.copyOf(members);
+    once("write failsafe", s -> {
+      zk.put(SimZooKeeper.FAILSAFE, value);
+      return true;
+    }, done);
+  }
+
   // ---- the two retry disciplines of ZkCalls ----
 
   private <T> void retrying(String what, Function<ZkSession, T> op, Consumer<DcsResult<T>> done) {

@@ -257,7 +257,7 @@ final class SimExecutor {
       quick(pg.syncSlots(), k);
     } else if (a instanceof Action.ArmGuards g) {
       // ActionExecutor: a guard that cannot be armed stops a promotion that needs it; otherwise it is only logged.
-      Optional<String> failed = agent.guardian.keep(agent.observedAt(), g.timeoutSeconds(), g.watchdog(), g.fence());
+      Optional<String> failed = agent.guardian.keep(agent.confirmedAt(o), g.timeoutSeconds(), g.watchdog(), g.fence());
       boolean promoting = run.actions.stream().anyMatch(Action.Promote.class::isInstance);
       if (failed.isPresent() && promoting) {
         k.accept(Result.pg("could not arm the fence or the watchdog: " + failed.get() + "; not promoting"));
@@ -266,7 +266,7 @@ final class SimExecutor {
         k.accept(Result.ok(false));
       }
     } else if (a instanceof Action.FeedGuards g) {
-      agent.guardian.keep(agent.observedAt(), g.timeoutSeconds(), g.watchdog(), g.fence())
+      agent.guardian.keep(agent.confirmedAt(o), g.timeoutSeconds(), g.watchdog(), g.fence())
           .ifPresent(f -> agent.traceEvent("could not feed the fence or the watchdog: " + f));
       k.accept(Result.ok(false));
     } else if (a instanceof Action.DisarmGuards) {
@@ -274,6 +274,13 @@ final class SimExecutor {
       k.accept(Result.ok(false));
     } else if (a instanceof Action.TouchMember t) {
       dcs.touchMember(t.data(), dcsDone(k));
+    } else if (a instanceof Action.WriteFailsafe f) {
+      dcs.writeFailsafe(f.members(), r -> {
+        if (!r.failed()) {
+          agent.failsafeWritten(f.members());
+        }
+        SimExecutor.<Boolean>dcsDone(k).accept(r);
+      });
     } else {
       throw new IllegalStateException("the simulator has no model for action " + a.getClass().getSimpleName()
           + "; add it to SimExecutor.apply");

@@ -19,6 +19,8 @@ final class SimPublishedStatus {
   private Optional<Observation> observation = Optional.empty();
   private String state = "stopped";
   private long lockValidUntil;
+  /** PublishedStatus.failsafeLeaseUntil: a primary kept running by failsafe answers /primary until then. */
+  private long failsafeLeaseUntil;
   private boolean postgresDown = true;
 
   SimPublishedStatus(LongSupplier lastDcsContact, long contactLimitMs) {
@@ -26,7 +28,8 @@ final class SimPublishedStatus {
     this.contactLimitMs = contactLimitMs;
   }
 
-  void publish(Observation o, long observedAtMonotonic, String pgState, long ttlMs) {
+  void publish(Observation o, long observedAtMonotonic, String pgState, long ttlMs, long failsafeLeaseUntil) {
+    this.failsafeLeaseUntil = failsafeLeaseUntil;
     observation = Optional.of(o);
     state = pgState;
     lockValidUntil = o.holdsLock() ? observedAtMonotonic + ttlMs : 0;
@@ -39,12 +42,14 @@ final class SimPublishedStatus {
 
   void dropLock() {
     lockValidUntil = 0;
+    failsafeLeaseUntil = 0;
   }
 
   /** About to stop PostgreSQL: no lock, no WAL position, so nobody takes this node for a live primary. */
   void postgresStopping() {
     state = "stopping";
     lockValidUntil = 0;
+    failsafeLeaseUntil = 0;
     postgresDown = true;
   }
 
@@ -54,7 +59,8 @@ final class SimPublishedStatus {
 
   /** {@code GET /primary} answers 200: the lock flag holds and PostgreSQL was seen running as primary. */
   boolean primaryOk(long monotonicNow) {
-    boolean holdsLock = monotonicNow < lockValidUntil && monotonicNow - lastDcsContact.getAsLong() < contactLimitMs;
+    boolean holdsLock = monotonicNow < lockValidUntil && monotonicNow - lastDcsContact.getAsLong() < contactLimitMs
+        || monotonicNow < failsafeLeaseUntil;
     return holdsLock && pg().map(p -> !p.inRecovery()).orElse(false) && "running".equals(state);
   }
 

@@ -13,20 +13,27 @@ import java.util.Map;
  * @param formationMs     no faults while the cluster bootstraps and clones its replicas
  * @param faultPhaseMs    faults start and end inside this window after formation (safety phase)
  * @param sync            the synchronous replication {@code bootstrap.dcs} starts the cluster with
+ * @param failsafe        {@code failsafe_mode: true} in {@code bootstrap.dcs}
  */
 record SimSettings(int nodes, int ttlSeconds, int loopWaitSeconds, int retryTimeoutSeconds,
-    long maximumLagOnFailover, long formationMs, long faultPhaseMs, SyncSetup sync) {
+    long maximumLagOnFailover, long formationMs, long faultPhaseMs, SyncSetup sync, boolean failsafe) {
 
   /** The longest pg_basebackup the PostgreSQL model takes. */
   static final long CLONE_MAX_MS = 15_000;
 
   static SimSettings defaults(long faultPhaseMs) {
-    return new SimSettings(3, 30, 10, 10, 1_048_576L, 60_000, faultPhaseMs, SyncSetup.ASYNC);
+    return new SimSettings(3, 30, 10, 10, 1_048_576L, 60_000, faultPhaseMs, SyncSetup.ASYNC, false);
   }
 
   SimSettings withSync(SyncSetup s) {
     return new SimSettings(nodes, ttlSeconds, loopWaitSeconds, retryTimeoutSeconds, maximumLagOnFailover, formationMs,
-        faultPhaseMs, s);
+        faultPhaseMs, s, failsafe);
+  }
+
+  /** {@code failsafe_mode} in {@code bootstrap.dcs} (the run option {@code --failsafe}). */
+  SimSettings withFailsafe(boolean on) {
+    return new SimSettings(nodes, ttlSeconds, loopWaitSeconds, retryTimeoutSeconds, maximumLagOnFailover, formationMs,
+        faultPhaseMs, sync, on);
   }
 
   long ttlMs() {
@@ -79,6 +86,9 @@ record SimSettings(int nodes, int ttlSeconds, int loopWaitSeconds, int retryTime
     dcs.put("retry_timeout", retryTimeoutSeconds);
     dcs.put("maximum_lag_on_failover", maximumLagOnFailover);
     dcs.putAll(sync.bootstrapKeys());
+    if (failsafe) {
+      dcs.put("failsafe_mode", true);
+    }
     dcs.put("postgresql", pg);
     return Collections.unmodifiableMap(dcs);
   }

@@ -28,6 +28,7 @@ final class SimZooKeeper {
   static final String HISTORY = "history";
   static final String FAILOVER = "failover";
   static final String SYNC = "sync";
+  static final String FAILSAFE = "failsafe";
   static final String MEMBERS = "members/";
 
   /** Who gets told about watched changes: the agents' ZooKeeper clients. */
@@ -239,7 +240,8 @@ final class SimZooKeeper {
     Optional<Znode> history = get(HISTORY);
     List<List<Object>> lines = history.map(z -> (List<List<Object>>) z.data()).orElse(List.of());
     view = new ClusterView(initialize, config, leader, members, optime, lines, history.isPresent(),
-        get(FAILOVER).flatMap(SimZooKeeper::failover), get(SYNC).map(z -> SyncNode.from(z.data(), z.version())));
+        get(FAILOVER).flatMap(SimZooKeeper::failover), get(SYNC).map(z -> SyncNode.from(z.data(), z.version())),
+        get(FAILSAFE).map(z -> (Map<String, String>) z.data()));
     return view;
   }
 

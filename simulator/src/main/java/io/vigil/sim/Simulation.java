@@ -25,7 +25,8 @@ public final class Simulation {
 
   private static ScheduleResult run(long seed, RunOptions options, DecisionCore core, Schedule schedule,
       SplittableRandom world) {
-    SimSettings settings = SimSettings.defaults(options.faultPhaseSeconds() * 1000).withSync(schedule.sync());
+    SimSettings settings = SimSettings.defaults(options.faultPhaseSeconds() * 1000).withSync(schedule.sync())
+        .withFailsafe(options.failsafe());
     SimCluster cluster = new SimCluster(settings, world, core, options);
     cluster.trace("SIM", "seed " + seed + ": " + settings.nodes() + " nodes, ttl " + settings.ttlSeconds()
         + " s, loop_wait " + settings.loopWaitSeconds() + " s, retry_timeout " + settings.retryTimeoutSeconds()
@@ -49,6 +50,7 @@ public final class Simulation {
     return new ScheduleResult(seed, Optional.ofNullable(checker.violation()), cluster.traceLog(),
         cluster.clock().steps(), cluster.decisions(), cluster.promotions(), cluster.routedWrites(),
         checker.staleDirectAcks(), checker.longestStaleDirectMs(), convergence, cluster.rewinds(), checker.stuck(),
-        synchronous, checker.durability(), checker.twoWriterMs(), checker.longestTwoWriterMs(), checker.fenceStops());
+        synchronous, checker.durability(), checker.twoWriterMs(), checker.longestTwoWriterMs(), checker.fenceStops(),
+        cluster.failsafeAccepted(), cluster.failsafeRefused());
   }
 }

@@ -37,6 +37,9 @@ public final class SimulationRun {
   private long twoWriterMs;
   private long longestTwoWriterMs;
   private long fenceStops;
+  private long failsafeAccepted;
+  private long failsafeRefused;
+  private int failsafeSchedules;
   /** Commits of the schedules that never ran in synchronous mode, and of those that did. */
   private CommitStats asyncCommits = CommitStats.NONE;
   private CommitStats syncCommits = CommitStats.NONE;
@@ -105,6 +108,9 @@ public final class SimulationRun {
       longestTwoWriterMs = Math.max(longestTwoWriterMs, r.longestTwoWriterMs());
     }
     fenceStops += r.fenceStops();
+    failsafeAccepted += r.failsafeAccepted();
+    failsafeRefused += r.failsafeRefused();
+    failsafeSchedules += r.failsafeAccepted() > 0 ? 1 : 0;
     CommitStats c = r.commits();
     int[] losing = r.synchronous() ? syncSchedulesLosing : asyncSchedulesLosing;
     losing[0] += c.asyncLost() > 0 ? 1 : 0;
@@ -159,6 +165,11 @@ public final class SimulationRun {
         "two writers at once (invariant 4c; measured when the fence is off): %d schedules, %s in all, longest %s; "
             + "the fence stopped a primary %d times%n", twoWriterSchedules, Trace.seconds(twoWriterMs),
         Trace.seconds(longestTwoWriterMs), fenceStops));
+    if (failsafeAccepted + failsafeRefused > 0) {
+      sb.append(String.format(Locale.ROOT, "failsafe rounds (a primary without ZooKeeper asking its members): %d "
+          + "accepted (the primary kept running; in %d schedules), %d refused or unanswered (it demoted)%n",
+          failsafeAccepted, failsafeSchedules, failsafeRefused));
+    }
     sb.append(String.format(Locale.ROOT, "asynchronous schedules (%d): %d commits acknowledged, %d lost in %d "
         + "schedules; through the router %d, %d lost in %d schedules%n", asyncSchedules, asyncCommits.asyncAcked(),
         asyncCommits.asyncLost(), asyncSchedulesLosing[0], asyncCommits.asyncRoutedAcked(),

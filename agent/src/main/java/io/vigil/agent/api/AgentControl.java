@@ -50,6 +50,29 @@ public interface AgentControl {
   /** Re-read the YAML configuration and reload PostgreSQL's configuration. */
   CompletableFuture<OperationResult> reload();
 
+  /**
+   * {@code POST /failsafe} from a primary that lost ZooKeeper (wire spec 3.14): 502 while failsafe mode is off, 500
+   * {@code Running as a leader} when this node is itself a running primary, else 200 {@code Accepted} and the sender
+   * counts as the leader for ttl. Agents without failsafe support answer 502.
+   *
+   * @param request the JSON body: {@code name}, {@code conn_url}, {@code api_url}, {@code slots}
+   */
+  default FailsafeAnswer failsafe(Map<String, Object> request) {
+    return FailsafeAnswer.OFF;
+  }
+
+  /** Whether {@code failsafe_mode} is on in the dynamic configuration this agent applies. */
+  default boolean failsafeMode() {
+    return false;
+  }
+
+  /** The answer to {@code POST /failsafe}: a status and, except for 502, Patroni's text. */
+  record FailsafeAnswer(int status, String message) {
+    public static final FailsafeAnswer OFF = new FailsafeAnswer(502, "");
+    public static final FailsafeAnswer LEADER = new FailsafeAnswer(500, "Running as a leader");
+    public static final FailsafeAnswer ACCEPTED = new FailsafeAnswer(200, "Accepted");
+  }
+
   /** The outcome of an operation carried out by the HA loop: success flag and Patroni's message. */
   record OperationResult(boolean ok, String message) {}
 }

@@ -1,6 +1,8 @@
 package io.vigil.agent.api;
 
+import io.vigil.restapi.RestResponse;
 import io.vigil.restapi.WriteEndpoint;
+import io.vigil.restapi.WriteRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +17,8 @@ import java.util.List;
  *   <li>{@code PATCH /config}, {@code PUT /config}: change the dynamic configuration;</li>
  *   <li>{@code POST /restart}, {@code DELETE /restart}: restart PostgreSQL (immediate restarts only);</li>
  *   <li>{@code POST /reload}: re-read the YAML, reload PostgreSQL;</li>
- *   <li>{@code POST /reinitialize}: wipe and re-clone a replica.</li>
+ *   <li>{@code POST /reinitialize}: wipe and re-clone a replica;</li>
+ *   <li>{@code POST /failsafe}: a primary without ZooKeeper asks whether it may keep running (failsafe mode).</li>
  * </ul>
  */
 public final class WriteApi {
@@ -56,6 +59,20 @@ public final class WriteApi {
         new WriteEndpoint("POST", "/restart", operations::restart),
         new WriteEndpoint("DELETE", "/restart", operations::deleteRestart),
         new WriteEndpoint("POST", "/reload", operations::reload),
-        new WriteEndpoint("POST", "/reinitialize", operations::reinitialize));
+        new WriteEndpoint("POST", "/reinitialize", operations::reinitialize),
+        new WriteEndpoint("POST", "/failsafe", r -> failsafe(control, r)));
+  }
+
+  /** {@code POST /failsafe} (wire spec 5.4): 502 when failsafe mode is off, before the body is even read. */
+  static RestResponse failsafe(AgentControl control, WriteRequest http) {
+    if (!control.failsafeMode()) {
+      return RestResponse.error(502);
+    }
+    RequestBody body = RequestBody.required(http);
+    if (!body.ok()) {
+      return body.error().get();
+    }
+    AgentControl.FailsafeAnswer answer = control.failsafe(body.value());
+    return answer.status() == 502 ? RestResponse.error(502) : RestResponse.text(answer.status(), answer.message());
   }
 }

@@ -74,6 +74,13 @@ final class ActionExecutor {
    * @param observedAt when the cycle's observation began, on the monotonic clock: the ZooKeeper read that confirmed
    *                   the lock reached the server after it, so the guards' deadline counts from there
    */
+  private java.util.function.Consumer<java.util.Map<String, String>> failsafeWritten = m -> { };
+
+  /** Told of every {@code /failsafe} value written (FailsafeState keeps it as the failsafe round's topology). */
+  void onFailsafeWritten(java.util.function.Consumer<java.util.Map<String, String>> listener) {
+    failsafeWritten = listener;
+  }
+
   Outcome execute(Decision d, Observation o, long observedAt) {
     keeper.begin(o.settings().dynamic().loopWait());
     try {
@@ -81,6 +88,17 @@ final class ActionExecutor {
     } finally {
       keeper.end();
     }
+  }
+
+  /**
+   * Where the guards' deadline counts from: the start of the cycle's ZooKeeper read, or, for a primary kept running by
+   * failsafe, the start of the round in which every member accepted it (they do not race for ttl after answering).
+   */
+  static long confirmedAt(Observation o, long observedAt) {
+    if (o.keepsPrimaryOnFailsafe()) {
+      return o.failsafeRound().orElseThrow().startedAtMonotonic();
+    }
+    return observedAt;
   }
 
   private Outcome carryOut(Decision d, Observation o, long observedAt) {
@@ -112,7 +130,7 @@ final class ActionExecutor {
         }
         if (a instanceof Action.ArmGuards g) {
           try {
-            guardian.keep(observedAt, g.timeoutSeconds(), g.watchdog(), g.fence());
+            guardian.keep(confirmedAt(o, observedAt), g.timeoutSeconds(), g.watchdog(), g.fence());
           } catch (Guardian.GuardException e) {
             boolean promoting = d.actions().stream().anyMatch(Action.Promote.class::isInstance);
             LOG.error("could not arm the fence or the watchdog: {}{}", e.getMessage(),
@@ -125,7 +143,7 @@ final class ActionExecutor {
         }
         if (a instanceof Action.FeedGuards g) {
           try {
-            guardian.keep(observedAt, g.timeoutSeconds(), g.watchdog(), g.fence());
+            guardian.keep(confirmedAt(o, observedAt), g.timeoutSeconds(), g.watchdog(), g.fence());
           } catch (Guardian.GuardException e) {
             LOG.error("could not feed the fence or the watchdog: {}", e.getMessage());
           }
@@ -257,6 +275,9 @@ final class ActionExecutor {
       pg.syncPhysicalSlots(s.wanted());
     } else if (a instanceof Action.TouchMember t) {
       dcs.touchMember(t.data());
+    } else if (a instanceof Action.WriteFailsafe f) {
+      dcs.writeFailsafe(f.members());
+      failsafeWritten.accept(f.members());
     } else {
       throw new IllegalStateException("no executor for " + a);
     }

@@ -41,6 +41,9 @@ final class HaLoop implements Runnable {
   private Map<String, Object> appliedDynamic;
   private AgentMemory memory = AgentMemory.initial();
   private Observation last;
+  /** {@link #last} and {@link #settings} for readers that must not wait for a cycle (POST /failsafe). */
+  private volatile Observation lastPublished;
+  private volatile NodeSettings settingsPublished;
   private volatile java.util.function.Consumer<Observation> observed = o -> { };
 
   HaLoop(Observer observer, ActionExecutor executor, PublishedStatus published, DecisionLog decisions,
@@ -52,6 +55,19 @@ final class HaLoop implements Runnable {
     this.settings = settings;
     this.appliedDynamic = settings.dynamic().raw();
     this.clock = clock;
+    this.settingsPublished = settings;
+  }
+
+  /**
+   * The last finished cycle's observation and the settings as of now, without waiting for a running cycle: a replica
+   * whose cycle waits retry_timeout on a ZooKeeper read must still answer a primary's POST /failsafe within 2 s.
+   */
+  Optional<Observation> lastObservationNow() {
+    return Optional.ofNullable(lastPublished);
+  }
+
+  NodeSettings settingsNow() {
+    return settingsPublished;
   }
 
   /** Completes when a decision requires the agent to stop. */
@@ -113,6 +129,7 @@ final class HaLoop implements Runnable {
   void reconfigure(NodeSettings local) {
     synchronized (cycleLock) {
       settings = local.withDynamic(settings.dynamic());
+      settingsPublished = settings;
     }
   }
 
@@ -195,6 +212,7 @@ final class HaLoop implements Runnable {
       ActionExecutor.Outcome outcome = executor.execute(d, o, observedAt);
       memory = outcome.memory();
       last = o;
+      lastPublished = o;
       observed.accept(o);
       long nextDeadline = clock.monotonicMillis() + 2L * settings.dynamic().ttl() * 1000L;
       published.publish(o, observedAt, memory, settings.dynamic().ttl(), settings.dynamic().pause(), nextDeadline);
@@ -218,6 +236,7 @@ final class HaLoop implements Runnable {
             current.ttl(), next.ttl(), current.ttl());
       }
       settings = settings.withDynamic(next);
+      settingsPublished = settings;
       LOG.info("applied the dynamic configuration from /config");
     } catch (ConfigException e) {
       LOG.warn("ignoring the new /config: {}", e.getMessage());

@@ -55,6 +55,7 @@ public final class Node implements AutoCloseable {
   private volatile LockKeeper keeper;
   private volatile boolean closed;
   private NodeControl control;
+  private final FailsafeState failsafe = new FailsafeState();
 
   /** A node whose configuration is not re-read on reload (it has no file). */
   public Node(VigilConfig config) {
@@ -79,7 +80,8 @@ public final class Node implements AutoCloseable {
     NodeSettings settings = NodeWiring.node(config, dynamic);
     writePgpass();
     try {
-      control = new NodeControl(config.name(), () -> dcs, () -> loop, () -> executor, this::reread);
+      control = new NodeControl(config.name(), () -> dcs, () -> loop, () -> executor, this::reread, failsafe,
+          Clock.SYSTEM);
       rest = new RestApiServer(config.restapi().listen().host(), config.restapi().listen().port(), published,
           config.restapi().authentication().map(c -> new BasicCredentials(c.username(), c.password())),
           WriteApi.endpoints(control));
@@ -97,8 +99,11 @@ public final class Node implements AutoCloseable {
     guardian = new Guardian(config.watchdog(), config.postgresql().dataDir(), Guardian.locateBinary(), Clock.SYSTEM);
     keeper = new LockKeeper(dcs, guardian, config.name(), Clock.SYSTEM);
     executor = new ActionExecutor(config, pg, dcs, published, guardian, keeper);
+    executor.onFailsafeWritten(failsafe::wroteTopology);
     Observer observer = new Observer(dcs, pg, new PeerClient(), Clock.SYSTEM);
     observer.guards(guardian::observe);
+    observer.failsafe(failsafe, new FailsafeClient(config.restapi().authentication()
+        .map(c -> java.util.Map.entry(c.username(), c.password()))));
     loop = new HaLoop(observer, executor, published, decisions, settings, Clock.SYSTEM);
     dcs.onChange(loop::wakeUp);
     observer.onPostmasterExit(loop::wakeUp);

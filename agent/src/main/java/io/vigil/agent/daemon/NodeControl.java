@@ -40,8 +40,18 @@ final class NodeControl implements AgentControl {
     Optional<ConfigReload> reread() throws ConfigException;
   }
 
+  private final FailsafeState failsafe;
+  private final Clock clock;
+
   NodeControl(String name, Supplier<Dcs> dcs, Supplier<HaLoop> loop, Supplier<ActionExecutor> executor,
       ConfigSource config) {
+    this(name, dcs, loop, executor, config, new FailsafeState(), Clock.SYSTEM);
+  }
+
+  NodeControl(String name, Supplier<Dcs> dcs, Supplier<HaLoop> loop, Supplier<ActionExecutor> executor,
+      ConfigSource config, FailsafeState failsafe, Clock clock) {
+    this.failsafe = failsafe;
+    this.clock = clock;
     this.name = name;
     this.dcs = dcs;
     this.loop = loop;
@@ -67,6 +77,46 @@ final class NodeControl implements AgentControl {
   @Override
   public boolean writeConfig(Map<String, Object> config, OptionalInt expectedVersion) throws DcsException {
     return ready().writeConfig(config, expectedVersion);
+  }
+
+  @Override
+  public boolean failsafeMode() {
+    HaLoop l = loop.get();
+    return l != null && l.settingsNow().dynamic().failsafeMode();
+  }
+
+  /**
+   * Patroni's {@code update_failsafe}: refused while this node's PostgreSQL last ran as a primary; otherwise the
+   * sender is remembered as the leader (the core lets it count as one for ttl).
+   */
+  @Override
+  public FailsafeAnswer failsafe(Map<String, Object> request) {
+    HaLoop l = loop.get();
+    // Never waits for the cycle lock: this node's own cycle may be stuck in a ZooKeeper read for retry_timeout.
+    boolean mode = l != null && l.settingsNow().dynamic().failsafeMode();
+    boolean primary = l != null
+        && l.lastObservationNow().map(o -> o.pg().running() && o.pg().isPrimary()).orElse(false);
+    FailsafeAnswer answer = failsafeAnswer(mode, primary);
+    if (answer != FailsafeAnswer.ACCEPTED) {
+      return answer;
+    }
+    String from = text(request.get("name"));
+    failsafe.accepted(new io.vigil.agent.ha.FailsafeLeader(from, text(request.get("api_url")),
+        text(request.get("conn_url")), clock.millis()));
+    LOG.debug("POST /failsafe from {}: accepted", from);
+    return FailsafeAnswer.ACCEPTED;
+  }
+
+  /** Patroni's answer: 502 while failsafe mode is off, 500 on a running primary, else 200 Accepted. */
+  static FailsafeAnswer failsafeAnswer(boolean failsafeMode, boolean runningPrimary) {
+    if (!failsafeMode) {
+      return FailsafeAnswer.OFF;
+    }
+    return runningPrimary ? FailsafeAnswer.LEADER : FailsafeAnswer.ACCEPTED;
+  }
+
+  private static String text(Object v) {
+    return v == null ? "" : String.valueOf(v);
   }
 
   @Override

@@ -39,6 +39,15 @@ final class Observer {
     this.guards = source;
   }
 
+  private FailsafeState failsafe = new FailsafeState();
+  private FailsafeClient failsafeClient = new FailsafeClient(Optional.empty());
+
+  /** The POSTs this agent accepted, and the client its own failsafe rounds use. */
+  void failsafe(FailsafeState state, FailsafeClient client) {
+    this.failsafe = state;
+    this.failsafeClient = client;
+  }
+
   void onPostmasterExit(Runnable wake) {
     this.onPostmasterExit = wake;
   }
@@ -73,12 +82,22 @@ final class Observer {
     boolean race = view.isPresent() && view.get().leader().isEmpty() && local.running();
     boolean manualFailover = view.isPresent() && view.get().failover().isPresent();
     if ((race || manualFailover) && local.dataDir() == LocalPg.DataDir.INITIALIZED) {
-      List<MemberNode> others = view.get().members().stream()
-          .filter(m -> !m.name().equals(settings.name()) && !m.tagTrue("nofailover"))
-          .toList();
+      List<MemberNode> others = io.vigil.agent.ha.LeaderRace.candidates(view.get(), settings);
       peerStatus = peers.poll(others);
     }
-    return new Observation(clock.millis(), view, dcsError, dcs.sessionId(), local, peerStatus, settings, guards.get());
+    view.ifPresent(v -> failsafe.sawTopology(v.failsafe()));
+    Optional<io.vigil.agent.ha.FailsafeRound> round = Optional.empty();
+    if (view.isEmpty() && local.running() && local.isPrimary() && settings.dynamic().failsafeMode()
+        && !settings.dynamic().pause()) {
+      java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+      body.put("name", settings.name());
+      body.put("conn_url", settings.connUrl());
+      body.put("api_url", settings.apiUrl());
+      body.put("slots", java.util.Map.of());
+      round = Optional.of(failsafeClient.round(failsafe.topology(), settings.name(), body, clock.monotonicMillis()));
+    }
+    return new Observation(clock.millis(), view, dcsError, dcs.sessionId(), local, peerStatus, settings, guards.get(),
+        round, failsafe.leader());
   }
 
   private LocalPg local() {

@@ -64,13 +64,47 @@ final class PublishedStatus implements NodeStatusSource {
    * Publishes the outcome of a cycle; {@code observedAt} (monotonic) is when the cycle read the
    * lock, so the flag never outlives the proof by more than {@code ttl}.
    */
+  private volatile boolean failsafeActive;
+  private volatile long failsafeLeaseUntil;
+  private volatile boolean failsafeMode;
+  private volatile Optional<Map<String, String>> lastFailsafe = Optional.empty();
+
   synchronized void publish(Observation o, long observedAt, AgentMemory memory, int ttlSeconds, boolean paused,
       long nextCycleDeadline) {
     String role = o.pg().isPrimary() ? "master" : o.pg().dataDir() == io.vigil.agent.ha.LocalPg.DataDir.EMPTY
         ? "uninitialized" : "replica";
     long lockValidUntil = o.holdsLock() ? observedAt + ttlSeconds * 1000L : 0;
+    failsafeActive = failsafeActive(o, memory);
+    // Patroni's set_is_leader(True) on failsafe: /primary keeps answering for ttl after the round that confirmed it.
+    failsafeLeaseUntil = o.keepsPrimaryOnFailsafe() && memory.failsafeActive()
+        ? o.failsafeRound().orElseThrow().startedAtMonotonic() + ttlSeconds * 1000L : 0;
+    if (o.view().isPresent()) {
+      lastFailsafe = o.view().get().failsafe();
+    }
+    failsafeMode = o.settings().dynamic().failsafeMode();
     snapshot = new Snapshot(Optional.of(o), memory.pgState(), role, lockValidUntil, nextCycleDeadline, paused,
         o.settings().tags(), false, memory.scheduledRestart().map(ScheduledRestart::request), memory.lastPromotion());
+  }
+
+  /**
+   * Patroni's {@code failsafe_mode_is_active}: on a primary, it runs on failsafe (its last cycle could not read
+   * ZooKeeper and every member accepted it); on a replica, it accepted a {@code POST /failsafe} less than ttl ago and
+   * the cluster has no leader lock it can see (ZooKeeper down or the lock gone). Clears once ZooKeeper shows a leader.
+   */
+  static boolean failsafeActive(Observation o, AgentMemory memory) {
+    if (memory.failsafeActive()) {
+      return true;
+    }
+    boolean noLeaderSeen = o.view().map(v -> v.leader().isEmpty()).orElse(true);
+    return noLeaderSeen && !o.pg().isPrimary() && o.rememberedFailsafeLeader().isPresent();
+  }
+
+  @Override
+  public Optional<Map<String, Object>> failsafeDocument() {
+    if (!failsafeMode || lastFailsafe.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new LinkedHashMap<>(lastFailsafe.get()));
   }
 
   /** A long action (clone, bootstrap, promote) changes what the node is doing before the cycle ends. */
@@ -85,6 +119,7 @@ final class PublishedStatus implements NodeStatusSource {
    * neither HAProxy nor a peer in a leader race takes this node for a live primary meanwhile.
    */
   synchronized void postgresStopping() {
+    failsafeLeaseUntil = 0;
     Snapshot s = snapshot;
     snapshot = new Snapshot(s.observation(), "stopping", s.role(), 0, s.loopDeadline(), s.paused(), s.tags(), true,
         s.scheduledRestart(), s.lastPromotion());
@@ -92,6 +127,7 @@ final class PublishedStatus implements NodeStatusSource {
 
   /** The node is stepping down: stop advertising the lock before anything else happens. */
   synchronized void dropLock() {
+    failsafeLeaseUntil = 0;
     Snapshot s = snapshot;
     snapshot = new Snapshot(s.observation(), s.state(), s.role(), 0, s.loopDeadline(), s.paused(), s.tags(),
         s.postgresDown(), s.scheduledRestart(), s.lastPromotion());
@@ -101,7 +137,8 @@ final class PublishedStatus implements NodeStatusSource {
   public NodeStatus status() {
     Snapshot s = snapshot;
     long now = clock.monotonicMillis();
-    boolean holdsLock = now < s.lockValidUntil() && sinceDcsContact.getAsLong() < contactLimitMs;
+    boolean holdsLock = now < s.lockValidUntil() && sinceDcsContact.getAsLong() < contactLimitMs
+        || now < failsafeLeaseUntil;
     NodeStatus c = cached;
     if (c != null && cachedFor == s && c.holdsLock() == holdsLock && c.livenessOk() == now < s.loopDeadline()) {
       return c;
@@ -174,6 +211,9 @@ final class PublishedStatus implements NodeStatusSource {
     Optional<ClusterView> view = s.observation().flatMap(Observation::view);
     if (view.isPresent() && view.get().leader().isEmpty()) {
       d.put("cluster_unlocked", true);
+    }
+    if (failsafeActive) {
+      d.put("failsafe_mode_is_active", true);
     }
     s.observation().ifPresent(o -> d.put("dcs_last_seen", o.view().isPresent() ? o.nowMillis() / 1000 : 0));
     Optional<String> unguarded = s.observation().flatMap(Fencing::whyCannotLead);

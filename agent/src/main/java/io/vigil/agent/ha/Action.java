@@ -153,6 +153,18 @@ public sealed interface Action {
     @Override public boolean housekeeping() { return true; }
   }
 
+  /**
+   * Write {@code /failsafe} (wire spec 1.9): every member's REST API URL and the leader's own, written by the leader
+   * while failsafe mode is on whenever it differs from what the cycle read.
+   */
+  record WriteFailsafe(Map<String, String> members) implements Action {
+    public WriteFailsafe {
+      members = Map.copyOf(members);
+    }
+
+    @Override public boolean housekeeping() { return true; }
+  }
+
   /** Nothing stops PostgreSQL at a deadline any more (the watchdog gets the magic close). */
   record DisarmGuards() implements Action {}
 

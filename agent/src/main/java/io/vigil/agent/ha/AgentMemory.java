@@ -30,6 +30,8 @@ import java.util.Optional;
  * @param lastPromotion    what this node's last promotion cost (written into {@code /history} and /metrics)
  * @param walReceiverWokenAt when this replica last reloaded PostgreSQL to make a walreceiver that had given up retry
  *                         at once (0 = never); see {@link HaCore}'s WAKE_WALRECEIVER
+ * @param failsafeActive   this primary runs on failsafe: its last cycle could not read ZooKeeper and every member
+ *                         accepted its {@code POST /failsafe} (published as {@code failsafe_mode_is_active})
  */
 public record AgentMemory(
     String pgState,
@@ -46,14 +48,15 @@ public record AgentMemory(
     long syncConfirmLsn,
     long lockGoneAt,
     Optional<PromotionCost> lastPromotion,
-    long walReceiverWokenAt) {
+    long walReceiverWokenAt,
+    boolean failsafeActive) {
 
   /** After this many failed pg_rewind runs the node stops trying and says so. */
   public static final int MAX_REWIND_ATTEMPTS = 3;
 
   public static AgentMemory initial() {
     return new AgentMemory("stopped", false, Optional.empty(), 0, false, 0, 0, Optional.empty(), 0, 0, 0, 0, 0,
-        Optional.empty(), 0);
+        Optional.empty(), 0, false);
   }
 
   public AgentMemory withPgState(String s) {
@@ -122,6 +125,10 @@ public record AgentMemory(
     return edit(m -> m.walReceiverWokenAt = at);
   }
 
+  public AgentMemory withFailsafeActive(boolean active) {
+    return edit(m -> m.failsafeActive = active);
+  }
+
   /** Why this node must stay out of leader races for now (a refused or abandoned promotion less than ttl ago). */
   Optional<String> standingDown(long nowMillis, int ttlSeconds) {
     if (prePromoteRefusedRecently(nowMillis, ttlSeconds)) {
@@ -167,6 +174,7 @@ public record AgentMemory(
     long lockGoneAt;
     Optional<PromotionCost> lastPromotion;
     long walReceiverWokenAt;
+    boolean failsafeActive;
 
     Fields(AgentMemory m) {
       pgState = m.pgState;
@@ -184,12 +192,13 @@ public record AgentMemory(
       lockGoneAt = m.lockGoneAt;
       lastPromotion = m.lastPromotion;
       walReceiverWokenAt = m.walReceiverWokenAt;
+      failsafeActive = m.failsafeActive;
     }
 
     AgentMemory build() {
       return new AgentMemory(pgState, initializeWon, following, cycle, rewindPending, rewindFailures, startFailedSince,
           scheduledRestart, prePromoteFailedAt, handoverWaitSince, handoverAbandonedAt, syncConfirmLsn, lockGoneAt,
-          lastPromotion, walReceiverWokenAt);
+          lastPromotion, walReceiverWokenAt, failsafeActive);
     }
   }
 }

@@ -95,7 +95,9 @@ public final class Fencing {
     // A restart in place (an operator's) keeps the lock and comes back as the primary: the guards stay armed through it.
     boolean stops = actions.stream().anyMatch(a -> a instanceof Action.StopPostgres || a instanceof Action.GracefulDemote
         || a instanceof Action.ReleaseLock);
-    boolean keep = o.holdsLock() && o.pg().running() && o.pg().isPrimary() && !o.settings().dynamic().pause() && !stops
+    // A primary kept running by failsafe (wire spec 8.1: the watchdog is kept alive then too): the round that
+    // confirmed it stands in for the read that would have confirmed the lock.
+    boolean keep = (o.holdsLock() || o.keepsPrimaryOnFailsafe()) && o.pg().running() && o.pg().isPrimary() && !o.settings().dynamic().pause() && !stops
         && (watchdog || fence);
     if (keep) {
       out.add(0, o.guards().armed() ? new Action.FeedGuards(timeoutSeconds(o), watchdog, fence)

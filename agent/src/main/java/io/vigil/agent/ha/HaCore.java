@@ -7,9 +7,11 @@ import io.vigil.postgres.RecoveryTarget;
 import io.vigil.postgres.StopMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -101,9 +103,19 @@ public final class HaCore {
 
   private static Step dcsUnreachable(Observation o, AgentMemory memory) {
     String why = "DCS is not accessible" + o.dcsError().map(e -> " (" + e + ")").orElse("");
+    if (o.keepsPrimaryOnFailsafe()) {
+      // Every member named in /failsafe accepted this node as the leader and will not race for ttl (wire spec 3.14).
+      return new Step(Rule.FAILSAFE_LEADER,
+          "continue to run as a leader because failsafe mode is enabled and all members are accessible", List.of(),
+          memory.withFailsafeActive(true));
+    }
+    memory = memory.withFailsafeActive(false);
     if (o.pg().isPrimary() && !o.settings().dynamic().pause()) {
       // Without the DCS this node cannot prove it holds the lock; another node may already lead.
-      return new Step(Rule.DCS_UNREACHABLE, "demoting self because " + why,
+      String failsafe = o.settings().dynamic().failsafeMode()
+          ? "; failsafe mode: " + o.failsafeRound().flatMap(FailsafeRound::whyNot).orElse("no confirmation round")
+          : "";
+      return new Step(Rule.DCS_UNREACHABLE, "demoting self because " + why + failsafe,
           List.of(new Action.StopPostgres(StopMode.FAST), new Action.StartPostgres(true, Optional.empty())),
           memory.withFollowing(Optional.empty()).withRewindPending(true));
     }
@@ -111,6 +123,8 @@ public final class HaCore {
   }
 
   private static Step withCluster(Observation o, ClusterView view, AgentMemory memory) {
+    // Row F: ZooKeeper answers again, so this node no longer runs on failsafe.
+    memory = memory.withFailsafeActive(false);
     if (o.settings().dynamic().pause()) {
       Optional<Step> paused = whilePaused(o, view, memory);
       if (paused.isPresent()) {
@@ -295,6 +309,14 @@ public final class HaCore {
     if (o.holdsLock()) {
       return leaderWithLock(o, view, memory);
     }
+    if (view.leader().isEmpty() && !pg.isPrimary() && o.rememberedFailsafeLeader().isPresent()) {
+      // The primary lost ZooKeeper but asked me, less than ttl ago, to let it keep running (wire spec 3.14): it counts
+      // as the leader, so I do not race, whatever the lock says.
+      FailsafeLeader fl = o.rememberedFailsafeLeader().get();
+      return new Step(Rule.FAILSAFE_LEADER_REMEMBERED, "no action. I am (" + me + "), a secondary, and " + fl.name()
+          + " runs as the leader in failsafe mode (its POST /failsafe arrived " + (o.nowMillis() - fl.receivedAtMillis())
+          + " ms ago): not racing for the leader lock", List.of(), memory);
+    }
     if (view.leader().isEmpty()) {
       Optional<Boolean> stance = ManualFailover.candidateStance(o, view);
       boolean refused = memory.standingDown(o.nowMillis(), o.settings().dynamic().ttl()).isPresent();
@@ -304,8 +326,17 @@ public final class HaCore {
         return new Step(Rule.ACQUIRE_LOCK, "acquiring session lock: i am the switchover candidate", actions, memory);
       }
       if (stance.equals(Optional.of(false))) {
+        String candidate = view.failover().flatMap(f -> f.member()).orElse("");
+        if (pg.isPrimary()) {
+          // A primary without the lock (e.g. it ran on failsafe while a switchover was requested) must not take writes
+          // while the candidate takes the lock and promotes: Patroni demotes a primary that is not the healthiest.
+          return new Step(Rule.DEMOTE_WITHOUT_LOCK, "demoting self because the switchover candidate " + candidate
+              + " is to take the leader lock",
+              List.of(new Action.StopPostgres(StopMode.IMMEDIATE), new Action.StartPostgres(true, Optional.empty())),
+              memory.withFollowing(Optional.empty()).withRewindPending(true));
+        }
         return new Step(Rule.FAILOVER_WAIT_FOR_CANDIDATE, "waiting for the switchover candidate "
-            + view.failover().flatMap(f -> f.member()).orElse("") + " to take the leader lock", List.of(), memory);
+            + candidate + " to take the leader lock", List.of(), memory);
       }
       Optional<String> notHealthiest = LeaderRace.whyNotHealthiest(o, memory);
       if (notHealthiest.isEmpty()) {
@@ -457,6 +488,12 @@ public final class HaCore {
     if (o.settings().dynamic().useSlots()) {
       actions.add(new Action.SyncSlots(wantedSlots(me, view)));
     }
+    if (o.settings().dynamic().failsafeMode()) {
+      Map<String, String> topology = failsafeTopology(o, view);
+      if (!view.failsafe().equals(Optional.of(topology))) {
+        actions.add(new Action.WriteFailsafe(topology));
+      }
+    }
     SyncReplication.Plan sync = SyncReplication.onLeader(o, view, memory);
     memory = memory.withFollowing(Optional.empty()).withRewindPending(false).withSyncConfirmLsn(sync.confirmLsn());
     if (!sync.actions().isEmpty() || sync.settling()) {
@@ -521,6 +558,16 @@ public final class HaCore {
     }
     List<Object> last = h.get(h.size() - 1);
     return last.size() != 5 || PROVISIONAL.equals(last.get(2)) || !(last.get(0) instanceof Number n) || n.intValue() != timeline - 1;
+  }
+
+  /** {@code /failsafe} as the leader writes it: every member with a REST API URL, and the leader itself (1.9). */
+  static Map<String, String> failsafeTopology(Observation o, ClusterView view) {
+    Map<String, String> out = new TreeMap<>();
+    for (MemberNode m : view.members()) {
+      m.apiUrl().ifPresent(url -> out.put(m.name(), url));
+    }
+    out.putIfAbsent(o.settings().name(), o.settings().apiUrl());
+    return out;
   }
 
   /** One physical slot per other member, except those that replicate from another member (3.13). */

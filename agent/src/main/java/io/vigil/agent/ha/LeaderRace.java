@@ -1,7 +1,9 @@
 package io.vigil.agent.ha;
 
 import io.vigil.dcs.ClusterView;
+import io.vigil.dcs.MemberNode;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -11,9 +13,28 @@ import java.util.Optional;
  * behind the last known leader position. WAL positions are only comparable on one timeline, so the
  * timeline checks come first (Patroni 3.0.2 makes them optional; Vigil always applies them).
  */
-final class LeaderRace {
+public final class LeaderRace {
 
   private LeaderRace() {}
+
+  /**
+   * Whom a race polls (wire spec 3.11 item 9): every other member not tagged nofailover and, in failsafe mode, every
+   * other name in {@code /failsafe} that has no member key (a primary running on failsafe lost its session, and with it
+   * its member key, but it still answers as a live primary).
+   */
+  public static List<MemberNode> candidates(ClusterView view, NodeSettings settings) {
+    String me = settings.name();
+    List<MemberNode> out = new java.util.ArrayList<>(view.members().stream()
+        .filter(m -> !m.name().equals(me) && !m.tagTrue("nofailover")).toList());
+    if (settings.dynamic().failsafeMode()) {
+      view.failsafe().ifPresent(f -> f.forEach((name, url) -> {
+        if (!name.equals(me) && view.member(name).isEmpty()) {
+          out.add(new MemberNode(name, Map.of("api_url", url), 0));
+        }
+      }));
+    }
+    return List.copyOf(out);
+  }
 
   /** Empty when this node may race; otherwise the reason it must not. */
   static Optional<String> whyNotHealthiest(Observation o, AgentMemory memory) {
@@ -44,6 +65,14 @@ final class LeaderRace {
     }
     if (memory.rewindFailures() >= AgentMemory.MAX_REWIND_ATTEMPTS) {
       return Optional.of("my data directory could not be rewound and needs reinitializing");
+    }
+    if (o.settings().dynamic().failsafeMode()) {
+      // Patroni 3.0.2 (3.11.1 item 9): a member left out of /failsafe was not asked by a primary running on failsafe,
+      // which may still be taking writes.
+      Optional<Map<String, String>> failsafe = o.view().flatMap(v -> v.failsafe()).filter(m -> !m.isEmpty());
+      if (failsafe.isPresent() && !failsafe.get().containsKey(o.settings().name())) {
+        return Optional.of("failsafe mode is on and /failsafe does not name me");
+      }
     }
     Optional<String> notSynchronous = o.view().flatMap(v -> SyncReplication.whyNotSynchronous(o, v));
     if (notSynchronous.isPresent()) {

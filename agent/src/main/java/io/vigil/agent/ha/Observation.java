@@ -15,6 +15,9 @@ import java.util.Optional;
  * @param pg         local PostgreSQL
  * @param peers      peer answers, polled only when the leader key is missing
  * @param guards     the watchdog and the fence as the shell found them
+ * @param failsafeRound  the failsafe confirmation round the shell ran because the DCS read failed on a primary with
+ *                   failsafe mode on; empty when it ran none
+ * @param failsafeLeader the last {@code POST /failsafe} this node accepted, if any (the core judges its age)
  */
 public record Observation(
     long nowMillis,
@@ -24,7 +27,15 @@ public record Observation(
     LocalPg pg,
     List<PeerStatus> peers,
     NodeSettings settings,
-    Guards guards) {
+    Guards guards,
+    Optional<FailsafeRound> failsafeRound,
+    Optional<FailsafeLeader> failsafeLeader) {
+
+  /** No failsafe round, no failsafe leader remembered. */
+  public Observation(long nowMillis, Optional<ClusterView> view, Optional<String> dcsError, long mySession, LocalPg pg,
+      List<PeerStatus> peers, NodeSettings settings, Guards guards) {
+    this(nowMillis, view, dcsError, mySession, pg, peers, settings, guards, Optional.empty(), Optional.empty());
+  }
 
   /** A node without watchdog or fence. */
   public Observation(long nowMillis, Optional<ClusterView> view, Optional<String> dcsError, long mySession, LocalPg pg,
@@ -33,7 +44,32 @@ public record Observation(
   }
 
   public Observation withSettings(NodeSettings s) {
-    return new Observation(nowMillis, view, dcsError, mySession, pg, peers, s, guards);
+    return new Observation(nowMillis, view, dcsError, mySession, pg, peers, s, guards, failsafeRound, failsafeLeader);
+  }
+
+  public Observation withFailsafe(Optional<FailsafeRound> round, Optional<FailsafeLeader> leader) {
+    return new Observation(nowMillis, view, dcsError, mySession, pg, peers, settings, guards, round, leader);
+  }
+
+  /**
+   * The primary keeps running without ZooKeeper (wire spec 3.2 row E): the read failed, failsafe mode is on, not paused,
+   * and every member of the last {@code /failsafe} accepted this cycle's round.
+   */
+  public boolean keepsPrimaryOnFailsafe() {
+    return view.isEmpty() && pg.running() && pg.isPrimary() && settings.dynamic().failsafeMode()
+        && !settings.dynamic().pause() && failsafeRound.map(FailsafeRound::accepted).orElse(false);
+  }
+
+  /**
+   * The member whose {@code POST /failsafe} this node accepted less than ttl ago, while failsafe mode is on and it is
+   * not itself that member: it counts as the leader while the cluster has no leader lock.
+   */
+  public Optional<FailsafeLeader> rememberedFailsafeLeader() {
+    if (!settings.dynamic().failsafeMode()) {
+      return Optional.empty();
+    }
+    return failsafeLeader.filter(l -> !l.name().equals(settings.name()))
+        .filter(l -> l.fresh(nowMillis, settings.dynamic().ttl()));
   }
 
   /** The lock is ours: the leader znode names us and our session owns it. */

@@ -3,6 +3,8 @@ package io.vigil.agent.ha;
 /** The reason code of a decision: which rule of the HA table fired. */
 public enum Rule {
   DCS_UNREACHABLE,
+  FAILSAFE_LEADER,
+  FAILSAFE_LEADER_REMEMBERED,
   DATA_DIR_NOT_ACCESSIBLE,
   RACE_INITIALIZE,
   BOOTSTRAP_NEW_CLUSTER,

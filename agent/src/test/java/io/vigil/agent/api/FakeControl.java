@@ -86,6 +86,21 @@ final class FakeControl implements AgentControl {
     return true;
   }
 
+  boolean failsafeMode;
+  FailsafeAnswer failsafeAnswer = FailsafeAnswer.ACCEPTED;
+  Map<String, Object> failsafeRequest;
+
+  @Override
+  public boolean failsafeMode() {
+    return failsafeMode;
+  }
+
+  @Override
+  public FailsafeAnswer failsafe(Map<String, Object> request) {
+    failsafeRequest = request;
+    return failsafeAnswer;
+  }
+
   @Override
   public void wakeUp() {
     wakeUps++;

@@ -272,10 +272,30 @@ class WriteApiTest {
   }
 
   @Test
+  void postFailsafeAnswersAsPatroniDoes() throws Exception {
+    String body = "{\"name\":\"n1\",\"conn_url\":\"postgres://h:5432/postgres\",\"api_url\":\"http://h:8008/patroni\","
+        + "\"slots\":{}}";
+    RestResponse off = call("POST", "/failsafe", body);
+    assertThat(off.status()).as("failsafe mode off").isEqualTo(502);
+    assertThat(control.failsafeRequest).isNull();
+    control.failsafeMode = true;
+    RestResponse accepted = call("POST", "/failsafe", body);
+    assertThat(accepted.status()).isEqualTo(200);
+    assertThat(text(accepted)).isEqualTo("200 Accepted");
+    assertThat(control.failsafeRequest).containsEntry("name", "n1").containsEntry("api_url", "http://h:8008/patroni");
+    control.failsafeAnswer = AgentControl.FailsafeAnswer.LEADER;
+    RestResponse leader = call("POST", "/failsafe", body);
+    assertThat(leader.status()).isEqualTo(500);
+    assertThat(text(leader)).isEqualTo("500 Running as a leader");
+    assertThat(call("POST", "/failsafe", "not json").status()).isEqualTo(400);
+  }
+
+  @Test
   void endpointsCoverPatronisWriteApi() {
     assertThat(WriteApi.endpoints(control).stream().map(e -> e.method() + " " + e.path()))
         .containsExactlyInAnyOrder("POST /switchover", "POST /failover", "DELETE /switchover", "PATCH /config",
-            "PUT /config", "POST /restart", "DELETE /restart", "POST /reload", "POST /reinitialize");
+            "PUT /config", "POST /restart", "DELETE /restart", "POST /reload", "POST /reinitialize",
+            "POST /failsafe");
   }
 
   /** Advances by a fixed step at every reading, so a 20 s wait passes in 20 reads. */

@@ -121,4 +121,60 @@ class PublishedStatusTest {
         "application_name", "n2", "client_addr", "127.0.0.1", "state", "streaming", "sync_state", "sync",
         "sync_priority", 1)));
   }
+
+  private static NodeStatus publishFailsafe(boolean dcs, boolean leaderKey, Optional<PgStatus> pg, AgentMemory memory,
+      Optional<io.vigil.agent.ha.FailsafeLeader> accepted) {
+    DynamicConfig dyn = DynamicConfig.fromMap(Map.of("failsafe_mode", true));
+    NodeSettings s = new NodeSettings("n2", false, true, Map.of(), dyn, "postgres://127.0.0.1:5432/postgres",
+        "http://127.0.0.1:8008/patroni", Map.of());
+    ClusterView view = new ClusterView(Optional.of("7000000000000000001"), Optional.empty(),
+        leaderKey ? Optional.of(new LeaderNode("n1", 7, 0)) : Optional.empty(), List.of(), OptionalLong.of(900),
+        List.of(), true, Optional.empty(), Optional.empty(),
+        Optional.of(Map.of("n1", "http://h1:8008/patroni", "n2", "http://127.0.0.1:8008/patroni")));
+    Observation o = new Observation(CLOCK.millis(), dcs ? Optional.of(view) : Optional.empty(), Optional.empty(), 9,
+        new LocalPg(LocalPg.DataDir.INITIALIZED, true, pg, Optional.of("7000000000000000001")), List.of(), s,
+        io.vigil.agent.ha.Guards.NONE, Optional.empty(), accepted);
+    PublishedStatus published = new PublishedStatus("demo", Map.of(), CLOCK);
+    published.publish(o, CLOCK.monotonicMillis(), memory.withPgState("running"), 30, false,
+        CLOCK.monotonicMillis() + 60_000);
+    return published.status();
+  }
+
+  @Test
+  void failsafeModeIsActiveOnAPrimaryRunningOnFailsafeAndOnAReplicaThatAcceptedItsPost() {
+    AgentMemory onFailsafe = AgentMemory.initial().withFailsafeActive(true);
+    assertThat(publishFailsafe(false, false, Optional.of(primary()), onFailsafe, Optional.empty()).document())
+        .containsEntry("failsafe_mode_is_active", true);
+    assertThat(publishFailsafe(true, true, Optional.of(primary()), AgentMemory.initial(), Optional.empty()).document())
+        .as("ZooKeeper back: row F clears it").doesNotContainKey("failsafe_mode_is_active");
+    var post = Optional.of(new io.vigil.agent.ha.FailsafeLeader("n1", "http://h1:8008/patroni", "", CLOCK.millis()
+        - 5_000));
+    assertThat(publishFailsafe(false, false, Optional.of(replica()), AgentMemory.initial(), post).document())
+        .containsEntry("failsafe_mode_is_active", true);
+    assertThat(publishFailsafe(true, true, Optional.of(replica()), AgentMemory.initial(), post).document())
+        .as("a leader lock is visible again").doesNotContainKey("failsafe_mode_is_active");
+    var old = Optional.of(new io.vigil.agent.ha.FailsafeLeader("n1", "http://h1:8008/patroni", "", CLOCK.millis()
+        - 31_000));
+    assertThat(publishFailsafe(false, false, Optional.of(replica()), AgentMemory.initial(), old).document())
+        .as("older than ttl").doesNotContainKey("failsafe_mode_is_active");
+  }
+
+  @Test
+  void getFailsafeShowsTheLastFailsafeReadWhileFailsafeModeIsOn() {
+    PublishedStatus published = new PublishedStatus("demo", Map.of(), CLOCK);
+    assertThat(published.failsafeDocument()).isEmpty();
+    DynamicConfig dyn = DynamicConfig.fromMap(Map.of("failsafe_mode", true));
+    NodeSettings s = new NodeSettings("n2", false, true, Map.of(), dyn, "c", "a", Map.of());
+    ClusterView view = new ClusterView(Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+        OptionalLong.empty(), List.of(), false, Optional.empty(), Optional.empty(),
+        Optional.of(Map.of("n1", "http://h1:8008/patroni")));
+    Observation o = new Observation(CLOCK.millis(), Optional.of(view), Optional.empty(), 9,
+        new LocalPg(LocalPg.DataDir.INITIALIZED, true, Optional.of(replica()), Optional.empty()), List.of(), s);
+    published.publish(o, 1_000, AgentMemory.initial(), 30, false, 60_000);
+    assertThat(published.failsafeDocument()).contains(Map.of("n1", "http://h1:8008/patroni"));
+    published.publish(new Observation(CLOCK.millis(), Optional.empty(), Optional.of("down"), 9, o.pg(), List.of(), s),
+        1_000, AgentMemory.initial(), 30, false, 60_000);
+    assertThat(published.failsafeDocument()).as("kept while ZooKeeper is down")
+        .contains(Map.of("n1", "http://h1:8008/patroni"));
+  }
 }

@@ -44,6 +44,8 @@ class HaCoreTest {
   private Map<String, Object> dynamic = Map.of();
   private Optional<SyncNode> sync = Optional.empty();
   private Guards guards = Guards.NONE;
+  private Optional<Map<String, String>> failsafe = Optional.empty();
+  private Optional<FailsafeLeader> failsafeLeader = Optional.empty();
 
   private static LocalPg replica(long wal) {
     return new LocalPg(LocalPg.DataDir.INITIALIZED, true, Optional.of(status(true, wal)), Optional.of(SYSID));
@@ -103,8 +105,9 @@ class HaCoreTest {
     NodeSettings s = new NodeSettings("me", nofailover, true, Map.of("ttl", 30), dyn,
         "postgres://127.0.0.1:5000/postgres", "http://127.0.0.1:6000/patroni", Map.of());
     ClusterView view = new ClusterView(initialize, Optional.of(new ConfigNode(Map.of("ttl", 30), 0)), leader,
-        members, optime, List.of(), false, failover, sync);
-    Observation o = new Observation(now, Optional.of(view), Optional.empty(), MY_SESSION, pg, peers, s, guards);
+        members, optime, List.of(), false, failover, sync, failsafe);
+    Observation o = new Observation(now, Optional.of(view), Optional.empty(), MY_SESSION, pg, peers, s, guards,
+        Optional.empty(), failsafeLeader);
     return HaCore.decide(o, memory);
   }
 
@@ -1331,5 +1334,145 @@ class HaCoreTest {
 
     leader("n2", 7);
     assertThat(decide().rule()).as("another session's lock is another member's").isEqualTo(Rule.DEMOTE_WITHOUT_LOCK);
+  }
+
+  // ---- failsafe mode (wire spec 3.14) -----------------------------------------------------------
+
+  private static final Map<String, Object> FAILSAFE_ON = Map.of("failsafe_mode", true);
+
+  private Decision withoutDcs(Map<String, Object> dyn, LocalPg local, Optional<FailsafeRound> round, Guards g,
+      AgentMemory mem) {
+    NodeSettings s = new NodeSettings("me", false, true, Map.of(), DynamicConfig.fromMap(dyn), "c", "a", Map.of());
+    Observation o = new Observation(now, Optional.empty(), Optional.of("connection loss"), MY_SESSION, local,
+        List.of(), s, g, round, Optional.empty());
+    return HaCore.decide(o, mem);
+  }
+
+  @Test
+  void failsafeModeIsOffByDefaultAndReadLeniently() {
+    assertThat(DynamicConfig.defaults().failsafeMode()).isFalse();
+    assertThat(DynamicConfig.fromMap(Map.of("failsafe_mode", "on")).failsafeMode()).isTrue();
+    assertThat(DynamicConfig.fromMap(Map.of("failsafe_mode", List.of(1))).failsafeMode()).isFalse();
+  }
+
+  @Test
+  void aPrimaryWhoseMembersAllAcceptedKeepsRunningOnFailsafeAndFeedsTheGuardsFromTheRound() {
+    Guards armed = guards(Guards.AUTOMATIC, Optional.empty(), true, Optional.empty(), true);
+    Decision d = withoutDcs(FAILSAFE_ON, primary(5), Optional.of(FailsafeRound.accepted(77)), armed,
+        AgentMemory.initial());
+    assertThat(d.rule()).isEqualTo(Rule.FAILSAFE_LEADER);
+    assertThat(d.message()).isEqualTo(
+        "continue to run as a leader because failsafe mode is enabled and all members are accessible");
+    assertThat(d.actions()).containsExactly(new Action.FeedGuards(25, true, true));
+    assertThat(d.memory().failsafeActive()).isTrue();
+    Decision unarmed = withoutDcs(FAILSAFE_ON, primary(5), Optional.of(FailsafeRound.accepted(77)),
+        guards(Guards.OFF, Optional.empty(), true, Optional.empty(), false), AgentMemory.initial());
+    assertThat(unarmed.actions()).containsExactly(new Action.ArmGuards(25, false, true));
+  }
+
+  @Test
+  void aPrimaryDemotesWhenAMemberDidNotAcceptOrThereWasNoRound() {
+    Guards armed = guards(Guards.OFF, Optional.empty(), true, Optional.empty(), true);
+    Decision refused = withoutDcs(FAILSAFE_ON, primary(5),
+        Optional.of(FailsafeRound.refused("n2 did not answer (timeout)", 77)), armed,
+        AgentMemory.initial().withFailsafeActive(true));
+    assertThat(refused.rule()).isEqualTo(Rule.DCS_UNREACHABLE);
+    assertThat(refused.message()).contains("failsafe mode: n2 did not answer");
+    assertThat(refused.actions()).containsExactly(new Action.DisarmGuards(), new Action.StopPostgres(StopMode.FAST),
+        new Action.StartPostgres(true, Optional.empty()));
+    assertThat(refused.memory().failsafeActive()).isFalse();
+    assertThat(withoutDcs(FAILSAFE_ON, primary(5), Optional.empty(), Guards.NONE, AgentMemory.initial()).rule())
+        .isEqualTo(Rule.DCS_UNREACHABLE);
+    assertThat(withoutDcs(Map.of(), primary(5), Optional.of(FailsafeRound.accepted(1)), Guards.NONE,
+        AgentMemory.initial()).rule()).as("failsafe_mode off: an accepted round counts for nothing")
+        .isEqualTo(Rule.DCS_UNREACHABLE);
+  }
+
+  @Test
+  void theLeaderWritesFailsafeWhenItDiffersOnlyWhileFailsafeModeIsOn() {
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
+    pg = primary(100);
+    optime = OptionalLong.of(100);
+    Map<String, String> topology = Map.of("me", "http://127.0.0.1:6000/patroni", "n2",
+        "http://127.0.0.1:6433/patroni");
+    assertThat(decide().actions()).noneMatch(Action.WriteFailsafe.class::isInstance);
+    dynamic = FAILSAFE_ON;
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.LEADER_WITH_LOCK);
+    assertThat(d.actions()).contains(new Action.WriteFailsafe(topology));
+    failsafe = Optional.of(topology);
+    assertThat(decide().actions()).noneMatch(Action.WriteFailsafe.class::isInstance);
+  }
+
+  @Test
+  void theLeaderNamesItselfInFailsafeEvenWithoutAMemberKey() {
+    member("n2", 5433).leader("me", MY_SESSION);
+    pg = primary(100);
+    dynamic = FAILSAFE_ON;
+    assertThat(decide().actions()).contains(new Action.WriteFailsafe(Map.of("me", "http://127.0.0.1:6000/patroni",
+        "n2", "http://127.0.0.1:6433/patroni")));
+  }
+
+  @Test
+  void aReplicaThatAcceptedAFailsafePostWithinTtlDoesNotRace() {
+    member("me", 5000).member("n2", 5433);
+    dynamic = FAILSAFE_ON;
+    failsafeLeader = Optional.of(new FailsafeLeader("n2", "http://127.0.0.1:6433/patroni", "", now - 29_000));
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.FAILSAFE_LEADER_REMEMBERED);
+    assertThat(acting(d)).isEmpty();
+    failsafeLeader = Optional.of(new FailsafeLeader("n2", "http://127.0.0.1:6433/patroni", "", now - 30_000));
+    assertThat(decide().rule()).as("after ttl it races again").isEqualTo(Rule.ACQUIRE_LOCK);
+    failsafeLeader = Optional.of(new FailsafeLeader("n2", "http://127.0.0.1:6433/patroni", "", now - 1_000));
+    dynamic = Map.of();
+    assertThat(decide().rule()).as("failsafe mode off").isEqualTo(Rule.ACQUIRE_LOCK);
+  }
+
+  @Test
+  void aMemberLeftOutOfFailsafeDoesNotRace() {
+    member("me", 5000).member("n2", 5433);
+    dynamic = FAILSAFE_ON;
+    failsafe = Optional.of(Map.of("n2", "http://127.0.0.1:6433/patroni"));
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.NOT_HEALTHIEST);
+    assertThat(d.message()).contains("/failsafe does not name me");
+    failsafe = Optional.of(Map.of("n2", "http://127.0.0.1:6433/patroni", "me", "http://127.0.0.1:6000/patroni"));
+    assertThat(decide().rule()).isEqualTo(Rule.ACQUIRE_LOCK);
+  }
+
+  @Test
+  void zooKeeperBackClearsTheFailsafeFlag() {
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
+    pg = primary(100);
+    dynamic = FAILSAFE_ON;
+    memory = memory.withFailsafeActive(true);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.LEADER_WITH_LOCK);
+    assertThat(d.memory().failsafeActive()).isFalse();
+  }
+
+  @Test
+  void aPrimaryWithoutTheLockDemotesForAPendingSwitchoverCandidate() {
+    // It ran on failsafe while the switchover was requested; ZooKeeper is back, its session (and lock) gone.
+    member("me", 5000).member("n2", 5433);
+    failover = Optional.of(new FailoverNode(Optional.of("me"), Optional.of("n2"), Optional.empty(), 3));
+    pg = primary(100);
+    peers = List.of(new PeerStatus("n2", true, false, 100, false, 1));
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.DEMOTE_WITHOUT_LOCK);
+    assertThat(acting(d)).startsWith(new Action.StopPostgres(StopMode.IMMEDIATE));
+  }
+
+  @Test
+  void candidatesIncludeFailsafeMembersWithoutAMemberKey() {
+    member("me", 5000).member("n2", 5433);
+    ClusterView view = new ClusterView(initialize, Optional.empty(), leader, members, optime, List.of(), false,
+        failover, sync, Optional.of(Map.of("me", "http://m/patroni", "n1", "http://n1:8008/patroni")));
+    NodeSettings on = new NodeSettings("me", false, true, Map.of(), DynamicConfig.fromMap(FAILSAFE_ON), "c", "a",
+        Map.of());
+    assertThat(LeaderRace.candidates(view, on)).extracting(MemberNode::name).containsExactly("n2", "n1");
+    assertThat(LeaderRace.candidates(view, on).get(1).apiUrl()).contains("http://n1:8008/patroni");
+    NodeSettings off = new NodeSettings("me", false, true, Map.of(), DynamicConfig.defaults(), "c", "a", Map.of());
+    assertThat(LeaderRace.candidates(view, off)).extracting(MemberNode::name).containsExactly("n2");
   }
 }
