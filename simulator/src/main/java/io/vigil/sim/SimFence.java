@@ -4,8 +4,9 @@ import java.util.Optional;
 
 /**
  * One machine's {@code vigil-fence} process and watchdog device, as {@code agent/src/main/c/vigil-fence.c} and the
- * kernel behave. The process is separate from the agent: it is started by an agent (which ends one left by an
- * earlier agent on the same data directory first), and it keeps its deadline when that agent freezes or is killed.
+ * kernel behave. The process is separate from the agent: it is started by an agent, and it keeps its deadline when
+ * that agent freezes or is killed. One left by an earlier agent on the same data directory keeps its deadline until
+ * the new agent has armed its own (then the new agent ends it), as Guardian does.
  * When an armed deadline passes (on the virtual clock, which is every machine's monotonic clock) and PostgreSQL runs
  * as a primary, it stops PostgreSQL immediately (SIGQUIT: no more commits, waiting ones unanswered) and disarms;
  * a standby is left alone. A clean agent exit disarms and ends it.
@@ -30,7 +31,9 @@ final class SimFence {
   private boolean watchdogOpen;
   private long watchdogToken;
   private int stops;
-  /** Disarmed for a restart of PostgreSQL and not armed since (a finding when that primary outlives its lock). */
+  /** The deadline of a process left by an earlier agent, still running beside the new one; -1 when none. */
+  private long staleDeadline = -1;
+  private long staleToken;
 
   SimFence(SimNode node, SimCluster cluster) {
     this.node = node;
@@ -62,8 +65,19 @@ final class SimFence {
       return Optional.of("the fence process could not start: Resource temporarily unavailable");
     }
     if (alive && owner != agent) {
-      cluster.trace(node.name, "fence: ending the fence process left by an earlier agent"
-          + (armed() ? " (armed, deadline at " + Trace.seconds(deadline) + ")" : ""));
+      if (armed()) {
+        long at = deadline;
+        long token = ++staleToken;
+        staleDeadline = at;
+        cluster.trace(node.name, "fence: the process left by an earlier agent keeps its deadline at "
+            + Trace.seconds(at) + " until this agent arms its own");
+        cluster.clock().at(Math.max(at, cluster.now()), () -> {
+          if (token == staleToken) {
+            staleDeadline = -1;
+            fire(at);
+          }
+        });
+      }
       endProcess();
     }
     alive = true;
@@ -74,11 +88,13 @@ final class SimFence {
 
   /** {@code arm <deadline>}: a deadline already past fires at once. */
   void arm(long at) {
+    endStale();
     deadline = at;
     long token = ++fenceToken;
     cluster.clock().at(Math.max(at, cluster.now()), () -> {
       if (token == fenceToken && alive) {
-        fire();
+        deadline = -1;
+        fire(at);
       }
     });
   }
@@ -136,6 +152,7 @@ final class SimFence {
 
   /** The machine reset: no process, no open watchdog. */
   void machineReset() {
+    endStale();
     endProcess();
     closeWatchdog();
   }
@@ -148,9 +165,17 @@ final class SimFence {
     fenceToken++;
   }
 
-  private void fire() {
-    long late = cluster.now() - deadline;
-    deadline = -1;
+  /** This agent armed its own fence (or the machine reset): the earlier agent's process goes. */
+  private void endStale() {
+    if (staleDeadline >= 0) {
+      cluster.trace(node.name, "fence: ending the process left by an earlier agent");
+    }
+    staleDeadline = -1;
+    staleToken++;
+  }
+
+  private void fire(long at) {
+    long late = cluster.now() - at;
     SimPostgres pg = node.pg;
     if (pg.process() == SimPostgres.Process.STOPPED) {
       cluster.trace(node.name, "fence: deadline passed; PostgreSQL is not running");

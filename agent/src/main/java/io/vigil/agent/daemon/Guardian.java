@@ -26,6 +26,7 @@ final class Guardian {
   private final Clock clock;
   private WatchdogConfig config;
   private FenceProcess helper;
+  private final List<ProcessHandle> staleHelpers = new java.util.ArrayList<>();
   private Optional<String> helperProblem = Optional.empty();
   private long nextStartAt;
   /** Wait before the next start: none after a first failure, then 1 s doubling to 30 s; reset by a good feed. */
@@ -109,7 +110,7 @@ final class Guardian {
       nextStartAt = clock.monotonicMillis() + MAX_BACKOFF_MS;
       return;
     }
-    endStaleHelpers();
+    findStaleHelpers();
     try {
       helper = FenceProcess.start(binary.get(), dataDir, watchdogArgs());
       helperProblem = Optional.empty();
@@ -134,16 +135,34 @@ final class Guardian {
     return List.of("--watchdog", config.device(), "--watchdog-driver", config.driver());
   }
 
-  /** A helper left by an agent that was killed: it is still waiting for that agent's deadline. */
-  private void endStaleHelpers() {
+  /**
+   * Helpers left by an agent that was killed, still waiting for that agent's deadline. They are left running until
+   * this agent has armed its own fence: ended earlier, a freeze of this agent in between would leave a primary with
+   * nothing to stop it. If this agent never arms one (PostgreSQL is not a primary here), they fire at their deadline,
+   * find nothing to stop, and exit.
+   */
+  private void findStaleHelpers() {
     String me = binary.get().getFileName().toString();
     ProcessHandle.allProcesses()
         .filter(p -> p.info().command().map(c -> c.endsWith("/" + me)).orElse(false))
         .filter(p -> p.info().arguments().map(a -> List.of(a).contains(dataDir.toString())).orElse(false))
+        .filter(p -> staleHelpers.stream().noneMatch(h -> h.pid() == p.pid()))
         .forEach(p -> {
-          LOG.info("ending the fence process {} left by an earlier agent on {}", p.pid(), dataDir);
-          p.destroy();
+          LOG.info("a fence process left by an earlier agent (pid {}) keeps its deadline on {} until this agent "
+              + "arms its own", p.pid(), dataDir);
+          staleHelpers.add(p);
         });
+  }
+
+  /** This agent's fence is armed: the ones left by earlier agents are no longer needed. */
+  private void endStaleHelpers() {
+    for (ProcessHandle p : staleHelpers) {
+      if (p.isAlive()) {
+        LOG.info("ending the fence process {} left by an earlier agent: this agent's own is armed", p.pid());
+        p.destroy();
+      }
+    }
+    staleHelpers.clear();
   }
 
   private Optional<String> watchdogProblem() {
@@ -195,6 +214,9 @@ final class Guardian {
         helper.send("keepalive");
       }
       backoffMs = 0;
+      if (!staleHelpers.isEmpty()) {
+        endStaleHelpers();
+      }
     } catch (IOException e) {
       helperProblem = Optional.of(e.getMessage());
       helper.kill();

@@ -197,14 +197,18 @@ class GuardianTest {
   }
 
   @Test
-  void aHelperLeftByAKilledAgentIsEndedWhenTheNextAgentStarts() throws Exception {
+  void aHelperLeftByAKilledAgentKeepsItsDeadlineUntilTheNextAgentArmsItsOwn() throws Exception {
     Process stale = new ProcessBuilder(Guardian.locateBinary().orElseThrow().toString(), "--datadir", dataDir.toString())
         .start();
     stale.getOutputStream().write(("arm " + (System.nanoTime() + 60_000_000_000L) + "\n").getBytes());
     stale.getOutputStream().flush();
-    guardian(fenceOnly()).observe();
-    assertThat(stale.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    assertThat(guardian.helperPid()).isPresent();
+    Guardian g = guardian(fenceOnly());
+    g.observe();
+    assertThat(g.helperPid()).isPresent();
+    Thread.sleep(500);
+    assertThat(stale.isAlive()).as("a freeze of the new agent now must not leave the primary unfenced").isTrue();
+    g.keep(nowMillis(), 5, false, true);
+    assertThat(stale.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)).as("ended once this agent is armed").isTrue();
     assertThat(postmaster.isAlive()).as("ending a stale fence never fires it").isTrue();
   }
 }
