@@ -52,11 +52,7 @@ class EnsembleTest {
 
   @BeforeEach
   void healthy() {
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(cluster::healthy);
-  }
-
-  private String leader() {
-    return cluster.writablePrimary().orElseThrow();
+    cluster.awaitHealthy(Duration.ofSeconds(120));
   }
 
   /** The ensemble member whose client connections include {@code session}. */
@@ -87,7 +83,7 @@ class EnsembleTest {
   @Test
   @Order(1)
   void theServerHoldingTheLeadersSessionDiesAndNothingFailsOver() throws Exception {
-    String leader = leader();
+    String leader = cluster.leader();
     int timeline = cluster.timeline(leader);
     long postmaster = cluster.postmasterPid(leader).orElseThrow();
     long session = cluster.leaderSession();
@@ -113,7 +109,7 @@ class EnsembleTest {
   @Test
   @Order(2)
   void aRollingRestartOfTheEnsembleCausesNoFailover() throws Exception {
-    String leader = leader();
+    String leader = cluster.leader();
     int timeline = cluster.timeline(leader);
     long postmaster = cluster.postmasterPid(leader).orElseThrow();
     try (AvailabilityProbe probe = new AvailabilityProbe(cluster, leader)) {
@@ -134,7 +130,7 @@ class EnsembleTest {
   @Test
   @Order(3)
   void losingQuorumStopsThePrimaryAndQuorumBackBringsTheClusterBack() throws Exception {
-    String leader = leader();
+    String leader = cluster.leader();
     List<InstanceSpec> two = List.copyOf(ensemble.getInstances()).subList(0, 2);
     long t0 = System.nanoTime();
     for (InstanceSpec s : two) {
@@ -157,6 +153,6 @@ class EnsembleTest {
     System.out.printf("ensemble (d) quorum back: %s takes writes %d ms after the servers were restarted%n", writable,
         writableMs);
     assertThat(writableMs).as("Patroni 3.0.2 takes 3.1 s on the same schedule").isLessThan(3_000);
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(cluster::healthy);
+    cluster.awaitHealthy(Duration.ofSeconds(90));
   }
 }

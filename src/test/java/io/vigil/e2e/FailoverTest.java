@@ -48,17 +48,13 @@ class FailoverTest {
 
   @BeforeEach
   void healthy() {
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(cluster::healthy);
-  }
-
-  private String leader() {
-    return cluster.writablePrimary().orElseThrow();
+    cluster.awaitHealthy(Duration.ofSeconds(90));
   }
 
   @Test
   @Order(1)
   void crashedPostmasterOfTheLeaderIsRestartedInPlaceOnTheSameTimeline() throws Exception {
-    String leader = leader();
+    String leader = cluster.leader();
     int timeline = cluster.timeline(leader);
     long t0 = System.nanoTime();
     cluster.killPostmaster(leader);
@@ -73,7 +69,7 @@ class FailoverTest {
   @Test
   @Order(2)
   void killingTheLeaderAgentAndPostmasterFailsOverAndTheOldNodeRejoins() throws Exception {
-    String old = leader();
+    String old = cluster.leader();
     long t0 = System.nanoTime();
     cluster.killAgent(old);
     cluster.killPostmaster(old);
@@ -91,7 +87,7 @@ class FailoverTest {
   @Test
   @Order(3)
   void aDivergedOldPrimaryIsRewoundBeforeItFollows() throws Exception {
-    String old = leader();
+    String old = cluster.leader();
     int logBefore = cluster.log(old).length();
     // With its fence the old primary would stop before the failover and never diverge: kill both to get there.
     cluster.killAgentAndFence(old);
@@ -111,7 +107,7 @@ class FailoverTest {
   @Test
   @Order(4)
   void anOldPrimaryThatCannotBeRewoundIsClonedAgain() throws Exception {
-    String old = leader();
+    String old = cluster.leader();
     cluster.killAgentAndFence(old);
     String next = await().atMost(FAILOVER).pollInterval(Duration.ofMillis(200))
         .until(() -> cluster.names().stream().filter(n -> !n.equals(old) && cluster.rest(n, "/primary") == 200)
@@ -129,7 +125,7 @@ class FailoverTest {
   @Test
   @Order(5)
   void aLeaderThatLosesZooKeeperStopsAcceptingWritesWithinRetryTimeout() throws Exception {
-    String leader = leader();
+    String leader = cluster.leader();
     long t0 = System.nanoTime();
     cluster.files.zk.stop();
     try {
@@ -152,7 +148,7 @@ class FailoverTest {
   @Test
   @Order(6)
   void aFrozenLeadersPostgresStopsTakingWritesBeforeAnotherNodeIsPromoted() throws Exception {
-    String old = leader();
+    String old = cluster.leader();
     int logBefore = cluster.log(old).length();
     List<String> others = cluster.names().stream().filter(n -> !n.equals(old)).toList();
     try (DirectWriters writers = new DirectWriters(cluster, cluster.names())) {
@@ -189,7 +185,7 @@ class FailoverTest {
   @Test
   @Order(7)
   void aReplicaLaggingBeyondMaximumLagIsNeverPromoted() throws Exception {
-    String leader = leader();
+    String leader = cluster.leader();
     String lagging = cluster.names().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
     String other = cluster.names().stream().filter(n -> !n.equals(leader) && !n.equals(lagging)).findFirst()
         .orElseThrow();
@@ -222,7 +218,7 @@ class FailoverTest {
   @Test
   @Order(0)
   void sighupReloadsTheConfigurationWithoutStoppingAnything() throws Exception {
-    String leader = leader();
+    String leader = cluster.leader();
     long postmaster = cluster.postmasterPid(leader).orElseThrow();
     int logBefore = cluster.log(leader).length();
     cluster.signal(leader, "HUP");

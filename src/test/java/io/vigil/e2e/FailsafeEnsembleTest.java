@@ -36,7 +36,7 @@ class FailsafeEnsembleTest {
     cluster = new ProcessCluster(new ClusterFixture(3, 3));
     ensemble = cluster.files.ensemble;
     cluster.startAll();
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(cluster::healthy);
+    cluster.awaitHealthy(Duration.ofSeconds(120));
   }
 
   @AfterAll
@@ -97,7 +97,7 @@ class FailsafeEnsembleTest {
     for (InstanceSpec s : two) {
       assertThat(ensemble.restartServer(s)).isTrue();
     }
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(cluster::healthy);
+    cluster.awaitHealthy(Duration.ofSeconds(90));
     assertThat(cluster.writablePrimary()).as("the same primary, no failover").contains(leader);
     assertThat(cluster.timeline(leader)).isEqualTo(timeline);
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))

@@ -47,11 +47,7 @@ class FencingTest {
 
   @BeforeEach
   void healthy() {
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(cluster::healthy);
-  }
-
-  private String leader() {
-    return cluster.writablePrimary().orElseThrow();
+    cluster.awaitHealthy(Duration.ofSeconds(90));
   }
 
   private int send(String node, String method, String path, String body) throws Exception {
@@ -78,7 +74,7 @@ class FencingTest {
   @Test
   @Order(1)
   void pauseDisarmsTheFenceAndThePrimaryRunsOnUntouched() throws Exception {
-    String leader = leader();
+    String leader = cluster.leader();
     long postmaster = cluster.postmasterPid(leader).orElseThrow();
     List<Integer> from = logOffsets();
     assertThat(send(leader, "PATCH", "/config", "{\"pause\":true}")).isEqualTo(200);
@@ -94,14 +90,14 @@ class FencingTest {
   @Test
   @Order(2)
   void aSwitchoverNeverTriggersTheFence() throws Exception {
-    String old = leader();
+    String old = cluster.leader();
     String candidate = cluster.names().stream().filter(n -> !n.equals(old)).findFirst().orElseThrow();
     List<Integer> from = logOffsets();
     assertThat(send(old, "POST", "/switchover", "{\"leader\":\"" + old + "\",\"candidate\":\"" + candidate + "\"}"))
         .isEqualTo(200);
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
         .until(cluster::writablePrimary, p -> p.equals(Optional.of(candidate)));
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(cluster::healthy);
+    cluster.awaitHealthy(Duration.ofSeconds(60));
     Thread.sleep(PAST_THE_DEADLINE.toMillis());
     assertThat(cluster.log(old).substring(from.get(cluster.index(old)))).contains("fence disarmed");
     assertNoFenceFired(from);
@@ -110,7 +106,7 @@ class FencingTest {
   @Test
   @Order(3)
   void aCleanStopOfTheLeadersAgentDisarmsAndEndsItsFence() throws Exception {
-    String leader = leader();
+    String leader = cluster.leader();
     List<Integer> from = logOffsets();
     assertThat(cluster.stopAgent(leader)).isZero();
     String dataDir = cluster.files.configs.get(cluster.index(leader)).resolveSibling("data").toString();

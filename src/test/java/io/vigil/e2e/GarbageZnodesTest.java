@@ -1,7 +1,6 @@
 package io.vigil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +32,7 @@ class GarbageZnodesTest {
 
   @Test
   void randomBytesInAnyZnodeNeitherCrashNorPromoteNorDemote() throws Exception {
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(cluster::healthy);
+    cluster.awaitHealthy(Duration.ofSeconds(120));
     String leader = cluster.writablePrimary().orElseThrow();
     int timeline = cluster.timeline(leader);
     long postmaster = cluster.postmasterPid(leader).orElseThrow();
@@ -54,6 +53,6 @@ class GarbageZnodesTest {
       assertThat(cluster.timeline(leader)).as("no promotion after garbage in " + key).isEqualTo(timeline);
       assertThat(cluster.postmasterPid(leader)).as("no demotion after garbage in " + key).contains(postmaster);
     }
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(cluster::healthy);
+    cluster.awaitHealthy(Duration.ofSeconds(30));
   }
 }

@@ -211,6 +211,16 @@ final class ProcessCluster implements AutoCloseable {
         && names().stream().filter(n -> !n.equals(leader.get())).allMatch(n -> rest(n, "/replica") == 200);
   }
 
+  /** Waits until {@link #healthy()}: one primary holding the lock, every other node streaming from it. */
+  void awaitHealthy(Duration timeout) {
+    Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(this::healthy);
+  }
+
+  /** The node that answers {@code /primary} and takes a write now; fails when there is none. */
+  String leader() {
+    return writablePrimary().orElseThrow();
+  }
+
   String log(String name) throws IOException {
     Path log = files.configs.get(index(name)).resolveSibling("agent.log");
     return Files.exists(log) ? Files.readString(log) : "";

@@ -88,7 +88,7 @@ class TlsClusterTest {
 
   @Test
   void bootstrapsFailsOverKeepsOthersOutAndVigilctlWorks() throws Exception {
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(cluster::healthy);
+    cluster.awaitHealthy(Duration.ofSeconds(120));
     String leaderPath = "/service/" + ClusterFixture.SCOPE + "/leader";
 
     ZooKeeper intruder = client("intruder");
@@ -122,6 +122,6 @@ class TlsClusterTest {
         .until(cluster::writablePrimary, Optional::isPresent).get();
     assertThat(next).isNotEqualTo(old);
     cluster.start(old);
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(cluster::healthy);
+    cluster.awaitHealthy(Duration.ofSeconds(90));
   }
 }
