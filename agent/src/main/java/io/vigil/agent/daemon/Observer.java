@@ -1,5 +1,8 @@
 package io.vigil.agent.daemon;
 
+import io.vigil.agent.ha.FailsafeRound;
+import io.vigil.agent.ha.Guards;
+import io.vigil.agent.ha.LeaderRace;
 import io.vigil.agent.ha.LocalPg;
 import io.vigil.agent.ha.NodeSettings;
 import io.vigil.agent.ha.Observation;
@@ -12,8 +15,11 @@ import io.vigil.postgres.DataDirectory;
 import io.vigil.postgres.LocalPostgres;
 import io.vigil.postgres.PgStatus;
 import io.vigil.postgres.PostgresException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +38,10 @@ final class Observer {
   /** Called when the postmaster exits, so a crash is handled at once rather than at the next tick. */
   private Runnable onPostmasterExit = () -> { };
 
-  private java.util.function.Supplier<io.vigil.agent.ha.Guards> guards = () -> io.vigil.agent.ha.Guards.NONE;
+  private Supplier<Guards> guards = () -> Guards.NONE;
 
   /** Where the watchdog and fence state comes from (none when not set). */
-  void guards(java.util.function.Supplier<io.vigil.agent.ha.Guards> source) {
+  void guards(Supplier<Guards> source) {
     this.guards = source;
   }
 
@@ -82,18 +88,18 @@ final class Observer {
     boolean race = view.isPresent() && view.get().leader().isEmpty() && local.running();
     boolean manualFailover = view.isPresent() && view.get().failover().isPresent();
     if ((race || manualFailover) && local.dataDir() == LocalPg.DataDir.INITIALIZED) {
-      List<MemberNode> others = io.vigil.agent.ha.LeaderRace.candidates(view.get(), settings);
+      List<MemberNode> others = LeaderRace.candidates(view.get(), settings);
       peerStatus = peers.poll(others);
     }
     view.ifPresent(v -> failsafe.sawTopology(v.failsafe()));
-    Optional<io.vigil.agent.ha.FailsafeRound> round = Optional.empty();
+    Optional<FailsafeRound> round = Optional.empty();
     if (view.isEmpty() && local.running() && local.isPrimary() && settings.dynamic().failsafeMode()
         && !settings.dynamic().pause()) {
-      java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+      Map<String, Object> body = new LinkedHashMap<>();
       body.put("name", settings.name());
       body.put("conn_url", settings.connUrl());
       body.put("api_url", settings.apiUrl());
-      body.put("slots", java.util.Map.of());
+      body.put("slots", Map.of());
       round = Optional.of(failsafeClient.round(failsafe.topology(), settings.name(), body, clock.monotonicMillis()));
     }
     return new Observation(clock.millis(), view, dcsError, dcs.sessionId(), local, peerStatus, settings, guards.get(),
