@@ -241,6 +241,7 @@ final class ClusterFixture implements AutoCloseable {
     if (ensemble != null) {
       ensemble.close();
     }
+    keepLogs();
     // an on_stop callback started by the shutdown may still append to its log while the tree goes
     Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
       try (Stream<Path> s = Files.walk(base)) {
@@ -250,6 +251,23 @@ final class ClusterFixture implements AutoCloseable {
       }
       return Files.notExists(base);
     });
+  }
+
+  /**
+   * Copies every log of the run (agents, callbacks, PostgreSQL) to {@code target/e2e-logs/<test class>-<dir>/}
+   * before the tree goes, so a failure that happens once in twenty runs can be read afterwards.
+   */
+  private void keepLogs() throws IOException {
+    String test = StackWalker.getInstance().walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
+        .filter(c -> c.endsWith("Test")).findFirst()).orElse("unknown");
+    Path keep = Path.of("target", "e2e-logs", test.substring(test.lastIndexOf('.') + 1) + "-" + base.getFileName());
+    try (Stream<Path> s = Files.walk(base)) {
+      for (Path p : s.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".log")).toList()) {
+        Path to = keep.resolve(base.relativize(p).toString().replace('/', '_'));
+        Files.createDirectories(keep);
+        Files.copy(p, to);
+      }
+    }
   }
 
   /** Ports handed out in this JVM: they are bound only later (PostgreSQL, REST), so the kernel may offer one twice. */

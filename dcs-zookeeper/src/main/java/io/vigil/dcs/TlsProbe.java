@@ -75,8 +75,8 @@ final class TlsProbe implements AutoCloseable {
     }
 
     private String firstProblem() {
-        for (String hostPort : connectString.split(",")) {
-            Optional<String> problem = problemWith(hostPort.strip());
+        for (ServerAddress server : ServerAddress.parse(connectString)) {
+            Optional<String> problem = problemWith(server);
             if (problem.isPresent()) {
                 return problem.get();
             }
@@ -84,14 +84,14 @@ final class TlsProbe implements AutoCloseable {
         return null;
     }
 
-    /** One handshake with {@code hostPort}; empty when it succeeds or the server is simply unreachable. */
-    Optional<String> problemWith(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
-        int port = colon < 0 ? 2181 : Integer.parseInt(hostPort.substring(colon + 1).replaceAll("/.*", ""));
-        host = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    /**
+     * One handshake with {@code server}; empty when it succeeds or the server is simply unreachable (which
+     * {@link ServerReachability} reports).
+     */
+    Optional<String> problemWith(ServerAddress server) {
+        String hostPort = server.text();
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
-            socket.connect(new InetSocketAddress(host, port), HANDSHAKE_TIMEOUT_MS);
+            socket.connect(new InetSocketAddress(server.host(), server.port()), HANDSHAKE_TIMEOUT_MS);
             socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
             socket.startHandshake();
             // With TLS 1.3 the server judges the client certificate after the client's side of the handshake is
@@ -104,7 +104,7 @@ final class TlsProbe implements AutoCloseable {
         } catch (SocketTimeoutException e) {
             return Optional.empty(); // handshake done, the server waits for ZooKeeper's request: TLS is fine
         } catch (ConnectException | UnknownHostException e) {
-            return Optional.empty(); // not a TLS problem; ZooKeeper's client reports it
+            return Optional.empty(); // not a TLS problem
         } catch (SSLException e) {
             return Optional.of(explain(hostPort, e));
         } catch (EOFException e) {

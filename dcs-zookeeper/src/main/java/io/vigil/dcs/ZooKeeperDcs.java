@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ZooKeeperDcs implements Dcs {
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperDcs.class);
+    private static final int REACH_TIMEOUT_MS = 2000;
+    private static final long UNREACHABLE_RECHECK_MS = 30_000;
 
     private final CuratorFramework client;
     private final ClusterPaths paths;
@@ -46,6 +48,7 @@ public final class ZooKeeperDcs implements Dcs {
     private final LivenessProbe probe;
     private final ZooKeeperTls.Material tlsMaterial;
     private final TlsProbe tlsProbe;
+    private final ServerReachability reachability;
     private OptionalLong lastStatusOptime = OptionalLong.empty();
     private boolean closed;
 
@@ -60,6 +63,9 @@ public final class ZooKeeperDcs implements Dcs {
         this.leaderLock = new LeaderLock(client, paths.leader(), memberName);
         this.memberPublisher = new MemberPublisher(client, paths.member(memberName));
         client.getConnectionStateListenable().addListener(monitor);
+        this.reachability = new ServerReachability(settings.connectString(),
+                Math.min(settings.connectionTimeoutMs(), REACH_TIMEOUT_MS), UNREACHABLE_RECHECK_MS);
+        client.getConnectionStateListenable().addListener(reachability);
         client.start();
         this.probe = new LivenessProbe(client, paths.base(), monitor, settings.livenessProbeIntervalMs());
         this.tlsProbe = tlsMaterial == null ? null : tlsProbe(settings, tlsMaterial);
@@ -327,6 +333,7 @@ public final class ZooKeeperDcs implements Dcs {
         closed = true;
         notifier.close();
         probe.close();
+        reachability.close();
         if (tlsProbe != null) {
             tlsProbe.close();
         }
