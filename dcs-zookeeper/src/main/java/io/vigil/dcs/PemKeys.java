@@ -6,6 +6,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.Optional;
@@ -37,6 +39,38 @@ final class PemKeys {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException(keyName + ": the private key in " + file
                     + " is not an " + algorithm + " key like the certificate's: " + ZooKeeperTls.oneLine(e));
+        }
+    }
+
+    /**
+     * Whether {@code key} is the private half of {@code certificate}: a random challenge signed with the one must
+     * verify with the other. Key types without a signature scheme here (RSASSA-PSS) count as matching.
+     */
+    static boolean matches(PrivateKey key, X509Certificate certificate) {
+        if (!key.getAlgorithm().equals(certificate.getPublicKey().getAlgorithm())) {
+            return false;
+        }
+        String scheme = switch (key.getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "EdDSA", "Ed25519", "Ed448" -> key.getAlgorithm();
+            default -> null;
+        };
+        if (scheme == null) {
+            return true;
+        }
+        try {
+            byte[] challenge = new byte[32];
+            RANDOM.nextBytes(challenge);
+            Signature signer = Signature.getInstance(scheme);
+            signer.initSign(key);
+            signer.update(challenge);
+            Signature verifier = Signature.getInstance(scheme);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(challenge);
+            return verifier.verify(signer.sign());
+        } catch (GeneralSecurityException e) {
+            return false;
         }
     }
 

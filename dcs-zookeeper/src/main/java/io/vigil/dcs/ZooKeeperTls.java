@@ -9,6 +9,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
@@ -74,7 +76,8 @@ public record ZooKeeperTls(Optional<Path> caCert, Optional<Path> cert, Optional<
             PrivateKey privateKey = PemKeys.decode(pemText(keyFile, keyName), keyFile, keyName, keyPassword,
                     certificates(cert.get(), "zookeeper.cert").get(0).getPublicKey().getAlgorithm());
             X509Certificate leaf = certificates(cert.get(), "zookeeper.cert").get(0);
-            if (!leaf.getPublicKey().getAlgorithm().equals(privateKey.getAlgorithm())) {
+            checkValidity(leaf, cert.get());
+            if (!PemKeys.matches(privateKey, leaf)) {
                 throw new IllegalArgumentException(keyName + ": the private key in " + keyFile
                         + " does not belong to the certificate in " + cert.get());
             }
@@ -83,6 +86,20 @@ public record ZooKeeperTls(Optional<Path> caCert, Optional<Path> cert, Optional<
             new ClientX509Util().createSSLContextAndOptions(material.config);
         } catch (X509Exception.SSLContextException e) {
             throw new IllegalArgumentException("zookeeper.use_ssl: cannot set up TLS: " + oneLine(e));
+        }
+    }
+
+    /** ZooKeeper servers refuse an expired client certificate with a bare handshake failure: say it at start. */
+    private static void checkValidity(X509Certificate leaf, Path file) {
+        try {
+            leaf.checkValidity();
+        } catch (CertificateExpiredException e) {
+            throw new IllegalArgumentException("zookeeper.cert: the certificate in " + file + " ("
+                    + leaf.getSubjectX500Principal().getName() + ") expired on " + leaf.getNotAfter().toInstant());
+        } catch (CertificateNotYetValidException e) {
+            throw new IllegalArgumentException("zookeeper.cert: the certificate in " + file + " ("
+                    + leaf.getSubjectX500Principal().getName() + ") is not valid before "
+                    + leaf.getNotBefore().toInstant());
         }
     }
 

@@ -75,6 +75,7 @@ public final class TlsZooKeeper implements AutoCloseable {
         signed("reader", "monitoring", "ca", null);
         signed("intruder", "intruder", "ca", null);
         signed("rogue", "vigil-agent", "rogue-ca", null);
+        signed("expired", "vigil-agent", "ca", null, -1);
         // The agent's key as Patroni users often have it: PKCS#8, encrypted with key_password.
         openssl("pkcs8", "-topk8", "-in", "agent.key", "-out", "agent-encrypted.key", "-v2", "aes-256-cbc",
                 "-passout", "pass:" + KEY_PASSWORD);
@@ -87,10 +88,15 @@ public final class TlsZooKeeper implements AutoCloseable {
     }
 
     private void signed(String name, String commonName, String ca, String extensions) throws Exception {
+        signed(name, commonName, ca, extensions, 2);
+    }
+
+    /** Negative {@code days}: a certificate that expired before it was made. */
+    private void signed(String name, String commonName, String ca, String extensions, int days) throws Exception {
         openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + commonName);
         List<String> sign = new ArrayList<>(List.of("x509", "-req", "-in", name + ".csr", "-CA", ca + ".pem",
-                "-CAkey", ca + ".key", "-CAcreateserial", "-out", name + ".pem", "-days", "2"));
+                "-CAkey", ca + ".key", "-CAcreateserial", "-out", name + ".pem", "-days", Integer.toString(days)));
         if (extensions != null) {
             sign.addAll(List.of("-extfile", extensions));
         }

@@ -188,6 +188,27 @@ class ZooKeeperTlsTest {
     }
 
     @Test
+    void anExpiredClientCertificateIsRefusedAtStartInOneLineNamingTheKey() {
+        ZooKeeperTls expired = new ZooKeeperTls(Optional.of(zk.file("ca.pem")), Optional.of(zk.file("expired.pem")),
+                Optional.of(zk.file("expired.key")), Optional.empty(), true);
+        assertThatThrownBy(() -> agent(settings("pg7", expired)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("zookeeper.cert: the certificate in " + zk.file("expired.pem")
+                        + " (CN=vigil-agent) expired on ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void aKeyThatIsNotTheCertificatesIsRefusedAtStartInOneLineNamingTheKey() {
+        ZooKeeperTls mismatched = new ZooKeeperTls(Optional.of(zk.file("ca.pem")), Optional.of(zk.file("agent.pem")),
+                Optional.of(zk.file("reader.key")), Optional.empty(), true);
+        assertThatThrownBy(() -> agent(settings("pg8", mismatched)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("zookeeper.key: the private key in " + zk.file("reader.key")
+                        + " does not belong to the certificate in " + zk.file("agent.pem"));
+    }
+
+    @Test
     void anUnknownPermissionIsRefused() {
         assertThatThrownBy(() -> X509Acls.of(Map.of("CN=x", List.of("READ", "rwx"))))
                 .hasMessage("zookeeper.set_acls.CN=x: unknown permission \"rwx\" (expected CREATE, READ, WRITE, DELETE, ADMIN, ALL)");

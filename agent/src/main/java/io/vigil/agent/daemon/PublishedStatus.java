@@ -73,11 +73,15 @@ final class PublishedStatus implements NodeStatusSource {
       long nextCycleDeadline) {
     String role = o.pg().isPrimary() ? "master" : o.pg().dataDir() == io.vigil.agent.ha.LocalPg.DataDir.EMPTY
         ? "uninitialized" : "replica";
-    long lockValidUntil = o.holdsLock() ? observedAt + ttlSeconds * 1000L : 0;
+    // A cycle that repairs my own lock keeps what earlier cycles proved, as Patroni's is_leader stays set until the
+    // leader key is re-created: /primary does not blink for the length of one cycle after ZooKeeper comes back.
+    boolean repairing = o.repairsOwnLock();
+    long lockValidUntil = o.holdsLock() ? observedAt + ttlSeconds * 1000L : repairing ? snapshot.lockValidUntil() : 0;
     failsafeActive = failsafeActive(o, memory);
     // Patroni's set_is_leader(True) on failsafe: /primary keeps answering for ttl after the round that confirmed it.
     failsafeLeaseUntil = o.keepsPrimaryOnFailsafe() && memory.failsafeActive()
-        ? o.failsafeRound().orElseThrow().startedAtMonotonic() + ttlSeconds * 1000L : 0;
+        ? o.failsafeRound().orElseThrow().startedAtMonotonic() + ttlSeconds * 1000L
+        : repairing ? failsafeLeaseUntil : 0;
     if (o.view().isPresent()) {
       lastFailsafe = o.view().get().failsafe();
     }

@@ -102,7 +102,9 @@ public final class Fencing {
     if (keep) {
       out.add(0, o.guards().armed() ? new Action.FeedGuards(timeoutSeconds(o), watchdog, fence)
           : new Action.ArmGuards(timeoutSeconds(o), watchdog, fence));
-    } else if (o.guards().armed()) {
+    } else if (o.guards().armed() && !(o.repairsOwnLock() && !stops)) {
+      // A cycle that repairs my own lock (after a new ZooKeeper session) neither feeds nor disarms: disarming would
+      // leave this primary unfenced just when its agent's session changed, should the agent freeze right then.
       out.add(0, new Action.DisarmGuards());
     }
     return out;

@@ -94,6 +94,15 @@ public record Observation(
         .orElse(false);
   }
 
+  /**
+   * This cycle repairs a leader znode that is mine (re-created under my new session, or my name written back): nobody
+   * else can take it meanwhile, but the cycle does not confirm it either, so the proof from earlier cycles stands
+   * as it was, neither extended nor dropped.
+   */
+  public boolean repairsOwnLock() {
+    return lockNamesMeWithOtherSession() || lockMineButRenamed();
+  }
+
   public Optional<String> leaderName() {
     return view.flatMap(ClusterView::leader).map(l -> l.name());
   }

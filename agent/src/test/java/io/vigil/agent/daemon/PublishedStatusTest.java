@@ -64,6 +64,38 @@ class PublishedStatusTest {
     return published.status();
   }
 
+  /** n1's cycle with the leader znode naming {@code leader} under {@code session}; n1's own session is 9. */
+  private static void cycle(PublishedStatus published, String leader, long session) {
+    NodeSettings s = new NodeSettings("n1", false, true, Map.of(), DynamicConfig.fromMap(Map.of()),
+        "postgres://127.0.0.1:5432/postgres", "http://127.0.0.1:8008/patroni", Map.of());
+    ClusterView view = new ClusterView(Optional.of("7000000000000000001"), Optional.empty(),
+        Optional.of(new LeaderNode(leader, session, 0)), List.of(), OptionalLong.of(900), List.of(), true,
+        Optional.empty(), Optional.empty());
+    Observation o = new Observation(CLOCK.millis(), Optional.of(view), Optional.empty(), 9,
+        new LocalPg(LocalPg.DataDir.INITIALIZED, true, Optional.of(primary()), Optional.of("7000000000000000001")),
+        List.of(), s);
+    published.publish(o, CLOCK.monotonicMillis(), AgentMemory.initial().withPgState("running"), 30, false,
+        CLOCK.monotonicMillis() + 60_000);
+  }
+
+  /**
+   * ZooKeeper is back with a new session and the leader znode still names me under the old one: the cycle that
+   * re-creates it keeps what the earlier cycles proved, so HAProxy's /primary does not blink; another member's lock
+   * drops it at once.
+   */
+  @Test
+  void theCycleThatReCreatesMyLockKeepsTheLeaderFlagAndAnotherMembersLockDropsIt() {
+    PublishedStatus published = new PublishedStatus("demo", Map.of(), CLOCK);
+    cycle(published, "n1", 9);
+    assertThat(published.status().holdsLock()).isTrue();
+    cycle(published, "n1", 5);
+    assertThat(published.status().holdsLock()).as("re-creating my own lock").isTrue();
+    cycle(published, "n2", 6);
+    assertThat(published.status().holdsLock()).isFalse();
+    cycle(published, "n1", 5);
+    assertThat(published.status().holdsLock()).as("a repair never extends a proof that is gone").isFalse();
+  }
+
   private static Optional<SyncNode> sync(String... standbys) {
     return Optional.of(new SyncNode(Optional.of("n1"), List.of(standbys), OptionalInt.empty(), 3));
   }

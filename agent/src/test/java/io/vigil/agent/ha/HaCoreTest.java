@@ -1336,6 +1336,27 @@ class HaCoreTest {
     assertThat(decide().rule()).as("another session's lock is another member's").isEqualTo(Rule.DEMOTE_WITHOUT_LOCK);
   }
 
+  /**
+   * ZooKeeper came back after the session expired: the leader znode still names me under my old session. The cycle
+   * that re-creates it confirms nothing, so it does not feed the fence; it must not disarm it either, or a freeze right
+   * then leaves this primary unfenced while the old znode expires and another node takes over.
+   */
+  @Test
+  void reCreatingMyLockUnderANewSessionKeepsTheFenceArmedWithoutFeedingIt() {
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION + 1);
+    pg = primary(4096);
+    guards = guards(Guards.OFF, Optional.empty(), true, Optional.empty(), true);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.RECLAIM_OWN_LOCK);
+    assertThat(acting(d)).containsExactly(new Action.ReclaimLock());
+    assertThat(d.actions()).filteredOn(a -> a instanceof Action.DisarmGuards || a instanceof Action.FeedGuards
+        || a instanceof Action.ArmGuards).isEmpty();
+
+    leader("me", MY_SESSION);
+    assertThat(decide().actions().get(0)).as("the next cycle confirms the lock and feeds")
+        .isEqualTo(new Action.FeedGuards(25, false, true));
+  }
+
   // ---- failsafe mode (wire spec 3.14) -----------------------------------------------------------
 
   private static final Map<String, Object> FAILSAFE_ON = Map.of("failsafe_mode", true);
