@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class FailsafeClient {
 
-  static final int TIMEOUT_MS = 2_000;
+  static final int TIMEOUT_MS = FailsafeRound.ANSWER_TIMEOUT_MS;
   static final int ATTEMPTS = 2;
   private static final int MAX_BODY_BYTES = 4_096;
 

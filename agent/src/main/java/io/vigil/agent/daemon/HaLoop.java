@@ -3,6 +3,7 @@ package io.vigil.agent.daemon;
 import io.vigil.agent.ha.Action;
 import io.vigil.agent.ha.AgentMemory;
 import io.vigil.agent.ha.Decision;
+import io.vigil.agent.ha.Fencing;
 import io.vigil.agent.ha.HaCore;
 import io.vigil.agent.ha.NodeSettings;
 import io.vigil.agent.ha.Observation;
@@ -39,6 +40,7 @@ final class HaLoop implements Runnable {
   private boolean wakeRequested;
   private NodeSettings settings;
   private Map<String, Object> appliedDynamic;
+  private Optional<String> failsafeTimingWarned = Optional.empty();
   private AgentMemory memory = AgentMemory.initial();
   private Observation last;
   /** {@link #last} and {@link #settings} for readers that must not wait for a cycle (POST /failsafe). */
@@ -202,6 +204,7 @@ final class HaLoop implements Runnable {
       long observedAt = clock.monotonicMillis();
       Observation o = observer.observe(settings);
       o = adoptDynamicConfig(o);
+      warnOnFailsafeTiming(o);
       Decision d = HaCore.decide(o, memory);
       decisions.record(o, d, settings.dynamic().pause());
       if (d.acts()) {
@@ -219,6 +222,15 @@ final class HaLoop implements Runnable {
       outcome.exit().ifPresent(exit::complete);
       return outcome;
     }
+  }
+
+  /** Once when it starts to apply (at start, or after a change of /config or of the guards), not every cycle. */
+  private void warnOnFailsafeTiming(Observation o) {
+    Optional<String> problem = Fencing.failsafeTimingProblem(o.settings().dynamic(), o.guards());
+    if (problem.isPresent() && !problem.equals(failsafeTimingWarned)) {
+      LOG.warn(problem.get());
+    }
+    failsafeTimingWarned = problem;
   }
 
   /** {@code /config} in ZooKeeper wins over {@code bootstrap.dcs} once it exists (wire spec 7.1). */

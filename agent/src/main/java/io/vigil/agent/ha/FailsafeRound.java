@@ -15,6 +15,9 @@ import java.util.Optional;
  */
 public record FailsafeRound(boolean accepted, Optional<String> whyNot, long startedAtMonotonic) {
 
+  /** How long one member has to answer one POST (Patroni's 2 s). */
+  public static final int ANSWER_TIMEOUT_MS = 2_000;
+
   public static FailsafeRound accepted(long startedAtMonotonic) {
     return new FailsafeRound(true, Optional.empty(), startedAtMonotonic);
   }

@@ -1,5 +1,6 @@
 package io.vigil.agent.ha;
 
+import io.vigil.config.DynamicConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,9 +17,36 @@ public final class Fencing {
 
   /** Seconds from a confirmation of the lock to the deadline. */
   static int timeoutSeconds(Observation o) {
-    int ttl = o.settings().dynamic().ttl();
-    int margin = o.guards().safetyMargin();
-    return margin == -1 ? ttl / 2 : ttl - margin;
+    return timeoutSeconds(o.settings().dynamic().ttl(), o.guards().safetyMargin());
+  }
+
+  private static int timeoutSeconds(int ttl, int safetyMargin) {
+    return safetyMargin == -1 ? ttl / 2 : ttl - safetyMargin;
+  }
+
+  /**
+   * Why failsafe mode cannot keep a primary without ZooKeeper running under these timings; empty when it can. The
+   * guards stop PostgreSQL ttl - safety_margin after the read that last confirmed the lock; the next read starts up to
+   * loop_wait later and gives up after retry_timeout; only then are the members asked, and each has 2 s to answer. A
+   * deadline that comes first stops the primary the round was meant to keep (Patroni's watchdog does the same).
+   */
+  public static Optional<String> failsafeTimingProblem(DynamicConfig dynamic, Guards guards) {
+    boolean guarded = guards.fenceOn() || !Guards.OFF.equals(guards.watchdogMode());
+    if (!dynamic.failsafeMode() || !guarded) {
+      return Optional.empty();
+    }
+    int timeout = timeoutSeconds(dynamic.ttl(), guards.safetyMargin());
+    int noticed = dynamic.loopWait() + dynamic.retryTimeout();
+    int answers = FailsafeRound.ANSWER_TIMEOUT_MS / 1000;
+    if (timeout >= noticed + answers) {
+      return Optional.empty();
+    }
+    int ttlNeeded = dynamic.ttl() + noticed + answers - timeout;
+    return Optional.of(String.format("failsafe_mode cannot keep this primary running without ZooKeeper: the %s stops "
+        + "PostgreSQL %d s (ttl - safety_margin) after the last read that confirmed the lock, but a lost ZooKeeper is "
+        + "known only up to loop_wait + retry_timeout = %d s after it and the members then have %d s to answer; raise "
+        + "ttl to at least %d, or lower loop_wait or retry_timeout", guards.fenceOn() ? "fence" : "watchdog", timeout,
+        noticed, answers, ttlNeeded));
   }
 
   /** Time left between the deadline and the next cycle's confirmation, at worst; negative = unusable. */

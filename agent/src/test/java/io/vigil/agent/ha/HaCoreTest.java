@@ -1357,6 +1357,32 @@ class HaCoreTest {
         .isEqualTo(new Action.FeedGuards(25, false, true));
   }
 
+  /**
+   * A primary that loses ZooKeeper learns it only after up to loop_wait + retry_timeout, then asks the members (2 s
+   * each): a fence or watchdog deadline (ttl - safety_margin) that comes first stops the primary failsafe was meant to
+   * keep. Found by FailsafeEnsembleTest with ttl 10, loop_wait 2, retry_timeout 3 (the fence fired at 5 s, the round
+   * would have been accepted at 5.06 s).
+   */
+  @Test
+  void failsafeModeWithAGuardDeadlineBeforeTheRoundCanEndIsNamedWithTheTtlItNeeds() {
+    Guards fence = guards(Guards.OFF, Optional.empty(), true, Optional.empty(), false);
+    DynamicConfig tight = DynamicConfig.fromMap(Map.of("failsafe_mode", true, "ttl", 10, "loop_wait", 2,
+        "retry_timeout", 3));
+    assertThat(Fencing.failsafeTimingProblem(tight, fence)).contains("failsafe_mode cannot keep this primary running "
+        + "without ZooKeeper: the fence stops PostgreSQL 5 s (ttl - safety_margin) after the last read that confirmed "
+        + "the lock, but a lost ZooKeeper is known only up to loop_wait + retry_timeout = 5 s after it and the members "
+        + "then have 2 s to answer; raise ttl to at least 12, or lower loop_wait or retry_timeout");
+    assertThat(Fencing.failsafeTimingProblem(DynamicConfig.fromMap(Map.of("failsafe_mode", true, "ttl", 12,
+        "loop_wait", 2, "retry_timeout", 3)), fence)).isEmpty();
+    assertThat(Fencing.failsafeTimingProblem(DynamicConfig.fromMap(Map.of("failsafe_mode", true)), fence))
+        .as("Patroni's defaults: 25 s against 10 + 10 + 2").isEmpty();
+    assertThat(Fencing.failsafeTimingProblem(DynamicConfig.fromMap(Map.of("ttl", 10, "loop_wait", 2,
+        "retry_timeout", 3)), fence)).as("failsafe mode off").isEmpty();
+    assertThat(Fencing.failsafeTimingProblem(tight, Guards.NONE)).as("nothing to stop the primary").isEmpty();
+    assertThat(Fencing.failsafeTimingProblem(tight, guards(Guards.AUTOMATIC, Optional.empty(), false,
+        Optional.empty(), false))).hasValueSatisfying(w -> assertThat(w).contains("the watchdog stops PostgreSQL"));
+  }
+
   // ---- failsafe mode (wire spec 3.14) -----------------------------------------------------------
 
   private static final Map<String, Object> FAILSAFE_ON = Map.of("failsafe_mode", true);
