@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
@@ -31,6 +32,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -51,6 +53,13 @@ import org.slf4j.LoggerFactory;
  * thread hand-offs per probe: they only look at the published snapshot and never block. Everything else is
  * handed to a pool thread first, because it reads a request body (up to {@value #MAX_BODY_BYTES} bytes) and
  * then waits for the write executor. No compression.
+ *
+ * <p>Over HTTPS ({@link ServerTls}) the same handlers run behind Jetty's TLS connection; the protected endpoints
+ * add Patroni's allowlist and client-certificate steps ({@link AccessCheck}). Nothing a client sends can hold a
+ * thread: headers over {@value #MAX_HEADER_BYTES} bytes are answered 431 and bodies over the limit 413 by Jetty,
+ * idle or half-open connections (plain HTTP on the TLS port included) only cost the selector a registration until
+ * they time out, and the accept queue is deep enough that a burst of connections does not push a health check
+ * into a SYN retry.
  */
 public final class RestApiServer implements AutoCloseable {
 
@@ -60,6 +69,11 @@ public final class RestApiServer implements AutoCloseable {
     /** Request line plus headers; larger is answered 431 by Jetty before any handler runs. */
     static final int MAX_HEADER_BYTES = 8 * 1024;
     private static final int IDLE_TIMEOUT_MS = 30_000;
+    /**
+     * Pending connections the kernel holds for the selector. The JDK's default of 50 lets a burst of connections
+     * (a client opening hundreds at once) fill it, and a health check arriving then waits for a SYN retry (1 s+).
+     */
+    private static final int ACCEPT_QUEUE = 1024;
     private static final int THREAD_IDLE_TIMEOUT_MS = 60_000;
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     /** What the servlet layer used to answer with when a response had no type of its own. */
@@ -144,8 +158,12 @@ public final class RestApiServer implements AutoCloseable {
         bound.setHost(host);
         bound.setPort(requestedPort);
         bound.setIdleTimeout(IDLE_TIMEOUT_MS);
+        bound.setAcceptQueueSize(ACCEPT_QUEUE);
         created.addConnector(bound);
-        created.setHandler(new Routes(pool));
+        // Bodies over the limit are refused with 413: at once when declared by Content-Length, else as they stream.
+        SizeLimitHandler bodyLimit = new SizeLimitHandler(MAX_BODY_BYTES, -1);
+        bodyLimit.setHandler(new Routes(pool));
+        created.setHandler(bodyLimit);
         try {
             created.start();
         } catch (Exception e) {
@@ -288,14 +306,13 @@ public final class RestApiServer implements AutoCloseable {
 
     private static byte[] body(Request request) {
         try {
-            return Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES).get();
+            return Content.Source.asByteArrayAsync(request, -1).get(); // bounded by the SizeLimitHandler
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the request body", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof IllegalArgumentException) {
-                // Content.Source.asByteArrayAsync's verdict on a body over the limit.
-                throw new BodyTooLarge();
+            if (e.getCause() instanceof HttpException h && h.getCode() == 413) {
+                throw new BodyTooLarge(); // the SizeLimitHandler's verdict on a streamed body over the limit
             }
             throw new IllegalStateException("reading the request body failed: " + e.getCause(), e.getCause());
         }
