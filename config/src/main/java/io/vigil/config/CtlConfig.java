@@ -13,9 +13,10 @@ import java.util.Optional;
  * {@code PATRONI_CTL_*} and {@code PATRONI_RESTAPI_*} variables override the YAML as they do for the agent.
  *
  * @param certificateSection {@code ctl} or {@code restapi}: where the client certificate came from, for messages
+ * @param cacertKey          {@code ctl.cacert} or {@code restapi.cafile}: which key named {@code cacert}
  */
 public record CtlConfig(Optional<Path> certfile, Optional<Path> keyfile, Optional<String> keyfilePassword,
-                        Optional<Path> cacert, boolean insecure, String certificateSection) {
+                        Optional<Path> cacert, boolean insecure, String certificateSection, String cacertKey) {
 
     public CtlConfig {
         Objects.requireNonNull(certfile, "certfile");
@@ -23,6 +24,7 @@ public record CtlConfig(Optional<Path> certfile, Optional<Path> keyfile, Optiona
         Objects.requireNonNull(keyfilePassword, "keyfilePassword");
         Objects.requireNonNull(cacert, "cacert");
         Objects.requireNonNull(certificateSection, "certificateSection");
+        Objects.requireNonNull(cacertKey, "cacertKey");
     }
 
     @Override
@@ -59,11 +61,10 @@ public record CtlConfig(Optional<Path> certfile, Optional<Path> keyfile, Optiona
         // The key and its password come from the section that gave the certificate: pairing ctl's certificate
         // with the REST server's key (as patronictl's per-key fallback can) never makes a working pair.
         ConfigNode section = set(ctl.get("certfile")) || !set(restapi.get("certfile")) ? ctl : restapi;
-        Optional<Path> cacert = set(ctl.get("cacert")) ? ConfigFiles.readable(ctl.get("cacert"))
-                : ConfigFiles.readable(restapi.get("cafile"));
+        ConfigNode cacert = set(ctl.get("cacert")) ? ctl.get("cacert") : restapi.get("cafile");
         return new CtlConfig(ConfigFiles.readable(section.get("certfile")), ConfigFiles.readable(section.get("keyfile")),
-                section.get("keyfile_password").optionalString(), cacert, ctl.get("insecure").bool(false),
-                section == ctl ? "ctl" : "restapi");
+                section.get("keyfile_password").optionalString(), ConfigFiles.readable(cacert), ctl.get("insecure").bool(false),
+                section == ctl ? "ctl" : "restapi", cacert.path());
     }
 
     private static boolean set(ConfigNode node) {

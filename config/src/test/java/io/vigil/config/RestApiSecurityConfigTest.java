@@ -115,6 +115,7 @@ class RestApiSecurityConfigTest {
         assertThat(ctl.certfile()).contains(clientCert);
         assertThat(ctl.keyfile()).isEmpty(); // from ctl, the section of the certificate: a combined file
         assertThat(ctl.cacert()).contains(ca);
+        assertThat(ctl.cacertKey()).isEqualTo("restapi.cafile");
         assertThat(ctl.insecure()).isTrue();
         assertThat(ctl.key("certfile")).isEqualTo("ctl.certfile");
 
@@ -130,9 +131,9 @@ class RestApiSecurityConfigTest {
                 "PATRONI_CTL_KEYFILE", key.toString(), "PATRONI_CTL_CACERT", ca.toString(), "PATRONI_CTL_INSECURE", "false",
                 "PATRONI_CTL_KEYFILE_PASSWORD", "envpw"));
         assertThat(fromEnv).isEqualTo(new CtlConfig(Optional.of(clientCert), Optional.of(key), Optional.of("envpw"),
-                Optional.of(ca), false, "ctl"));
+                Optional.of(ca), false, "ctl", "ctl.cacert"));
         assertThat(CtlConfig.forClient(Map.of(), Map.of())).isEqualTo(new CtlConfig(Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), false, "ctl"));
+                Optional.empty(), Optional.empty(), false, "ctl", "restapi.cafile"));
         assertThatThrownBy(() -> CtlConfig.forClient(Map.of("ctl", Map.of("cacert", "/nope/ca.pem")), Map.of()))
                 .hasMessage("ctl.cacert: no such file: /nope/ca.pem");
     }

@@ -33,6 +33,7 @@ public final class HttpPeerDocuments implements PeerDocuments {
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final int timeoutMillis;
+  private final ClientTls tls;
   /** One thread per request in flight, none once idle for a few seconds. */
   private final ExecutorService requests = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
       new SynchronousQueue<>(), r -> {
@@ -41,8 +42,10 @@ public final class HttpPeerDocuments implements PeerDocuments {
         return t;
       });
 
-  public HttpPeerDocuments(Duration timeout) {
+  /** @param tls for members whose api_url is https */
+  public HttpPeerDocuments(Duration timeout, ClientTls tls) {
     this.timeoutMillis = (int) timeout.toMillis();
+    this.tls = tls;
   }
 
   @Override
@@ -77,6 +80,7 @@ public final class HttpPeerDocuments implements PeerDocuments {
       c.setConnectTimeout(timeoutMillis);
       c.setReadTimeout(timeoutMillis);
       c.setUseCaches(false);
+      tls.apply(c);
       // a node whose PostgreSQL is down answers 503 with its document, which still counts
       try (InputStream in = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream()) {
         return in == null ? Optional.empty() : parse(new String(in.readNBytes(MAX_BODY_BYTES), StandardCharsets.UTF_8));

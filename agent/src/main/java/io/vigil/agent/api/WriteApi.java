@@ -35,14 +35,15 @@ public final class WriteApi {
   /**
    * @param control the running agent
    * @param clock   wall-clock time: "now" for scheduled times and the switchover wait deadline
+   * @param peers   TLS for the candidates' status in the feasibility check
    */
-  public static List<WriteEndpoint> endpoints(AgentControl control, Clock clock) {
-    return endpoints(control, clock, new HttpPeerDocuments(PEER_TIMEOUT), POLL_INTERVAL, MAX_OPERATION_WAIT);
+  public static List<WriteEndpoint> endpoints(AgentControl control, Clock clock, ClientTls peers) {
+    return endpoints(control, clock, new HttpPeerDocuments(PEER_TIMEOUT, peers), POLL_INTERVAL, MAX_OPERATION_WAIT);
   }
 
-  /** {@link #endpoints(AgentControl, Clock)} with the system clock. */
-  public static List<WriteEndpoint> endpoints(AgentControl control) {
-    return endpoints(control, Clock.systemUTC());
+  /** {@link #endpoints(AgentControl, Clock, ClientTls)} with the system clock. */
+  public static List<WriteEndpoint> endpoints(AgentControl control, ClientTls peers) {
+    return endpoints(control, Clock.systemUTC(), peers);
   }
 
   static List<WriteEndpoint> endpoints(AgentControl control, Clock clock, PeerDocuments peers, Duration pollInterval,

@@ -1,5 +1,6 @@
 package io.vigil.agent.daemon;
 
+import io.vigil.agent.api.ClientTls;
 import io.vigil.agent.api.HttpPeerDocuments;
 import io.vigil.agent.ha.PeerStatus;
 import io.vigil.dcs.JsonValues;
@@ -18,7 +19,11 @@ final class PeerClient {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-  private final HttpPeerDocuments documents = new HttpPeerDocuments(TIMEOUT);
+  private final HttpPeerDocuments documents;
+
+  PeerClient(ClientTls tls) {
+    this.documents = new HttpPeerDocuments(TIMEOUT, tls);
+  }
 
   List<PeerStatus> poll(List<MemberNode> peers) {
     List<Optional<Map<String, Object>>> docs = documents.fetch(peers);
