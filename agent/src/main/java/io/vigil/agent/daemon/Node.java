@@ -65,7 +65,8 @@ public final class Node implements AutoCloseable {
   private volatile boolean closed;
   private NodeControl control;
   private final FailsafeState failsafe = new FailsafeState();
-  private ClientTls peers;
+  /** TLS of the calls to other agents; renewed by a reload like the REST API's own certificate. */
+  private volatile ClientTls peers;
   /** One at a time and in order, so that the last reload's files and allowlist are the ones in force. */
   private final ExecutorService restReloads = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "vigil-rest-reload");
@@ -105,7 +106,7 @@ public final class Node implements AutoCloseable {
     try {
       rest = new RestApiServer(config.restapi().listen().host(), config.restapi().listen().port(), published,
           config.restapi().authentication().map(c -> new BasicCredentials(c.username(), c.password())),
-          WriteApi.endpoints(control, peers), config.restapi().tls().map(Node::serverTls), allowlist(config.restapi()));
+          WriteApi.endpoints(control, () -> peers), config.restapi().tls().map(Node::serverTls), allowlist(config.restapi()));
     } catch (IllegalArgumentException e) {
       throw new StartupException(2, e.getMessage()); // a TLS file or allowlist entry that cannot be used
     }
@@ -125,10 +126,10 @@ public final class Node implements AutoCloseable {
     keeper = new LockKeeper(dcs, guardian, config.name(), Clock.SYSTEM);
     executor = new ActionExecutor(config, pg, dcs, published, guardian, keeper);
     executor.onFailsafeWritten(failsafe::wroteTopology);
-    Observer observer = new Observer(dcs, pg, new PeerClient(peers), Clock.SYSTEM);
+    Observer observer = new Observer(dcs, pg, new PeerClient(() -> peers), Clock.SYSTEM);
     observer.guards(guardian::observe);
     observer.failsafe(failsafe, new FailsafeClient(config.restapi().authentication()
-        .map(c -> Map.entry(c.username(), c.password())), peers));
+        .map(c -> Map.entry(c.username(), c.password())), () -> peers));
     loop = new HaLoop(observer, executor, published, decisions, settings, Clock.SYSTEM);
     dcs.onChange(loop::wakeUp);
     observer.onPostmasterExit(loop::wakeUp);
@@ -159,17 +160,24 @@ public final class Node implements AutoCloseable {
     config = reload.effective();
     LogLevel.apply(config.logLevel());
     LogFile.apply(config.logFile());
-    RestApiConfig restapi = config.restapi();
+    VigilConfig reloaded = config;
     // Off the HA loop: the allowlist may name hosts, and a slow resolver must not hold a cycle back.
-    restReloads.execute(() -> reloadRestApi(restapi));
+    restReloads.execute(() -> reloadRestApi(reloaded));
     return Optional.of(reload);
   }
 
   /**
-   * Swaps a renewed certificate and the allowlist into the running REST API. Whatever cannot be used is named in
-   * one line and the running one stays, so a botched renewal never takes the health checks down.
+   * Swaps a renewed certificate and the allowlist into the running REST API, and a renewed client certificate into
+   * the calls to other agents. Whatever cannot be used is named in one line and the running one stays, so a
+   * botched renewal never takes the health checks down.
    */
-  private void reloadRestApi(RestApiConfig restapi) {
+  private void reloadRestApi(VigilConfig reloaded) {
+    RestApiConfig restapi = reloaded.restapi();
+    try {
+      peers = ClientTls.forPeers(CtlConfig.forClient(reloaded.raw(), Map.of()));
+    } catch (ConfigException | IllegalArgumentException e) {
+      LOG.warn("calls to other agents keep their running client certificate: {}", e.getMessage());
+    }
     if (restapi.tls().isPresent() && rest.certificateSerial().isPresent()) {
       try {
         if (rest.reloadCertificates(serverTls(restapi.tls().get()))) {
@@ -267,7 +275,7 @@ public final class Node implements AutoCloseable {
     if (existing.isEmpty()) {
       return;
     }
-    var peer = new PeerClient(peers).poll(List.of(existing.get())).get(0);
+    var peer = new PeerClient(() -> peers).poll(List.of(existing.get())).get(0);
     String url = existing.get().apiUrl().orElse("");
     if (peer.reachable() && !url.equals(settings.apiUrl())) {
       close();

@@ -47,7 +47,7 @@ final class Observer {
   }
 
   private FailsafeState failsafe = new FailsafeState();
-  private FailsafeClient failsafeClient = new FailsafeClient(Optional.empty(), ClientTls.insecureAnonymous());
+  private FailsafeClient failsafeClient = new FailsafeClient(Optional.empty(), ClientTls::insecureAnonymous);
 
   /** The POSTs this agent accepted, and the client its own failsafe rounds use. */
   void failsafe(FailsafeState state, FailsafeClient client) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Polls peers' {@code /patroni} documents in parallel for the leader race (wire spec 3.11.1):
@@ -21,7 +22,7 @@ final class PeerClient {
 
   private final HttpPeerDocuments documents;
 
-  PeerClient(ClientTls tls) {
+  PeerClient(Supplier<ClientTls> tls) {
     this.documents = new HttpPeerDocuments(TIMEOUT, tls);
   }
 

@@ -97,21 +97,21 @@ class HttpsPeersAndCtlTest {
 
     @Test
     void peersReadTheStatusDocumentOverHttpsPresentingTheAgentCertificate() {
-        HttpPeerDocuments withCertificate = new HttpPeerDocuments(Duration.ofSeconds(2), agentPeers());
+        HttpPeerDocuments withCertificate = new HttpPeerDocuments(Duration.ofSeconds(2), HttpsPeersAndCtlTest::agentPeers);
         assertThat(withCertificate.fetch(List.of(member(apiUrl))).get(0)).hasValueSatisfying(
                 doc -> assertThat(doc).containsKey("patroni"));
-        HttpPeerDocuments anonymous = new HttpPeerDocuments(Duration.ofSeconds(2), ClientTls.insecureAnonymous());
+        HttpPeerDocuments anonymous = new HttpPeerDocuments(Duration.ofSeconds(2), ClientTls::insecureAnonymous);
         assertThat(anonymous.fetch(List.of(member(apiUrl))).get(0)).as("verify_client: required").isEmpty();
     }
 
     @Test
     void theFailsafeRoundPostsOverHttpsWithBasicAuth() {
         Map<String, String> topology = Map.of("me", "https://127.0.0.1:1/patroni", "n1", apiUrl);
-        FailsafeRound accepted = new FailsafeClient(Optional.of(Map.entry("admin", "secret")), agentPeers())
+        FailsafeRound accepted = new FailsafeClient(Optional.of(Map.entry("admin", "secret")), HttpsPeersAndCtlTest::agentPeers)
                 .round(Optional.of(topology), "me", Map.of("name", "me"), 0);
         assertThat(accepted.accepted()).as(accepted.whyNot().orElse("")).isTrue();
         assertThat(received).contains("failsafe {\"name\":\"me\"}");
-        FailsafeRound wrongPassword = new FailsafeClient(Optional.of(Map.entry("admin", "guess")), agentPeers())
+        FailsafeRound wrongPassword = new FailsafeClient(Optional.of(Map.entry("admin", "guess")), HttpsPeersAndCtlTest::agentPeers)
                 .round(Optional.of(topology), "me", Map.of("name", "me"), 0);
         assertThat(wrongPassword.whyNot()).contains("n1 answered 401");
     }
