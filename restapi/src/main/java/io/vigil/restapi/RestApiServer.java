@@ -34,6 +34,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -306,7 +307,9 @@ public final class RestApiServer implements AutoCloseable {
 
     private static byte[] body(Request request) {
         try {
-            return Content.Source.asByteArrayAsync(request, -1).get(); // bounded by the SizeLimitHandler
+            CompletableFuture<byte[]> body = new CompletableFuture<>();
+            Content.Source.asByteArrayAsync(request, -1, Promise.Invocable.toPromise(body)); // bounded by SizeLimitHandler
+            return body.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the request body", e);
