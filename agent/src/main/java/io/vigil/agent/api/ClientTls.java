@@ -53,6 +53,9 @@ public final class ClientTls {
         if (insecure || ctl.insecure()) {
             return new ClientTls(context(clientKeys(ctl), new TrustManager[] {new TrustAll()}), false);
         }
+        if (ctl.certfile().isEmpty() && ctl.cacert().isEmpty()) {
+            return new ClientTls(jdkDefault(), true); // already built while vigilctl read its arguments
+        }
         TrustManager[] trust = null; // the JDK's CAs
         if (ctl.cacert().isPresent()) {
             trust = trustManagers(PemFiles.trustStore(ctl.cacert().get(), ctl.cacertKey()));
@@ -102,6 +105,14 @@ public final class ClientTls {
             return trust.getTrustManagers();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build a trust manager: " + OneLine.of(e), e);
+        }
+    }
+
+    private static SSLContext jdkDefault() {
+        try {
+            return SSLContext.getDefault();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no default TLS context: " + OneLine.of(e), e);
         }
     }
 
