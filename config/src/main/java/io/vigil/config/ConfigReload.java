@@ -3,11 +3,13 @@ package io.vigil.config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a reload ({@code SIGHUP}, {@code POST /reload}) may change in a running agent. Patroni re-reads its
  * YAML and applies what it can; Vigil applies the PostgreSQL parameters, {@code pg_hba}, the rewind and
- * basebackup settings, {@code pg_ctl_timeout}, tags and the log level, and keeps the values that only take
+ * basebackup settings, {@code pg_ctl_timeout}, tags, the log level, the REST API's certificate files and
+ * allowlist, and keeps the values that only take
  * effect when the agent starts (its identity, addresses, directories, credentials, ZooKeeper hosts), naming
  * each one that changed so the operator knows a restart of the agent is needed.
  *
@@ -26,7 +28,7 @@ public record ConfigReload(VigilConfig effective, List<String> needsRestart) {
         same(kept, "scope", running.scope(), reread.scope());
         same(kept, "namespace", running.namespace(), reread.namespace());
         same(kept, "name", running.name(), reread.name());
-        same(kept, "restapi", running.restapi(), reread.restapi());
+        RestApiConfig restapi = restapi(kept, running.restapi(), reread.restapi());
         same(kept, "zookeeper", running.zookeeper(), reread.zookeeper());
         PostgresqlConfig was = running.postgresql();
         PostgresqlConfig now = reread.postgresql();
@@ -45,10 +47,29 @@ public record ConfigReload(VigilConfig effective, List<String> needsRestart) {
                 now.parameters(), now.basebackupOptions(), now.pgHba(), now.usePgRewind(),
                 now.removeDataDirectoryOnRewindFailure(), now.removeDataDirectoryOnDivergedTimelines(),
                 now.pgCtlTimeout(), now.callbacks(), now.prePromote());
-        VigilConfig effective = new VigilConfig(running.scope(), running.namespace(), running.name(), running.restapi(),
+        VigilConfig effective = new VigilConfig(running.scope(), running.namespace(), running.name(), restapi,
                 running.zookeeper(), reread.bootstrap(), pg, reread.watchdog(), reread.tags(), reread.raw(),
                 reread.unknownKeys());
         return new ConfigReload(effective, kept);
+    }
+
+    /**
+     * The REST API keeps its listener: the certificate, key and CA files and the allowlist are swapped in it,
+     * while switching between HTTP and HTTPS, the client-certificate mode or the ciphers means a new listener.
+     */
+    private static RestApiConfig restapi(List<String> kept, RestApiConfig was, RestApiConfig now) {
+        same(kept, "restapi.listen", was.listen(), now.listen());
+        same(kept, "restapi.connect_address", was.connectAddress(), now.connectAddress());
+        same(kept, "restapi.authentication", was.authentication(), now.authentication());
+        same(kept, "restapi.certfile", was.tls().isPresent(), now.tls().isPresent());
+        Optional<RestApiTls> tls = was.tls();
+        if (was.tls().isPresent() && now.tls().isPresent()) {
+            same(kept, "restapi.verify_client", was.tls().get().verifyClient(), now.tls().get().verifyClient());
+            same(kept, "restapi.ciphers", was.tls().get().ciphers(), now.tls().get().ciphers());
+            tls = Optional.of(was.tls().get().withFilesOf(now.tls().get()));
+        }
+        return new RestApiConfig(was.listen(), was.connectAddress(), was.authentication(), tls, now.allowlist(),
+                now.allowlistIncludeMembers());
     }
 
     private static void same(List<String> kept, String key, Object running, Object reread) {

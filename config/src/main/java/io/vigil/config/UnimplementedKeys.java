@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * Patroni keys Vigil accepts without doing what Patroni does with them, and what happens instead. Accepting them
  * keeps a working Patroni configuration loadable; naming them at start keeps the difference from being silent
- * (a TLS or pre-promote setting an operator relies on must not just vanish).
+ * (a bootstrap script or replica method an operator relies on must not just vanish).
  */
 public final class UnimplementedKeys {
 
@@ -19,10 +19,6 @@ public final class UnimplementedKeys {
 
     private static Map<String, String> consequences() {
         Map<String, String> c = new LinkedHashMap<>();
-        c.put("restapi.certfile", "the REST API serves plain HTTP, without TLS");
-        c.put("restapi.verify_client", "client certificates are not checked");
-        c.put("restapi.allowlist", "the REST API answers any client address");
-        c.put("restapi.allowlist_include_members", "the REST API answers any client address");
         c.put("bootstrap.method", "a new cluster is created with initdb");
         c.put("bootstrap.post_bootstrap", "the script is not run after the bootstrap");
         c.put("bootstrap.post_init", "the script is not run after the bootstrap");

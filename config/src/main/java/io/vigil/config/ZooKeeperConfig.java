@@ -111,9 +111,9 @@ public record ZooKeeperConfig(List<String> hosts, boolean useSsl, boolean verify
         }
         boolean useSsl = zookeeper.get("use_ssl").bool(false);
         boolean verify = zookeeper.get("verify").bool(true);
-        Optional<Path> cacert = readableFile(zookeeper.get("cacert"));
-        Optional<Path> cert = readableFile(zookeeper.get("cert"));
-        Optional<Path> key = readableFile(zookeeper.get("key"));
+        Optional<Path> cacert = ConfigFiles.readable(zookeeper.get("cacert"));
+        Optional<Path> cert = ConfigFiles.readable(zookeeper.get("cert"));
+        Optional<Path> key = ConfigFiles.readable(zookeeper.get("key"));
         Optional<String> keyPassword = zookeeper.get("key_password").optionalString();
         if (key.isPresent() && cert.isEmpty()) {
             throw zookeeper.get("cert").error("required when zookeeper.key is set");
@@ -123,21 +123,6 @@ public record ZooKeeperConfig(List<String> hosts, boolean useSsl, boolean verify
                     + " holds no private key)");
         }
         return new ZooKeeperConfig(hosts, useSsl, verify, cacert, cert, key, keyPassword, acls(zookeeper.get("set_acls")));
-    }
-
-    private static Optional<Path> readableFile(ConfigNode node) {
-        Optional<String> text = node.optionalString().filter(s -> !s.isBlank());
-        if (text.isEmpty()) {
-            return Optional.empty();
-        }
-        Path path = Path.of(text.get());
-        if (!Files.isRegularFile(path)) {
-            throw node.error("no such file: " + path);
-        }
-        if (!Files.isReadable(path)) {
-            throw node.error("file not readable: " + path);
-        }
-        return Optional.of(path);
     }
 
     private static boolean holdsPrivateKey(Path pem) {

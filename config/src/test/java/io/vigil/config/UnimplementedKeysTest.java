@@ -11,12 +11,12 @@ class UnimplementedKeysTest {
     @Test
     void namesWhatVigilDoesInsteadOfEachPatroniFeatureItLacks() {
         Map<String, Object> raw = Map.of(
-                "restapi", Map.of("listen", "127.0.0.1:8008", "certfile", "/etc/patroni/rest.pem"),
+                "bootstrap", Map.of("method", "pgbackrest"),
                 "postgresql", Map.of("create_replica_methods", List.of("pgbackrest", "basebackup"),
                         "pre_promote", "/usr/local/bin/fence.sh", "before_stop", ""),
                 "watchdog", Map.of("mode", "required"));
         assertThat(UnimplementedKeys.in(raw)).containsExactly(
-                Map.entry("restapi.certfile", "the REST API serves plain HTTP, without TLS"),
+                Map.entry("bootstrap.method", "a new cluster is created with initdb"),
                 Map.entry("postgresql.create_replica_methods", "replicas are cloned with pg_basebackup"));
     }
 
@@ -27,6 +27,8 @@ class UnimplementedKeysTest {
                 "zookeeper", Map.of("use_ssl", true, "cacert", "/etc/patroni/zk-ca.pem", "cert", "/etc/patroni/zk.pem",
                         "key", "/etc/patroni/zk.key", "key_password", "secret", "verify", false,
                         "set_acls", Map.of("CN=patroni", List.of("ALL"))),
+                "restapi", Map.of("listen", "127.0.0.1:8008", "certfile", "/etc/patroni/rest.pem",
+                        "verify_client", "required", "allowlist", List.of("10.0.0.0/8"), "allowlist_include_members", true),
                 "watchdog", Map.of("mode", false)); // YAML's unquoted off
         assertThat(UnimplementedKeys.in(raw)).isEmpty();
         assertThat(UnimplementedKeys.in(Map.of())).isEmpty();

@@ -1,5 +1,9 @@
 package io.vigil.dcs;
 
+import io.vigil.tls.CertifiedKey;
+import io.vigil.tls.KeyNames;
+import io.vigil.tls.OneLine;
+import io.vigil.tls.PemFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -7,18 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.common.ClientX509Util;
 import org.apache.zookeeper.common.X509Exception;
-import org.apache.zookeeper.util.PemReader;
 
 /**
  * TLS to ZooKeeper with Patroni's {@code zookeeper} keys, carried out by ZooKeeper's own Netty client TLS. The
@@ -37,6 +37,8 @@ import org.apache.zookeeper.util.PemReader;
  */
 public record ZooKeeperTls(Optional<Path> caCert, Optional<Path> cert, Optional<Path> key,
                            Optional<String> keyPassword, boolean verify) {
+
+    private static final KeyNames KEYS = new KeyNames("zookeeper.cert", "zookeeper.key", "zookeeper.key_password");
 
     public ZooKeeperTls {
         Objects.requireNonNull(caCert, "caCert");
@@ -61,32 +63,19 @@ public record ZooKeeperTls(Optional<Path> caCert, Optional<Path> cert, Optional<
      * @throws IllegalArgumentException with a one-line message naming the key
      */
     void check() {
-        caCert.ifPresent(ca -> {
-            List<X509Certificate> cas = certificates(ca, "zookeeper.cacert");
-            if (cas.isEmpty()) {
-                throw new IllegalArgumentException("zookeeper.cacert: no certificate in " + ca);
-            }
-        });
-        if (cert.isPresent()) {
-            if (certificates(cert.get(), "zookeeper.cert").isEmpty()) {
-                throw new IllegalArgumentException("zookeeper.cert: no certificate in " + cert.get());
-            }
-            Path keyFile = key.orElse(cert.get());
-            String keyName = key.isPresent() ? "zookeeper.key" : "zookeeper.cert";
-            PrivateKey privateKey = PemKeys.decode(pemText(keyFile, keyName), keyFile, keyName, keyPassword,
-                    certificates(cert.get(), "zookeeper.cert").get(0).getPublicKey().getAlgorithm());
-            X509Certificate leaf = certificates(cert.get(), "zookeeper.cert").get(0);
-            checkValidity(leaf, cert.get());
-            if (!PemKeys.matches(privateKey, leaf)) {
-                throw new IllegalArgumentException(keyName + ": the private key in " + keyFile
-                        + " does not belong to the certificate in " + cert.get());
-            }
-        }
+        caCert.ifPresent(ca -> PemFiles.trustStore(ca, "zookeeper.cacert"));
+        cert.ifPresent(c -> certifiedKey(c));
         try (Material material = apply(new ZKClientConfig())) {
             new ClientX509Util().createSSLContextAndOptions(material.config);
         } catch (X509Exception.SSLContextException e) {
             throw new IllegalArgumentException("zookeeper.use_ssl: cannot set up TLS: " + oneLine(e));
         }
+    }
+
+    private CertifiedKey certifiedKey(Path certFile) {
+        CertifiedKey loaded = CertifiedKey.load(certFile, key, keyPassword, KEYS);
+        checkValidity(loaded.leaf(), certFile);
+        return loaded;
     }
 
     /** ZooKeeper servers refuse an expired client certificate with a bare handshake failure: say it at start. */
@@ -103,14 +92,6 @@ public record ZooKeeperTls(Optional<Path> caCert, Optional<Path> cert, Optional<
         }
     }
 
-    private static List<X509Certificate> certificates(Path file, String keyName) {
-        try {
-            return PemReader.readCertificateChain(file.toFile());
-        } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            throw new IllegalArgumentException(keyName + ": cannot read PEM certificates from " + file + ": " + oneLine(e));
-        }
-    }
-
     /** Sets the TLS properties on {@code config}; the returned material must be closed with the client. */
     Material apply(ZKClientConfig config) {
         config.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
@@ -123,7 +104,7 @@ public record ZooKeeperTls(Optional<Path> caCert, Optional<Path> cert, Optional<
             });
             Path keyStore = null;
             if (cert.isPresent()) {
-                keyStore = keyStore(cert.get(), key.orElse(cert.get()), key.isPresent() ? "zookeeper.key" : "zookeeper.cert");
+                keyStore = keyStore(cert.get());
                 config.setProperty(x509.getSslKeystoreLocationProperty(), keyStore.toString());
                 config.setProperty(x509.getSslKeystoreTypeProperty(), KeyStoreType.PEM);
                 config.setProperty(x509.getSslKeystorePasswdProperty(), keyPassword.orElse(""));
@@ -133,13 +114,14 @@ public record ZooKeeperTls(Optional<Path> caCert, Optional<Path> cert, Optional<
     }
 
     /**
-     * The key, then the certificate chain, in one 0600 temporary file. An encrypted PKCS#8 key is re-encrypted
-     * (same password) with a scheme ZooKeeper's PEM reader can decrypt: it knows only PBES1, while OpenSSL 3
-     * writes PBES2 (AES) by default.
+     * The key, then the certificate chain, in one 0600 temporary file. The key is read in any form (see
+     * {@link PemFiles}) and, when a password is set, written encrypted with it in a scheme ZooKeeper's PEM reader
+     * can decrypt: it knows only PKCS#8 with PBES1, while OpenSSL 3 writes PBES2 (AES) by default.
      */
-    private Path keyStore(Path cert, Path keyFile, String keyName) {
-        String keyPem = PemKeys.forZooKeeper(pemText(keyFile, keyName), keyFile, keyName, keyPassword);
-        String certPem = PemKeys.certificates(pemText(cert, "zookeeper.cert"));
+    private Path keyStore(Path cert) {
+        CertifiedKey material = certifiedKey(cert);
+        String keyPem = ZooKeeperPem.privateKey(material.privateKey(), keyPassword);
+        String certPem = ZooKeeperPem.certificates(material.chain());
         Path file = null;
         try {
             file = Files.createTempFile("vigil-zk-client-", ".pem",
@@ -155,27 +137,12 @@ public record ZooKeeperTls(Optional<Path> caCert, Optional<Path> cert, Optional<
                 file.toFile().delete();
             }
             throw new IllegalArgumentException("zookeeper.cert: cannot prepare the client key store from " + cert
-                    + " and " + keyFile + ": " + oneLine(e));
-        }
-    }
-
-    private static String pemText(Path file, String keyName) {
-        try {
-            return Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException(keyName + ": cannot read " + file + ": " + oneLine(e));
+                    + ": " + oneLine(e));
         }
     }
 
     static String oneLine(Throwable e) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-            if (text.indexOf(message) < 0) {
-                text.append(text.length() == 0 ? "" : ": ").append(message);
-            }
-        }
-        return text.toString().replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+        return OneLine.of(e);
     }
 
     /** The client's TLS settings and the temporary key store behind them. */

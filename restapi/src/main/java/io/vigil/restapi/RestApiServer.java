@@ -1,5 +1,7 @@
 package io.vigil.restapi;
 
+import io.vigil.tls.OneLine;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,17 +17,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -45,13 +54,27 @@ import org.slf4j.LoggerFactory;
  * thread hand-offs per probe: they only look at the published snapshot and never block. Everything else is
  * handed to a pool thread first, because it reads a request body (up to {@value #MAX_BODY_BYTES} bytes) and
  * then waits for the write executor. No compression.
+ *
+ * <p>Over HTTPS ({@link ServerTls}) the same handlers run behind Jetty's TLS connection; the protected endpoints
+ * add Patroni's allowlist and client-certificate steps ({@link AccessCheck}). Nothing a client sends can hold a
+ * thread: headers over {@value #MAX_HEADER_BYTES} bytes are answered 431 and bodies over the limit 413 by Jetty,
+ * idle or half-open connections (plain HTTP on the TLS port included) only cost the selector a registration until
+ * they time out, and the accept queue is deep enough that a burst of connections does not push a health check
+ * into a SYN retry.
  */
 public final class RestApiServer implements AutoCloseable {
 
     static final int MAX_THREADS = 8;
     static final int MIN_THREADS = 2;
     static final int MAX_BODY_BYTES = 256 * 1024;
+    /** Request line plus headers; larger is answered 431 by Jetty before any handler runs. */
+    static final int MAX_HEADER_BYTES = 8 * 1024;
     private static final int IDLE_TIMEOUT_MS = 30_000;
+    /**
+     * Pending connections the kernel holds for the selector. The JDK's default of 50 lets a burst of connections
+     * (a client opening hundreds at once) fill it, and a health check arriving then waits for a SYN retry (1 s+).
+     */
+    private static final int ACCEPT_QUEUE = 1024;
     private static final int THREAD_IDLE_TIMEOUT_MS = 60_000;
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     /** What the servlet layer used to answer with when a response had no type of its own. */
@@ -76,6 +99,8 @@ public final class RestApiServer implements AutoCloseable {
     private final int requestedPort;
     private final ReadEndpoints reads;
     private final WriteEndpoints writes;
+    private final AccessCheck access;
+    private final Optional<ListenerTls> tls;
     private Server server;
     private ServerConnector connector;
     private boolean closed;
@@ -93,13 +118,26 @@ public final class RestApiServer implements AutoCloseable {
      */
     public RestApiServer(String listenHost, int port, NodeStatusSource source, Optional<BasicCredentials> auth,
                          List<WriteEndpoint> writeEndpoints) {
+        this(listenHost, port, source, auth, writeEndpoints, Optional.empty(), Allowlist.OPEN);
+    }
+
+    /**
+     * @param tls       HTTPS with these files and settings; empty for plain HTTP
+     * @param allowlist the client addresses that may call write endpoints
+     * @throws IllegalArgumentException one line naming the {@code restapi} key whose file cannot be used
+     */
+    public RestApiServer(String listenHost, int port, NodeStatusSource source, Optional<BasicCredentials> auth,
+                         List<WriteEndpoint> writeEndpoints, Optional<ServerTls> tls, Allowlist allowlist) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
         this.host = normaliseHost(listenHost);
         this.requestedPort = port;
         this.reads = new ReadEndpoints(Objects.requireNonNull(source, "source"));
-        this.writes = new WriteEndpoints(List.copyOf(writeEndpoints), Objects.requireNonNull(auth, "auth"));
+        this.tls = tls.map(ListenerTls::new);
+        this.access = new AccessCheck(allowlist, this.tls.map(ListenerTls::checksClientCertificates).orElse(false),
+                Objects.requireNonNull(auth, "auth"));
+        this.writes = new WriteEndpoints(List.copyOf(writeEndpoints), access);
     }
 
     /** Binds and starts serving; throws {@link RestApiException} if the address cannot be bound. */
@@ -113,13 +151,20 @@ public final class RestApiServer implements AutoCloseable {
         http.setSendServerVersion(false);
         // Paths are matched by substring like Patroni does, so odd paths (//x, %2F, ..) must reach the router, not a 400.
         http.setUriCompliance(UriCompliance.LEGACY);
-        // No separate acceptor thread: the selector accepts too. One selector is plenty for a few probes a second.
-        ServerConnector bound = new ServerConnector(created, 0, 1, new HttpConnectionFactory(http));
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        // No separate acceptor thread: the selector accepts too. One selector is plenty for a few probes a second,
+        // and it never blocks: idle or half-sent connections cost it nothing until they time out.
+        ServerConnector bound = tls.map(t -> https(created, http, t))
+                .orElseGet(() -> new ServerConnector(created, 0, 1, new HttpConnectionFactory(http)));
         bound.setHost(host);
         bound.setPort(requestedPort);
         bound.setIdleTimeout(IDLE_TIMEOUT_MS);
+        bound.setAcceptQueueSize(ACCEPT_QUEUE);
         created.addConnector(bound);
-        created.setHandler(new Routes(pool));
+        // Bodies over the limit are refused with 413: at once when declared by Content-Length, else as they stream.
+        SizeLimitHandler bodyLimit = new SizeLimitHandler(MAX_BODY_BYTES, -1);
+        bodyLimit.setHandler(new Routes(pool));
+        created.setHandler(bodyLimit);
         try {
             created.start();
         } catch (Exception e) {
@@ -129,7 +174,44 @@ public final class RestApiServer implements AutoCloseable {
         }
         server = created;
         connector = bound;
-        LOG.info("REST API listening on {}", address(connector.getLocalPort()));
+        LOG.info("REST API listening on {}{}", tls.isPresent() ? "https://" : "http://", address(connector.getLocalPort()));
+    }
+
+    private static ServerConnector https(Server server, HttpConfiguration http, ListenerTls tls) {
+        HttpConfiguration secured = new HttpConfiguration(http);
+        // Client certificates become a request attribute; no SNI or Host checks, which Patroni does not make.
+        secured.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+        return new ServerConnector(server, 0, 1, new SslConnectionFactory(tls.factory(), HttpVersion.HTTP_1_1.asString()),
+                new HttpConnectionFactory(secured));
+    }
+
+    /**
+     * Serves the certificate, key and CA of {@code next} when their files changed, on the same listener: new
+     * connections get them, open ones keep theirs.
+     *
+     * @return whether a new certificate is now served; false when nothing changed
+     * @throws IllegalArgumentException one line naming the key whose file cannot be used; the running one stays
+     * @throws IllegalStateException    when this server speaks plain HTTP
+     */
+    public boolean reloadCertificates(ServerTls next) {
+        ListenerTls listener = tls.orElseThrow(() -> new IllegalStateException("the REST API serves plain HTTP"));
+        try {
+            return listener.reload(next);
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalArgumentException("restapi.certfile: cannot serve the new certificate: " + OneLine.of(e), e);
+        }
+    }
+
+    /** The serial number of the certificate served now; empty over plain HTTP. */
+    public Optional<BigInteger> certificateSerial() {
+        return tls.map(ListenerTls::serial);
+    }
+
+    /** A reload's allowlist, for the write requests from now on. */
+    public void allowlist(Allowlist next) {
+        access.allowlist(next);
     }
 
     /** The bound port; meaningful once started. */
@@ -193,7 +275,7 @@ public final class RestApiServer implements AutoCloseable {
             CompletableFuture<RestResponse> answer;
             try {
                 Map<String, List<String>> query = query(request);
-                answer = writes.dispatch(method, path, request.getHeaders().get(HttpHeader.AUTHORIZATION),
+                answer = writes.dispatch(method, path, caller(request),
                         () -> new WriteRequest(method, path, query, headers(request.getHeaders()), body(request),
                                 Request.getRemoteAddr(request)));
             } catch (Exception e) {
@@ -201,6 +283,13 @@ public final class RestApiServer implements AutoCloseable {
             }
             answer.whenComplete((r, e) -> send(response, callback, e == null ? r : failure(method, request, e)));
         }
+    }
+
+    private static AccessCheck.Caller caller(Request request) {
+        boolean certified = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData ssl
+                && ssl.peerCertificates() != null && ssl.peerCertificates().length > 0;
+        return new AccessCheck.Caller(Request.getRemoteAddr(request), certified,
+                request.getHeaders().get(HttpHeader.AUTHORIZATION));
     }
 
     private static Map<String, List<String>> query(Request request) {
@@ -218,14 +307,15 @@ public final class RestApiServer implements AutoCloseable {
 
     private static byte[] body(Request request) {
         try {
-            return Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES).get();
+            CompletableFuture<byte[]> body = new CompletableFuture<>();
+            Content.Source.asByteArrayAsync(request, -1, Promise.Invocable.toPromise(body)); // bounded by SizeLimitHandler
+            return body.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the request body", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof IllegalArgumentException) {
-                // Content.Source.asByteArrayAsync's verdict on a body over the limit.
-                throw new BodyTooLarge();
+            if (e.getCause() instanceof HttpException h && h.getCode() == 413) {
+                throw new BodyTooLarge(); // the SizeLimitHandler's verdict on a streamed body over the limit
             }
             throw new IllegalStateException("reading the request body failed: " + e.getCause(), e.getCause());
         }

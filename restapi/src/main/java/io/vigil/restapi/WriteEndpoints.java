@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes every request that is not GET, HEAD or OPTIONS: to a registered {@link WriteEndpoint} after the
- * access check, otherwise to 501 like Patroni's HTTP server ("Unsupported method").
+ * {@link AccessCheck}, otherwise to 501 like Patroni's HTTP server ("Unsupported method").
  *
  * <p>Handlers run on a dedicated executor of at most {@value #MAX_RUNNING} threads so that a long
  * switchover can never occupy the few Jetty threads that serve health checks; when it is saturated the
@@ -30,33 +30,38 @@ final class WriteEndpoints implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteEndpoints.class);
 
     private final Map<String, WriteEndpoint> routes = new HashMap<>();
-    private final Optional<BasicAuth> auth;
+    private final AccessCheck access;
     private final ThreadPoolExecutor executor;
 
+    /** Basic auth only. */
     WriteEndpoints(List<WriteEndpoint> endpoints, Optional<BasicCredentials> credentials) {
+        this(endpoints, AccessCheck.basic(credentials));
+    }
+
+    WriteEndpoints(List<WriteEndpoint> endpoints, AccessCheck access) {
         for (WriteEndpoint endpoint : endpoints) {
             if (routes.putIfAbsent(route(endpoint.method(), endpoint.segment()), endpoint) != null) {
                 throw new IllegalArgumentException(
                         "duplicate write endpoint " + endpoint.method() + " " + endpoint.path());
             }
         }
-        this.auth = credentials.map(BasicAuth::new);
+        this.access = access;
         this.executor = new ThreadPoolExecutor(MAX_RUNNING, MAX_RUNNING, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(MAX_WAITING), daemonThreads());
         executor.allowCoreThreadTimeOut(true);
     }
 
     /**
-     * @param authorization the Authorization header, null when absent
-     * @param request       reads the request, body included; called only once the access check passed
+     * @param caller  who asks, for the access check
+     * @param request reads the request, body included; called only once the access check passed
      */
-    CompletableFuture<RestResponse> dispatch(String method, String path, String authorization,
+    CompletableFuture<RestResponse> dispatch(String method, String path, AccessCheck.Caller caller,
                                              Supplier<WriteRequest> request) {
         WriteEndpoint endpoint = routes.get(route(method, FirstSegment.of(path)));
         if (endpoint == null) {
             return CompletableFuture.completedFuture(unsupported(method));
         }
-        Optional<RestResponse> denied = auth.flatMap(a -> a.reject(authorization));
+        Optional<RestResponse> denied = access.reject(caller);
         if (denied.isPresent()) {
             return CompletableFuture.completedFuture(denied.get());
         }

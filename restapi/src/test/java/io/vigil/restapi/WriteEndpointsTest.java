@@ -20,10 +20,14 @@ class WriteEndpointsTest {
     private static final Supplier<WriteRequest> NO_BODY =
             () -> new WriteRequest("POST", "/reload", Map.of(), Map.of(), null, "127.0.0.1");
 
+    private static AccessCheck.Caller caller(String authorization) {
+        return new AccessCheck.Caller("127.0.0.1", false, authorization);
+    }
+
     @Test
     void unknownRouteIs501WithoutAskingForCredentials() {
         try (WriteEndpoints writes = new WriteEndpoints(List.of(), Optional.of(new BasicCredentials("u", "p")))) {
-            RestResponse r = writes.dispatch("POST", "/reload", null, NO_BODY).join();
+            RestResponse r = writes.dispatch("POST", "/reload", caller(null), NO_BODY).join();
             assertThat(r.status()).isEqualTo(501);
             assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("Unsupported method ('POST')");
         }
@@ -36,9 +40,9 @@ class WriteEndpointsTest {
             Supplier<WriteRequest> mustNotRead = () -> {
                 throw new AssertionError("body read before authentication");
             };
-            assertThat(writes.dispatch("POST", "/reload", null, mustNotRead).join().status()).isEqualTo(401);
+            assertThat(writes.dispatch("POST", "/reload", caller(null), mustNotRead).join().status()).isEqualTo(401);
             String good = "Basic " + Base64.getEncoder().encodeToString("u:p".getBytes(StandardCharsets.UTF_8));
-            assertThat(writes.dispatch("POST", "/reload/now", good, NO_BODY).join().status()).isEqualTo(202);
+            assertThat(writes.dispatch("POST", "/reload/now", caller(good), NO_BODY).join().status()).isEqualTo(202);
         }
     }
 
@@ -52,9 +56,9 @@ class WriteEndpointsTest {
         try (WriteEndpoints writes = new WriteEndpoints(List.of(slow), Optional.empty())) {
             List<CompletableFuture<RestResponse>> accepted = new ArrayList<>();
             for (int i = 0; i < WriteEndpoints.MAX_RUNNING + WriteEndpoints.MAX_WAITING; i++) {
-                accepted.add(writes.dispatch("POST", "/switchover", null, NO_BODY));
+                accepted.add(writes.dispatch("POST", "/switchover", caller(null), NO_BODY));
             }
-            RestResponse rejected = writes.dispatch("POST", "/switchover", null, NO_BODY).join();
+            RestResponse rejected = writes.dispatch("POST", "/switchover", caller(null), NO_BODY).join();
             assertThat(rejected.status()).isEqualTo(503);
             release.countDown();
             for (CompletableFuture<RestResponse> f : accepted) {
@@ -70,8 +74,8 @@ class WriteEndpointsTest {
         });
         WriteEndpoint silent = new WriteEndpoint("PUT", "/config", req -> null);
         try (WriteEndpoints writes = new WriteEndpoints(List.of(broken, silent), Optional.empty())) {
-            assertThat(writes.dispatch("DELETE", "/restart", null, NO_BODY).join().status()).isEqualTo(503);
-            assertThat(writes.dispatch("PUT", "/config", null, NO_BODY).join().status()).isEqualTo(503);
+            assertThat(writes.dispatch("DELETE", "/restart", caller(null), NO_BODY).join().status()).isEqualTo(503);
+            assertThat(writes.dispatch("PUT", "/config", caller(null), NO_BODY).join().status()).isEqualTo(503);
         }
     }
 

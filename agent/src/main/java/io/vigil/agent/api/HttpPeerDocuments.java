@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * {@code GET <api_url>} of each member, all at once, with Patroni's timeout (connect and read, 2 s each) and no
@@ -33,6 +34,7 @@ public final class HttpPeerDocuments implements PeerDocuments {
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final int timeoutMillis;
+  private final Supplier<ClientTls> tls;
   /** One thread per request in flight, none once idle for a few seconds. */
   private final ExecutorService requests = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
       new SynchronousQueue<>(), r -> {
@@ -41,8 +43,10 @@ public final class HttpPeerDocuments implements PeerDocuments {
         return t;
       });
 
-  public HttpPeerDocuments(Duration timeout) {
+  /** @param tls for members whose api_url is https, as of the request (a reload may renew the certificate) */
+  public HttpPeerDocuments(Duration timeout, Supplier<ClientTls> tls) {
     this.timeoutMillis = (int) timeout.toMillis();
+    this.tls = tls;
   }
 
   @Override
@@ -77,6 +81,7 @@ public final class HttpPeerDocuments implements PeerDocuments {
       c.setConnectTimeout(timeoutMillis);
       c.setReadTimeout(timeoutMillis);
       c.setUseCaches(false);
+      tls.get().apply(c);
       // a node whose PostgreSQL is down answers 503 with its document, which still counts
       try (InputStream in = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream()) {
         return in == null ? Optional.empty() : parse(new String(in.readNBytes(MAX_BODY_BYTES), StandardCharsets.UTF_8));

@@ -6,6 +6,7 @@ import io.vigil.restapi.WriteRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Patroni's state-changing REST endpoints for one agent (wire spec 5.4), to be passed to
@@ -35,14 +36,15 @@ public final class WriteApi {
   /**
    * @param control the running agent
    * @param clock   wall-clock time: "now" for scheduled times and the switchover wait deadline
+   * @param peers   TLS for the candidates' status in the feasibility check
    */
-  public static List<WriteEndpoint> endpoints(AgentControl control, Clock clock) {
-    return endpoints(control, clock, new HttpPeerDocuments(PEER_TIMEOUT), POLL_INTERVAL, MAX_OPERATION_WAIT);
+  public static List<WriteEndpoint> endpoints(AgentControl control, Clock clock, Supplier<ClientTls> peers) {
+    return endpoints(control, clock, new HttpPeerDocuments(PEER_TIMEOUT, peers), POLL_INTERVAL, MAX_OPERATION_WAIT);
   }
 
-  /** {@link #endpoints(AgentControl, Clock)} with the system clock. */
-  public static List<WriteEndpoint> endpoints(AgentControl control) {
-    return endpoints(control, Clock.systemUTC());
+  /** {@link #endpoints(AgentControl, Clock, Supplier)} with the system clock. */
+  public static List<WriteEndpoint> endpoints(AgentControl control, Supplier<ClientTls> peers) {
+    return endpoints(control, Clock.systemUTC(), peers);
   }
 
   static List<WriteEndpoint> endpoints(AgentControl control, Clock clock, PeerDocuments peers, Duration pollInterval,

@@ -2,6 +2,7 @@ package io.vigil.agent.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.agent.api.ClientTls;
 import io.vigil.dcs.MemberNode;
 import java.io.IOException;
 import java.net.URI;
@@ -10,20 +11,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * patronictl's {@code request_patroni}: a call to a member's REST API at its {@code api_url} with the path
- * replaced by the endpoint, Basic auth when configured, TLS verification unless {@code -k}. Connections
- * time out after 5 s; each call says how long it may wait for the answer.
+ * replaced by the endpoint, Basic auth when configured, TLS as {@link ClientTls#forCtl} (client certificate,
+ * verification against {@code ctl.cacert} unless {@code -k}). Connections time out after 5 s; each call says how
+ * long it may wait for the answer.
  */
 final class MemberApi {
 
@@ -37,15 +34,15 @@ final class MemberApi {
   private final Optional<String> authorization;
   private final HttpClient http;
 
-  MemberApi(Optional<String> credentials, boolean insecure) {
+  MemberApi(Optional<String> credentials, ClientTls tls) {
     this.authorization = credentials.map(c -> "Basic "
         + Base64.getEncoder().encodeToString(c.getBytes(StandardCharsets.UTF_8)));
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1);
-    if (insecure) {
+    if (!tls.verifies()) {
+      // the JDK client has no per-client switch for this; vigilctl is a short-lived process of its own
       System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
-      b.sslContext(trustAll());
     }
-    this.http = b.build();
+    this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1)
+        .sslContext(tls.context()).build();
   }
 
   Response get(MemberNode member, String endpoint) throws IOException {
@@ -104,30 +101,6 @@ final class MemberApi {
       return JSON.writeValueAsString(body);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(e);
-    }
-  }
-
-  private static SSLContext trustAll() {
-    TrustManager[] all = {new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) {
-      }
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) {
-      }
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    }};
-    try {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, all, new java.security.SecureRandom());
-      return ctx;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -3,8 +3,10 @@ package io.vigil.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vigil.agent.api.ClientTls;
 import io.vigil.agent.daemon.ZooKeeperSecurity;
 import io.vigil.config.ConfigException;
+import io.vigil.config.CtlConfig;
 import io.vigil.config.ZooKeeperConfig;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.DcsException;
@@ -131,9 +133,18 @@ final class Target implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** {@code ctl.insecure} from the configuration (also set by {@code -k}). */
-  boolean insecure() {
-    return yaml.path("ctl").path("insecure").asBoolean(false);
+  /**
+   * TLS for the members' REST API from the {@code ctl} keys (else the {@code restapi} ones) and their
+   * {@code PATRONI_CTL_*} / {@code PATRONI_RESTAPI_*} variables; {@code -k} or {@code ctl.insecure} skip verification.
+   */
+  ClientTls restTls(boolean insecure) {
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> tree = new ObjectMapper().convertValue(yaml, Map.class);
+      return ClientTls.forCtl(CtlConfig.forClient(tree, env), insecure);
+    } catch (ConfigException | IllegalArgumentException e) {
+      throw CtlException.usage(e.getMessage());
+    }
   }
 
   /** The superuser of {@code postgresql.authentication} (or the legacy {@code postgresql.superuser}); may be empty. */

@@ -136,7 +136,7 @@ public final class VigilCtl implements Callable<Integer> {
   }
 
   MemberApi api(Target target) {
-    return new MemberApi(target.restCredentials(), insecure || target.insecure());
+    return new MemberApi(target.restCredentials(), target.restTls(insecure));
   }
 
   /**

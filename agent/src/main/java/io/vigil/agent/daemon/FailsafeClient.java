@@ -1,5 +1,6 @@
 package io.vigil.agent.daemon;
 
+import io.vigil.agent.api.ClientTls;
 import io.vigil.agent.ha.FailsafeRound;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The failsafe confirmation round (wire spec 3.14): {@code POST /failsafe} to every other member named in the last
@@ -31,9 +33,14 @@ final class FailsafeClient {
   private static final int MAX_BODY_BYTES = 4_096;
 
   private final Optional<String> authorization;
+  private final Supplier<ClientTls> tls;
 
-  /** @param credentials {@code restapi.authentication} as username and password, when configured */
-  FailsafeClient(Optional<Map.Entry<String, String>> credentials) {
+  /**
+   * @param credentials {@code restapi.authentication} as username and password, when configured
+   * @param tls         for members whose api_url is https, as of the round
+   */
+  FailsafeClient(Optional<Map.Entry<String, String>> credentials, Supplier<ClientTls> tls) {
+    this.tls = tls;
     this.authorization = credentials.map(c -> "Basic " + Base64.getEncoder()
         .encodeToString((c.getKey() + ":" + c.getValue()).getBytes(StandardCharsets.UTF_8)));
   }
@@ -99,6 +106,7 @@ final class FailsafeClient {
         c.setConnectTimeout(TIMEOUT_MS);
         c.setReadTimeout(TIMEOUT_MS);
         c.setUseCaches(false);
+        tls.get().apply(c);
         c.setDoOutput(true);
         c.setRequestMethod("POST");
         c.setRequestProperty("Content-Type", "application/json");

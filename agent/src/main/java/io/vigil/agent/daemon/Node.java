@@ -1,5 +1,6 @@
 package io.vigil.agent.daemon;
 
+import io.vigil.agent.api.ClientTls;
 import io.vigil.agent.api.WriteApi;
 import io.vigil.agent.ha.Action;
 import io.vigil.agent.ha.NodeSettings;
@@ -7,7 +8,10 @@ import io.vigil.agent.ha.Observation;
 import io.vigil.config.ConfigException;
 import io.vigil.config.ConfigLoader;
 import io.vigil.config.ConfigReload;
+import io.vigil.config.CtlConfig;
 import io.vigil.config.DynamicConfig;
+import io.vigil.config.RestApiConfig;
+import io.vigil.config.RestApiTls;
 import io.vigil.config.VigilConfig;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.Dcs;
@@ -16,9 +20,11 @@ import io.vigil.dcs.ZooKeeperDcs;
 import io.vigil.postgres.LocalPostgres;
 import io.vigil.postgres.PgpassEntry;
 import io.vigil.postgres.PostgresException;
+import io.vigil.restapi.Allowlist;
 import io.vigil.restapi.BasicCredentials;
 import io.vigil.restapi.RestApiException;
 import io.vigil.restapi.RestApiServer;
+import io.vigil.restapi.ServerTls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -26,9 +32,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +65,14 @@ public final class Node implements AutoCloseable {
   private volatile boolean closed;
   private NodeControl control;
   private final FailsafeState failsafe = new FailsafeState();
+  /** TLS of the calls to other agents; renewed by a reload like the REST API's own certificate. */
+  private volatile ClientTls peers;
+  /** One at a time and in order, so that the last reload's files and allowlist are the ones in force. */
+  private final ExecutorService restReloads = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "vigil-rest-reload");
+    t.setDaemon(true);
+    return t;
+  });
 
   /** A node whose configuration is not re-read on reload (it has no file). */
   public Node(VigilConfig config) {
@@ -80,11 +97,20 @@ public final class Node implements AutoCloseable {
     NodeSettings settings = NodeWiring.node(config, dynamic);
     writePgpass();
     try {
-      control = new NodeControl(config.name(), () -> dcs, () -> loop, () -> executor, this::reread, failsafe,
-          Clock.SYSTEM);
+      peers = ClientTls.forPeers(CtlConfig.forClient(config.raw(), Map.of()));
+    } catch (ConfigException | IllegalArgumentException e) {
+      throw new StartupException(2, e.getMessage()); // a TLS file of the ctl or restapi section cannot be used
+    }
+    control = new NodeControl(config.name(), () -> dcs, () -> loop, () -> executor, this::reread, failsafe,
+        Clock.SYSTEM);
+    try {
       rest = new RestApiServer(config.restapi().listen().host(), config.restapi().listen().port(), published,
           config.restapi().authentication().map(c -> new BasicCredentials(c.username(), c.password())),
-          WriteApi.endpoints(control));
+          WriteApi.endpoints(control, () -> peers), config.restapi().tls().map(Node::serverTls), allowlist(config.restapi()));
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(2, e.getMessage()); // a TLS file or allowlist entry that cannot be used
+    }
+    try {
       rest.start();
     } catch (RestApiException e) {
       throw new StartupException(1, "restapi.listen " + config.restapi().listen() + ": " + e.getMessage());
@@ -100,10 +126,10 @@ public final class Node implements AutoCloseable {
     keeper = new LockKeeper(dcs, guardian, config.name(), Clock.SYSTEM);
     executor = new ActionExecutor(config, pg, dcs, published, guardian, keeper);
     executor.onFailsafeWritten(failsafe::wroteTopology);
-    Observer observer = new Observer(dcs, pg, new PeerClient(), Clock.SYSTEM);
+    Observer observer = new Observer(dcs, pg, new PeerClient(() -> peers), Clock.SYSTEM);
     observer.guards(guardian::observe);
     observer.failsafe(failsafe, new FailsafeClient(config.restapi().authentication()
-        .map(c -> java.util.Map.entry(c.username(), c.password()))));
+        .map(c -> Map.entry(c.username(), c.password())), () -> peers));
     loop = new HaLoop(observer, executor, published, decisions, settings, Clock.SYSTEM);
     dcs.onChange(loop::wakeUp);
     observer.onPostmasterExit(loop::wakeUp);
@@ -134,7 +160,47 @@ public final class Node implements AutoCloseable {
     config = reload.effective();
     LogLevel.apply(config.logLevel());
     LogFile.apply(config.logFile());
+    VigilConfig reloaded = config;
+    // Off the HA loop: the allowlist may name hosts, and a slow resolver must not hold a cycle back.
+    restReloads.execute(() -> reloadRestApi(reloaded));
     return Optional.of(reload);
+  }
+
+  /**
+   * Swaps a renewed certificate and the allowlist into the running REST API, and a renewed client certificate into
+   * the calls to other agents. Whatever cannot be used is named in one line and the running one stays, so a
+   * botched renewal never takes the health checks down.
+   */
+  private void reloadRestApi(VigilConfig reloaded) {
+    RestApiConfig restapi = reloaded.restapi();
+    try {
+      peers = ClientTls.forPeers(CtlConfig.forClient(reloaded.raw(), Map.of()));
+    } catch (ConfigException | IllegalArgumentException e) {
+      LOG.warn("calls to other agents keep their running client certificate: {}", e.getMessage());
+    }
+    if (restapi.tls().isPresent() && rest.certificateSerial().isPresent()) {
+      try {
+        if (rest.reloadCertificates(serverTls(restapi.tls().get()))) {
+          LOG.info("REST API serves the reloaded certificate (serial {})", rest.certificateSerial().get().toString(16));
+        }
+      } catch (IllegalArgumentException e) {
+        LOG.warn("REST API keeps its running certificate: {}", e.getMessage());
+      }
+    }
+    try {
+      rest.allowlist(allowlist(restapi));
+    } catch (IllegalArgumentException e) {
+      LOG.warn("REST API keeps its running allowlist: {}", e.getMessage());
+    }
+  }
+
+  private static ServerTls serverTls(RestApiTls tls) {
+    return new ServerTls(tls.certfile(), tls.keyfile(), tls.keyfilePassword(), tls.cafile(), tls.ciphers(),
+        ServerTls.ClientCertificates.valueOf(tls.verifyClient().name()));
+  }
+
+  private Allowlist allowlist(RestApiConfig restapi) {
+    return Allowlist.of(restapi.allowlist(), restapi.allowlistIncludeMembers(), published::memberApiUrls);
   }
 
   /** What the REST API currently reports for this node. */
@@ -209,7 +275,7 @@ public final class Node implements AutoCloseable {
     if (existing.isEmpty()) {
       return;
     }
-    var peer = new PeerClient().poll(List.of(existing.get())).get(0);
+    var peer = new PeerClient(() -> peers).poll(List.of(existing.get())).get(0);
     String url = existing.get().apiUrl().orElse("");
     if (peer.reachable() && !url.equals(settings.apiUrl())) {
       close();
@@ -288,6 +354,7 @@ public final class Node implements AutoCloseable {
     if (dcs != null) {
       dcs.close();
     }
+    restReloads.shutdownNow();
     if (rest != null) {
       rest.close();
     }

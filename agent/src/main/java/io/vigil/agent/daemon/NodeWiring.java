@@ -41,7 +41,7 @@ final class NodeWiring {
   static NodeSettings node(VigilConfig c, DynamicConfig d) {
     var pg = c.postgresql();
     String connUrl = "postgres://" + pg.connectAddress() + "/" + pg.database();
-    String apiUrl = "http://" + c.restapi().connectAddress() + "/patroni";
+    String apiUrl = c.restapi().scheme() + "://" + c.restapi().connectAddress() + "/patroni";
     boolean canBootstrap = c.raw().containsKey("bootstrap");
     return new NodeSettings(c.name(), c.tags().nofailover(), canBootstrap, c.bootstrap().dcs(), d,
         connUrl, apiUrl, c.tags().asMemberTags());

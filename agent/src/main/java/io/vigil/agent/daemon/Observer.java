@@ -1,5 +1,6 @@
 package io.vigil.agent.daemon;
 
+import io.vigil.agent.api.ClientTls;
 import io.vigil.agent.ha.FailsafeRound;
 import io.vigil.agent.ha.Guards;
 import io.vigil.agent.ha.LeaderRace;
@@ -46,7 +47,7 @@ final class Observer {
   }
 
   private FailsafeState failsafe = new FailsafeState();
-  private FailsafeClient failsafeClient = new FailsafeClient(Optional.empty());
+  private FailsafeClient failsafeClient = new FailsafeClient(Optional.empty(), ClientTls::insecureAnonymous);
 
   /** The POSTs this agent accepted, and the client its own failsafe rounds use. */
   void failsafe(FailsafeState state, FailsafeClient client) {

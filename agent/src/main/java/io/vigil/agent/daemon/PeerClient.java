@@ -1,5 +1,6 @@
 package io.vigil.agent.daemon;
 
+import io.vigil.agent.api.ClientTls;
 import io.vigil.agent.api.HttpPeerDocuments;
 import io.vigil.agent.ha.PeerStatus;
 import io.vigil.dcs.JsonValues;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Polls peers' {@code /patroni} documents in parallel for the leader race (wire spec 3.11.1):
@@ -18,7 +20,11 @@ final class PeerClient {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-  private final HttpPeerDocuments documents = new HttpPeerDocuments(TIMEOUT);
+  private final HttpPeerDocuments documents;
+
+  PeerClient(Supplier<ClientTls> tls) {
+    this.documents = new HttpPeerDocuments(TIMEOUT, tls);
+  }
 
   List<PeerStatus> poll(List<MemberNode> peers) {
     List<Optional<Map<String, Object>>> docs = documents.fetch(peers);

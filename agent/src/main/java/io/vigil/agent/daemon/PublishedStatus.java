@@ -266,6 +266,12 @@ final class PublishedStatus implements NodeStatusSource {
     return doc;
   }
 
+  /** The {@code api_url} of every member in the last cluster view: allowlist_include_members admits their hosts. */
+  public List<String> memberApiUrls() {
+    return snapshot.observation().flatMap(Observation::view)
+        .map(v -> v.members().stream().flatMap(m -> m.apiUrl().stream()).toList()).orElse(List.of());
+  }
+
   @Override
   public List<Object> historyDocument() {
     return snapshot.observation().flatMap(Observation::view)

@@ -292,7 +292,7 @@ class WriteApiTest {
 
   @Test
   void endpointsCoverPatronisWriteApi() {
-    assertThat(WriteApi.endpoints(control).stream().map(e -> e.method() + " " + e.path()))
+    assertThat(WriteApi.endpoints(control, ClientTls::insecureAnonymous).stream().map(e -> e.method() + " " + e.path()))
         .containsExactlyInAnyOrder("POST /switchover", "POST /failover", "DELETE /switchover", "PATCH /config",
             "PUT /config", "POST /restart", "DELETE /restart", "POST /reload", "POST /reinitialize",
             "POST /failsafe");

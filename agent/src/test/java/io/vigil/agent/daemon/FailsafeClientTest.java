@@ -2,6 +2,7 @@ package io.vigil.agent.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.agent.api.ClientTls;
 import io.vigil.agent.api.AgentControl.FailsafeAnswer;
 import io.vigil.agent.ha.FailsafeRound;
 import io.vigil.restapi.BasicCredentials;
@@ -51,13 +52,13 @@ class FailsafeClientTest {
     }
     try {
       String okUrl = "http://127.0.0.1:" + ok.port() + "/patroni";
-      FailsafeClient withAuth = new FailsafeClient(Optional.of(Map.entry("admin", "s3cret")));
+      FailsafeClient withAuth = new FailsafeClient(Optional.of(Map.entry("admin", "s3cret")), ClientTls::insecureAnonymous);
       FailsafeRound all = withAuth.round(Optional.of(Map.of("n1", "x", "n2", okUrl)), "n1", BODY, 5);
       assertThat(all).isEqualTo(FailsafeRound.accepted(5));
       assertThat(seen).hasSize(1);
       assertThat(seen.get(0)).contains("\"name\":\"n1\"").contains("\"api_url\":\"http://h:8008/patroni\"");
 
-      FailsafeRound noAuth = new FailsafeClient(Optional.empty())
+      FailsafeRound noAuth = new FailsafeClient(Optional.empty(), ClientTls::insecureAnonymous)
           .round(Optional.of(Map.of("n1", "x", "n2", okUrl)), "n1", BODY, 5);
       assertThat(noAuth.accepted()).isFalse();
       assertThat(noAuth.whyNot().get()).contains("n2 answered 401");
@@ -78,7 +79,7 @@ class FailsafeClientTest {
 
   @Test
   void aOneMemberTopologyIsAcceptedAndAMissingOrForeignOneIsNot() {
-    FailsafeClient c = new FailsafeClient(Optional.empty());
+    FailsafeClient c = new FailsafeClient(Optional.empty(), ClientTls::insecureAnonymous);
     assertThat(c.round(Optional.of(Map.of("n1", "http://x/patroni")), "n1", BODY, 1).accepted()).isTrue();
     assertThat(c.round(Optional.empty(), "n1", BODY, 1).whyNot())
         .contains("no /failsafe was read before ZooKeeper became unreachable");

@@ -3,6 +3,7 @@ package io.vigil.agent.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.vigil.agent.api.ClientTls;
 import io.vigil.agent.ha.PeerStatus;
 import io.vigil.dcs.MemberNode;
 import java.io.IOException;
@@ -40,7 +41,7 @@ class PeerClientTest {
     }
     try {
       String base = "http://127.0.0.1:" + server.getAddress().getPort();
-      List<PeerStatus> got = new PeerClient().poll(List.of(member("a", base + "/up/patroni"),
+      List<PeerStatus> got = new PeerClient(ClientTls::insecureAnonymous).poll(List.of(member("a", base + "/up/patroni"),
           member("b", base + "/down/patroni"), member("c", base + "/garbage/patroni"),
           member("d", "http://127.0.0.1:" + dead + "/patroni"), new MemberNode("e", Map.of(), 5)));
       assertThat(got).containsExactly(new PeerStatus("a", true, true, 42, false, 2),
