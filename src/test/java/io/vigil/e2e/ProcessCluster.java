@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -37,14 +38,23 @@ final class ProcessCluster implements AutoCloseable {
   private final Map<String, Process> agents = new HashMap<>();
   private static final ObjectMapper JSON = new ObjectMapper();
   private CuratorFramework zk;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final HttpClient http;
+  private final String scheme;
 
   ProcessCluster(int size) throws Exception {
     this(new ClusterFixture(size));
   }
 
   ProcessCluster(ClusterFixture files) {
+    this(files, null);
+  }
+
+  /** Agents that serve HTTPS: the test's own REST calls go through {@code tls} (its CA, its client certificate). */
+  ProcessCluster(ClusterFixture files, SSLContext tls) {
     this.files = files;
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+    this.http = (tls == null ? builder : builder.sslContext(tls)).build();
+    this.scheme = tls == null ? "http" : "https";
   }
 
   List<String> names() {
@@ -140,7 +150,8 @@ final class ProcessCluster implements AutoCloseable {
 
   /** The status of a GET on the node's REST API; -1 when it does not answer. */
   int rest(String name, String path) {
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + files.restPorts.get(index(name)) + path))
+    HttpRequest req = HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + files.restPorts.get(index(name))
+            + path))
         .timeout(Duration.ofSeconds(2)).GET().build();
     // A kept-alive connection to an agent that has been restarted since fails once; a second try opens a new one.
     for (int attempt = 1; ; attempt++) {
