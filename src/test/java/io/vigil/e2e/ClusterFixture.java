@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
@@ -242,6 +244,7 @@ final class ClusterFixture implements AutoCloseable {
       ensemble.close();
     }
     keepLogs();
+    List<String> leaks = secretsInLogs();
     // an on_stop callback started by the shutdown may still append to its log while the tree goes
     Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
       try (Stream<Path> s = Files.walk(base)) {
@@ -251,6 +254,9 @@ final class ClusterFixture implements AutoCloseable {
       }
       return Files.notExists(base);
     });
+    if (!leaks.isEmpty()) {
+      throw new AssertionError("a configured password appears in a log: " + leaks);
+    }
   }
 
   /**
@@ -268,6 +274,33 @@ final class ClusterFixture implements AutoCloseable {
         Files.copy(p, to);
       }
     }
+  }
+
+  private static final Pattern SECRET = Pattern.compile("(?m)^\\s*(?:password|keyfile_password|key_password):\\s*(\\S+)\\s*$");
+
+  /**
+   * Issue 14: passwords never leak. Every password of every node's patroni.yml (PostgreSQL users, REST API, key
+   * passwords) is looked for in every log of the run; {@link #close} fails when one shows up.
+   */
+  private List<String> secretsInLogs() throws IOException {
+    Set<String> secrets = new java.util.TreeSet<>();
+    for (Path yml : configs) {
+      if (Files.exists(yml)) {
+        Matcher m = SECRET.matcher(Files.readString(yml));
+        while (m.find()) {
+          secrets.add(m.group(1).replaceAll("^['\"]|['\"]$", ""));
+        }
+      }
+    }
+    List<String> leaks = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(base)) {
+      for (Path log : s.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".log")).toList()) {
+        String text = Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1);
+        secrets.stream().filter(text::contains).forEach(secret -> leaks.add(base.relativize(log) + " shows the "
+            + "password that begins with " + secret.charAt(0)));
+      }
+    }
+    return leaks;
   }
 
   /** Ports handed out in this JVM: they are bound only later (PostgreSQL, REST), so the kernel may offer one twice. */

@@ -14,14 +14,20 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -39,7 +45,8 @@ import org.junit.jupiter.api.TestInstance;
  * (127.0.0.1 and the members) and Basic auth. HAProxy-style checks answer over TLS with a client certificate; a
  * write call from outside the allowlist gets 403, without a client certificate the handshake is refused, a wrong
  * password gets 401, and everything right does the switchover; {@code vigilctl switchover} works from the same file;
- * the agents' calls to each other (leader race) work, so a failover still happens.
+ * the agents' calls to each other (leader race) work, so a failover still happens. No password shows in the REST
+ * documents, {@code vigilctl show-config} or any log, and the pgpass file is 0600 and owned by PostgreSQL's user.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RestSecurityClusterTest {
@@ -133,6 +140,12 @@ class RestSecurityClusterTest {
     }
   }
 
+  private String get(String node, String path) throws Exception {
+    HttpClient http = HttpClient.newBuilder().sslContext(context(Optional.of("haproxy"))).build();
+    return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
+        + cluster.files.restPorts.get(cluster.index(node)) + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   private record Run(int code, String out, String err) {}
 
   private Run ctl(String... args) {
@@ -184,6 +197,21 @@ class RestSecurityClusterTest {
         .until(() -> cluster.writablePrimary().equals(Optional.of(leader)));
     cluster.awaitHealthy(Duration.ofSeconds(60));
 
+    List<String> secrets = List.of(PASSWORD, TestCertificates.KEY_PASSWORD, ClusterFixture.SU_PASSWORD, "e2e-repl");
+    for (String path : List.of("/patroni", "/config", "/cluster", "/history")) {
+      String body = get(leader, path);
+      assertThat(secrets).as("GET %s", path).noneMatch(body::contains);
+    }
+    Run config = ctl("show-config");
+    assertThat(config.code()).isZero();
+    assertThat(secrets).as("vigilctl show-config").noneMatch(s -> config.out().contains(s) || config.err().contains(s));
+    for (Path yml : cluster.files.configs) {
+      Path pgpass = yml.resolveSibling("pgpass");
+      assertThat(Files.getPosixFilePermissions(pgpass)).as("pgpass holds passwords")
+          .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+      assertThat(Files.getOwner(pgpass)).isEqualTo(Files.getOwner(yml.resolveSibling("data")));
+    }
+
     // a failover needs the replicas' leader race, which asks the other members over HTTPS with a client certificate
     int timeline = cluster.timeline(leader);
     cluster.killAgentAndFence(leader);
@@ -193,8 +221,7 @@ class RestSecurityClusterTest {
     String promoted = cluster.writablePrimary().orElseThrow();
     assertThat(cluster.timeline(promoted)).isGreaterThan(timeline);
     for (String n : cluster.names()) {
-      assertThat(cluster.log(n)).as("the REST password of %s's agent in no log", n).doesNotContain(PASSWORD)
-          .doesNotContain(TestCertificates.KEY_PASSWORD);
+      assertThat(secrets).as("%s's agent log", n).noneMatch(cluster.log(n)::contains);
     }
   }
 }
