@@ -38,7 +38,7 @@ class RequestRoutingFuzzTest {
     private static final String GOOD_AUTH = "Basic " + Base64.getEncoder().encodeToString(
             "patroni:s3cr:t".getBytes(StandardCharsets.UTF_8));
 
-    /** What the last write handler saw; the endpoints are built once, the executor is reused across runs. */
+    /** What the last write handler was handed. The endpoints and their executor serve every input of a run. */
     private static final AtomicReference<WriteRequest> SEEN = new AtomicReference<>();
     private static final WriteEndpoints WRITES = new WriteEndpoints(writeEndpoints(), Optional.of(CREDENTIALS));
     private static final ReadEndpoints LEADER = new ReadEndpoints(new FixedSource(Snapshots.leader()));
