@@ -16,8 +16,14 @@ public final class ConfigException extends RuntimeException {
     }
 
     private ConfigException(String keyPath, String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
         this.keyPath = keyPath;
+    }
+
+    // Keys and parser messages quote the offending text, which can hold line breaks (SnakeYAML prints the
+    // unexpected character itself); escaped, the message stays one line in the log and on the terminal.
+    private static String oneLine(String message) {
+        return message.replace("\r", "\\r").replace("\n", "\\n");
     }
 
     /** An error about a whole source (file, directory, environment variable) rather than one key. */

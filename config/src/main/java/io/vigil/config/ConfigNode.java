@@ -176,7 +176,12 @@ final class ConfigNode {
 
     static String scalarText(Object scalar) {
         if (scalar instanceof Double || scalar instanceof Float) {
-            return BigDecimal.valueOf(((Number) scalar).doubleValue()).stripTrailingZeros().toPlainString();
+            double value = ((Number) scalar).doubleValue();
+            // BigDecimal has no infinity or NaN (YAML's .inf, or 1.0e+999); Python's str() spelling instead
+            if (!Double.isFinite(value)) {
+                return Double.isNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
+            }
+            return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
         }
         return scalar.toString();
     }

@@ -456,6 +456,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void infiniteFloatsWhereTextIsExpectedReadAsPythonWritesThem() {
+        // found by ConfigFuzzTest#yaml: BigDecimal cannot hold infinity, which is what YAML makes of 1.0e+999
+        String yaml = minimal().replace("name: n1", "name: 1.0e+999").replace("scope: demo", "scope: -1.0e+999");
+
+        assertThat(ConfigLoader.load(null, Map.of("PATRONI_CONFIGURATION", yaml)))
+                .extracting(VigilConfig::name, VigilConfig::scope).containsExactly("inf", "-inf");
+    }
+
+    @Test
+    void yamlErrorQuotingALineBreakStaysOneLine() {
+        // found by ConfigFuzzTest#yaml: SnakeYAML quotes the unexpected character itself, here a line break
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("PATRONI_CONFIGURATION", "*\n")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("PATRONI_CONFIGURATION: invalid YAML at line 1 column 2: ")
+                .hasMessageContaining("\\n")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
     void missingFileIsReported() {
         Path missing = dir.resolve("nope.yml");
 

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,11 +80,32 @@ final class WireFormat {
         if (query >= 0) {
             for (String param : value.substring(query + 1).split("&")) {
                 if (param.startsWith("application_name=")) {
-                    data.put("api_url", URLDecoder.decode(param.substring("application_name=".length()), StandardCharsets.UTF_8));
+                    data.put("api_url", unquotePlus(param.substring("application_name=".length())));
                 }
             }
         }
         return data;
+    }
+
+    /**
+     * Python's {@code unquote_plus} as Patroni's {@code parse_qs} applies it: {@code +} is a space, a malformed
+     * escape such as {@code %zz} stays as written, and bytes that are not UTF-8 become U+FFFD. (URLDecoder throws
+     * on a malformed escape, which made one odd member value fail the whole cluster read.)
+     */
+    private static String unquotePlus(String text) {
+        byte[] raw = text.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream decoded = new ByteArrayOutputStream(raw.length);
+        for (int i = 0; i < raw.length; i++) {
+            int hi = i + 2 < raw.length && raw[i] == '%' ? Character.digit(raw[i + 1], 16) : -1;
+            int lo = hi >= 0 ? Character.digit(raw[i + 2], 16) : -1;
+            if (lo >= 0) {
+                decoded.write(hi * 16 + lo);
+                i += 2;
+            } else {
+                decoded.write(raw[i] == '+' ? ' ' : raw[i]);
+            }
+        }
+        return decoded.toString(StandardCharsets.UTF_8);
     }
 
     static ConfigNode config(byte[] data, int version) {

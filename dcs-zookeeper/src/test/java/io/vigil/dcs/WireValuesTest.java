@@ -89,6 +89,15 @@ class WireValuesTest {
     }
 
     @Test
+    void legacyMemberValueWithMalformedEscapesIsReadLikePython() {
+        // found by ZnodeValuesFuzzTest#member: URLDecoder threw on %zz and failed the whole cluster read
+        MemberNode m = member("postgres://u@h:5432/db?application_name=http://h%3A8008/%zz+x%4");
+
+        assertThat(m.connUrl()).contains("postgres://u@h:5432/db");
+        assertThat(m.apiUrl()).contains("http://h:8008/%zz x%4");
+    }
+
+    @Test
     void failoverForms() {
         assertThat(WireFormat.failover(bytes("{\"member\":\"n2\"}"), 3))
                 .contains(new FailoverNode(Optional.empty(), Optional.of("n2"), Optional.empty(), 3));
