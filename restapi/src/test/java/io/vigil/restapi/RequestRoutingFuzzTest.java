@@ -78,7 +78,8 @@ class RequestRoutingFuzzTest {
         SEEN.set(null);
         WriteRequest sent = new WriteRequest(method, path, query, Map.of("Content-Length",
                 Integer.toString(body.length)), body, "192.0.2.1");
-        RestResponse answer = WRITES.dispatch(method, path, authorization, () -> sent).get(5, TimeUnit.SECONDS);
+        RestResponse answer = WRITES.dispatch(method, path, new AccessCheck.Caller("192.0.2.1", false, authorization),
+                () -> sent).get(5, TimeUnit.SECONDS);
         boolean routed = WRITE_ROUTES.contains(method + " /" + FirstSegment.of(path));
         if (!routed) {
             assertThat(answer.status()).as("%s %s", method, path).isEqualTo(501);
