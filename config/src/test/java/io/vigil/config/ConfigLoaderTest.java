@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,7 +69,8 @@ class ConfigLoaderTest {
         assertThat(pg.pgCtlTimeout()).isEqualTo(60);
 
         assertThat(config.watchdog().mode()).isEqualTo(WatchdogConfig.OFF);
-        assertThat(config.tags()).isEqualTo(new Tags(false, false, false, false, Optional.empty(), Map.of()));
+        assertThat(config.tags()).as("nofailover: false is kept as configured").isEqualTo(new Tags(Optional.of(false),
+                false, false, false, false, Optional.empty(), OptionalInt.empty(), Map.of()));
         assertThat(config.tags().asMemberTags()).isEmpty();
         assertThat(config.unknownKeys()).isEmpty();
         assertThat(config.logLevel()).isEqualTo("INFO");

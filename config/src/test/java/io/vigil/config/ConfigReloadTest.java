@@ -28,7 +28,7 @@ class ConfigReloadTest {
                 .replace("name: n1", "name: n9"));
         ConfigReload reload = ConfigReload.of(running, reread);
         assertThat(reload.effective().postgresql().parameters()).containsEntry("work_mem", "7MB");
-        assertThat(reload.effective().tags().nofailover()).isTrue();
+        assertThat(reload.effective().tags().nofailover()).contains(true);
         assertThat(reload.effective().name()).isEqualTo("n1");
         assertThat(reload.effective().postgresql().listen()).isEqualTo(running.postgresql().listen());
         assertThat(reload.needsRestart()).containsExactly("name", "postgresql.listen", "postgresql.connect_address");

@@ -14,10 +14,12 @@ class UnimplementedKeysTest {
                 "bootstrap", Map.of("method", "pgbackrest"),
                 "postgresql", Map.of("create_replica_methods", List.of("pgbackrest", "basebackup"),
                         "pre_promote", "/usr/local/bin/fence.sh", "before_stop", ""),
-                "watchdog", Map.of("mode", "required"));
+                "watchdog", Map.of("mode", "required"),
+                "tags", Map.of("nostream", true, "failover_priority", 2));
         assertThat(UnimplementedKeys.in(raw)).containsExactly(
                 Map.entry("bootstrap.method", "a new cluster is created with initdb"),
-                Map.entry("postgresql.create_replica_methods", "replicas are cloned with pg_basebackup"));
+                Map.entry("postgresql.create_replica_methods", "replicas are cloned with pg_basebackup"),
+                Map.entry("tags.nostream", "the replica still streams from its upstream (the tag is only published)"));
     }
 
     @Test
@@ -29,7 +31,8 @@ class UnimplementedKeysTest {
                         "set_acls", Map.of("CN=patroni", List.of("ALL"))),
                 "restapi", Map.of("listen", "127.0.0.1:8008", "certfile", "/etc/patroni/rest.pem",
                         "verify_client", "required", "allowlist", List.of("10.0.0.0/8"), "allowlist_include_members", true),
-                "watchdog", Map.of("mode", false)); // YAML's unquoted off
+                "watchdog", Map.of("mode", false), // YAML's unquoted off
+                "tags", Map.of("nostream", false));
         assertThat(UnimplementedKeys.in(raw)).isEmpty();
         assertThat(UnimplementedKeys.in(Map.of())).isEmpty();
     }

@@ -58,6 +58,11 @@ public record MemberNode(String name, Map<String, Object> data, long session) {
         return JsonValues.truthy(tags().get(tag));
     }
 
+    /** The member may not be promoted: tagged {@code nofailover}, or a {@code failover_priority} of 0 or less. */
+    public boolean nofailover() {
+        return FailoverTags.nofailover(tags());
+    }
+
     /**
      * PostgreSQL host and port, from {@code conn_url}, else from {@code conn_kwargs} (written by other DCS
      * back-ends and Kubernetes deployments of Patroni).

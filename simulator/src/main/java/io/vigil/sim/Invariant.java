@@ -5,6 +5,8 @@ public enum Invariant {
   LOCK_EXCLUSIVE("1", "never two nodes that each answer /primary (valid lock flag) and accept writes"),
   PROMOTE_HOLDS_LOCK("2", "a node promotes only while it holds the leader lock"),
   PROMOTE_WITHIN_LAG("3", "a promoted node misses at most maximum_lag_on_failover of the last known leader WAL"),
+  PRIORITY_RESPECTED("3b", "a node tagged failover_priority 0 never promotes, and a replica that races for the lock "
+      + "saw no reachable, eligible peer with the same WAL position and a higher failover_priority"),
   NO_SPLIT_BRAIN_ACK("4", "the router never gets a write acknowledged by a primary older than the newest one"),
   STALE_PRIMARY_FENCED("4b", "a running agent stops its old primary taking writes within the fencing grace"),
   SINGLE_WRITER("4c", "no instant where two nodes accept writes (direct or through the router); checked with the "

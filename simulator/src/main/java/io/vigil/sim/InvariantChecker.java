@@ -1,6 +1,7 @@
 package io.vigil.sim;
 
 import io.vigil.agent.ha.Observation;
+import io.vigil.agent.ha.PeerStatus;
 import io.vigil.agent.ha.Rule;
 import io.vigil.config.SyncMode;
 import io.vigil.dcs.ClusterView;
@@ -203,6 +204,11 @@ final class InvariantChecker {
           + cluster.lockDescription() + " (its session is s" + agent.dcs.currentSession() + ")");
       return;
     }
+    if (settings.failoverPriority(node.index) <= 0) {
+      fail(Invariant.PRIORITY_RESPECTED, node.name + " promotes although its failover_priority is "
+          + settings.failoverPriority(node.index));
+      return;
+    }
     SimCluster.LeaderPosition last = cluster.lastLeaderPosition();
     if (last == null || node.pg.wal() == null) {
       return;
@@ -213,6 +219,33 @@ final class InvariantChecker {
       fail(Invariant.PROMOTE_WITHIN_LAG, node.name + " promotes at " + node.pg.wal() + " and misses " + missing
           + " bytes of the last known leader WAL (optime " + last.optime() + " written by " + last.writer()
           + "), more than maximum_lag_on_failover " + settings.maximumLagOnFailover(), staleTimeline(node));
+    }
+  }
+
+  /**
+   * Invariant 3b's tie-break half, when an AcquireLock action is carried out on the decision's observation {@code o}:
+   * a replica racing without a failover request (a named candidate wins whatever its priority, as in Patroni) must
+   * not have seen an eligible peer at its own WAL position with a higher priority. Judged on what the node saw, not
+   * on the cluster's state at that instant: a peer's answer is up to 2 s old by the time the lock is taken. Skipped in
+   * synchronous mode, where {@code /sync}, not the priority, decides who may race.
+   */
+  void racing(SimAgent agent, Observation o) {
+    if (settings.failoverPriorities().isEmpty() || !o.pg().isReplica()
+        || o.view().flatMap(ClusterView::failover).isPresent()
+        || o.settings().dynamic().synchronousMode() != SyncMode.OFF) {
+      return;
+    }
+    int mine = settings.failoverPriority(agent.node.index);
+    long wal = o.pg().walPosition();
+    for (PeerStatus p : o.peers()) {
+      boolean comparable = p.timeline() <= 0 || p.timeline() >= o.pg().timeline();
+      if (p.reachable() && !p.primary() && !p.nofailover() && comparable && p.walPosition() == wal
+          && p.failoverPriority() > mine) {
+        fail(Invariant.PRIORITY_RESPECTED, agent.node.name + " (failover_priority " + mine + ") races for the lock at "
+            + wal + " although " + p.name() + " is at the same position with failover_priority "
+            + p.failoverPriority());
+        return;
+      }
     }
   }
 

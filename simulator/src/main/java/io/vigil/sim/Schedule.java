@@ -12,11 +12,20 @@ import java.util.SplittableRandom;
  * a run that never uses it are those the seed gave before synchronous schedules existed: a third of the
  * schedules start in synchronous mode ({@code on}, or {@code strict} in a third of those, with
  * {@code synchronous_node_count} 1 or 2), and in a third of all schedules an operator switches the mode
- * (off / on / strict) once or twice during the fault phase.
+ * (off / on / strict) once or twice during the fault phase. Failover priorities come from a third stream:
+ * in half of the schedules every node gets a {@code failover_priority} tag of 0 to 3, at most one of them 0
+ * (so that a failover stays possible and the run must still converge); the other half carry no tag.
+ *
+ * @param failoverPriorities the {@code failover_priority} tag of each node by index; empty = no node is tagged
  */
-record Schedule(List<Fault> faults, SyncSetup sync) {
+record Schedule(List<Fault> faults, SyncSetup sync, List<Integer> failoverPriorities) {
 
-  static Schedule draw(SplittableRandom rng, SplittableRandom syncRng, SimSettings s) {
+  /** A hand-made schedule whose nodes carry no {@code failover_priority} tag. */
+  Schedule(List<Fault> faults, SyncSetup sync) {
+    this(faults, sync, List.of());
+  }
+
+  static Schedule draw(SplittableRandom rng, SplittableRandom syncRng, SplittableRandom tagRng, SimSettings s) {
     int count = 1 + rng.nextInt(6);
     List<Fault> faults = new ArrayList<>();
     long heal = s.healAtMs();
@@ -70,7 +79,24 @@ record Schedule(List<Fault> faults, SyncSetup sync) {
     }
     // stable: faults drawn at the same time keep their order
     faults.sort(Comparator.comparingLong(Fault::at));
-    return new Schedule(List.copyOf(faults), sync);
+    return new Schedule(List.copyOf(faults), sync, priorities(tagRng, s.nodes()));
+  }
+
+  private static List<Integer> priorities(SplittableRandom tagRng, int nodes) {
+    if (tagRng.nextBoolean()) {
+      return List.of();
+    }
+    List<Integer> out = new ArrayList<>();
+    boolean zeroTaken = false;
+    for (int i = 0; i < nodes; i++) {
+      int p = tagRng.nextInt(4);
+      if (p == 0 && zeroTaken) {
+        p = 1;
+      }
+      zeroTaken |= p == 0;
+      out.add(p);
+    }
+    return List.copyOf(out);
   }
 
   /** A duration of up to {@code max} that ends by the time the faults heal. */

@@ -6,6 +6,7 @@ import io.vigil.agent.ha.NodeSettings;
 import io.vigil.agent.ha.Observation;
 import io.vigil.agent.ha.FailsafeRound;
 import io.vigil.agent.ha.PeerStatus;
+import io.vigil.dcs.FailoverTags;
 import io.vigil.dcs.MemberNode;
 import io.vigil.postgres.RecoveryTarget;
 import java.util.ArrayList;
@@ -263,6 +264,10 @@ final class SimCluster {
     lastLeaderPosition = new LeaderPosition(optime, writer.pg.wal(), writer.name);
   }
 
+  void racing(SimAgent agent, Observation o) {
+    checker.racing(agent, o);
+  }
+
   void promoting(SimAgent agent, Observation o) {
     checker.promoting(agent, o);
   }
@@ -388,8 +393,9 @@ final class SimCluster {
   // ---- agents and faults ----
 
   private NodeSettings nodeSettings(SimNode n) {
-    return new NodeSettings(n.name, false, true, settings.bootstrapDcs(), settings.dynamic(),
-        "postgres://" + n.host + ":5432/postgres", "http://" + n.host + ":8008/patroni", Map.of());
+    Map<String, Object> tags = settings.tags(n.index);
+    return new NodeSettings(n.name, FailoverTags.nofailover(tags), true, settings.bootstrapDcs(), settings.dynamic(),
+        "postgres://" + n.host + ":5432/postgres", "http://" + n.host + ":8008/patroni", tags);
   }
 
   private void startAgent(SimNode n) {

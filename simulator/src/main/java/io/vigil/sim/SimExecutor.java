@@ -229,6 +229,7 @@ final class SimExecutor {
         k.accept(r.failed() ? Result.dcs(r.error()) : Result.ok(true));
       });
     } else if (a instanceof Action.AcquireLock) {
+      cluster.racing(agent, o);
       dcs.attemptLeader(r -> {
         if (r.failed()) {
           k.accept(Result.dcs(r.error()));

@@ -1,5 +1,6 @@
 package io.vigil.sim;
 
+import io.vigil.agent.ha.NodeSettings;
 import io.vigil.agent.ha.Observation;
 import io.vigil.agent.ha.PeerStatus;
 import io.vigil.postgres.PgStatus;
@@ -71,10 +72,13 @@ final class SimPublishedStatus {
       return PeerStatus.unreachable(name);
     }
     PgStatus p = pg.get();
+    // the document carries the node's tags, which PeerClient reads as FailoverTags does
+    NodeSettings tags = observation.orElseThrow().settings();
     if (!p.inRecovery() && p.writeLsn() > 0) {
-      return new PeerStatus(name, true, true, p.writeLsn(), false, p.timeline());
+      return new PeerStatus(name, true, true, p.writeLsn(), tags.nofailover(), p.timeline(), tags.failoverPriority());
     }
     long received = p.receiveLsn() > 0 ? p.receiveLsn() : p.replayLsn();
-    return new PeerStatus(name, true, false, Math.max(received, p.replayLsn()), false, p.timeline());
+    return new PeerStatus(name, true, false, Math.max(received, p.replayLsn()), tags.nofailover(), p.timeline(),
+        tags.failoverPriority());
   }
 }

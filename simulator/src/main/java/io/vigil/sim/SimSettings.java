@@ -1,39 +1,59 @@
 package io.vigil.sim;
 
 import io.vigil.config.DynamicConfig;
+import io.vigil.dcs.FailoverTags;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The shape of one simulated run: cluster size, Patroni's timing keys (the defaults every real
  * cluster starts with) and the length of each phase.
  *
- * @param nodes           cluster members, all bootstrap-capable, none tagged nofailover
+ * @param nodes           cluster members, all bootstrap-capable (except those whose failover_priority is 0)
  * @param formationMs     no faults while the cluster bootstraps and clones its replicas
  * @param faultPhaseMs    faults start and end inside this window after formation (safety phase)
  * @param sync            the synchronous replication {@code bootstrap.dcs} starts the cluster with
  * @param failsafe        {@code failsafe_mode: true} in {@code bootstrap.dcs}
+ * @param failoverPriorities the {@code failover_priority} tag of each node by index; empty = no node is tagged
  */
 record SimSettings(int nodes, int ttlSeconds, int loopWaitSeconds, int retryTimeoutSeconds,
-    long maximumLagOnFailover, long formationMs, long faultPhaseMs, SyncSetup sync, boolean failsafe) {
+    long maximumLagOnFailover, long formationMs, long faultPhaseMs, SyncSetup sync, boolean failsafe,
+    List<Integer> failoverPriorities) {
 
   /** The longest pg_basebackup the PostgreSQL model takes. */
   static final long CLONE_MAX_MS = 15_000;
 
   static SimSettings defaults(long faultPhaseMs) {
-    return new SimSettings(3, 30, 10, 10, 1_048_576L, 60_000, faultPhaseMs, SyncSetup.ASYNC, false);
+    return new SimSettings(3, 30, 10, 10, 1_048_576L, 60_000, faultPhaseMs, SyncSetup.ASYNC, false,
+        List.of());
   }
 
   SimSettings withSync(SyncSetup s) {
     return new SimSettings(nodes, ttlSeconds, loopWaitSeconds, retryTimeoutSeconds, maximumLagOnFailover, formationMs,
-        faultPhaseMs, s, failsafe);
+        faultPhaseMs, s, failsafe, failoverPriorities);
   }
 
   /** {@code failsafe_mode} in {@code bootstrap.dcs} (the run option {@code --failsafe}). */
   SimSettings withFailsafe(boolean on) {
     return new SimSettings(nodes, ttlSeconds, loopWaitSeconds, retryTimeoutSeconds, maximumLagOnFailover, formationMs,
-        faultPhaseMs, sync, on);
+        faultPhaseMs, sync, on, failoverPriorities);
+  }
+
+  SimSettings withFailoverPriorities(List<Integer> priorities) {
+    return new SimSettings(nodes, ttlSeconds, loopWaitSeconds, retryTimeoutSeconds, maximumLagOnFailover, formationMs,
+        faultPhaseMs, sync, failsafe, List.copyOf(priorities));
+  }
+
+  /** Node {@code index}'s {@code failover_priority}: its tag, or Patroni's default 1 when untagged. */
+  int failoverPriority(int index) {
+    return failoverPriorities.isEmpty() ? FailoverTags.DEFAULT_PRIORITY : failoverPriorities.get(index);
+  }
+
+  /** The {@code tags} node {@code index} publishes, as its patroni.yml would configure them. */
+  Map<String, Object> tags(int index) {
+    return failoverPriorities.isEmpty() ? Map.of() : Map.of("failover_priority", failoverPriorities.get(index));
   }
 
   long ttlMs() {

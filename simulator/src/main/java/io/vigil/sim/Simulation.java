@@ -13,7 +13,8 @@ public final class Simulation {
     SplittableRandom root = new SplittableRandom(seed);
     SplittableRandom faults = root.split();
     SplittableRandom world = root.split();
-    return run(seed, options, core, Schedule.draw(faults, root.split(), defaults), world);
+    SplittableRandom sync = root.split();
+    return run(seed, options, core, Schedule.draw(faults, sync, root.split(), defaults), world);
   }
 
   /** Runs {@code schedule} (a hand-made one reproduces a finding with the fewest faults) in the world of {@code seed}. */
@@ -26,7 +27,7 @@ public final class Simulation {
   private static ScheduleResult run(long seed, RunOptions options, DecisionCore core, Schedule schedule,
       SplittableRandom world) {
     SimSettings settings = SimSettings.defaults(options.faultPhaseSeconds() * 1000).withSync(schedule.sync())
-        .withFailsafe(options.failsafe());
+        .withFailsafe(options.failsafe()).withFailoverPriorities(schedule.failoverPriorities());
     SimCluster cluster = new SimCluster(settings, world, core, options);
     cluster.trace("SIM", "seed " + seed + ": " + settings.nodes() + " nodes, ttl " + settings.ttlSeconds()
         + " s, loop_wait " + settings.loopWaitSeconds() + " s, retry_timeout " + settings.retryTimeoutSeconds()
@@ -34,7 +35,8 @@ public final class Simulation {
         + ", convergence bound " + Trace.seconds(settings.convergenceBoundMs())
         + (settings.sync().mode() == SyncSetup.Mode.OFF ? "" : ", " + settings.sync())
         + (options.fence() ? "" : ", fence off") + (options.watchdogMode().equals("off") ? ""
-            : ", watchdog " + options.watchdogMode()));
+            : ", watchdog " + options.watchdogMode())
+        + (settings.failoverPriorities().isEmpty() ? "" : ", failover_priority " + settings.failoverPriorities()));
     for (Fault f : schedule.faults()) {
       f.inject(cluster);
     }

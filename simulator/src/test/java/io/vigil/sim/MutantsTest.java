@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.agent.ha.Action;
 import io.vigil.agent.ha.Decision;
 import io.vigil.agent.ha.HaCore;
+import io.vigil.agent.ha.NodeSettings;
 import io.vigil.agent.ha.Observation;
+import io.vigil.agent.ha.PeerStatus;
 import io.vigil.agent.ha.Rule;
 import io.vigil.dcs.ClusterView;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -63,6 +66,30 @@ class MutantsTest {
           o.mySession(), o.pg(), o.peers(), o.settings())
       : o, m);
 
+  /** The leader race without the failover_priority tie-break: every peer answers as if untagged. */
+  private static final DecisionCore RACE_IGNORING_PRIORITY = (o, m) -> HaCore.decide(withPeers(o, o.peers().stream()
+      .map(p -> new PeerStatus(p.name(), p.reachable(), p.primary(), p.walPosition(), p.nofailover(), p.timeline()))
+      .toList()), m);
+
+  /** A node tagged failover_priority 0 races as if it were untagged. */
+  private static final DecisionCore PRIORITY_ZERO_IGNORED = (o, m) -> {
+    NodeSettings s = o.settings();
+    NodeSettings untagged = new NodeSettings(s.name(), false, s.canBootstrap(), s.bootstrapDcs(), s.dynamic(),
+        s.connUrl(), s.apiUrl(), Map.of());
+    return HaCore.decide(new Observation(o.nowMillis(), o.view(), o.dcsError(), o.mySession(), o.pg(), o.peers(),
+        untagged, o.guards(), o.failsafeRound(), o.failsafeLeader()), m);
+  };
+
+  @Test
+  void aRaceIgnoringPriorityIsCaughtByThePriorityInvariant() {
+    assertCaught(RACE_IGNORING_PRIORITY, Invariant.PRIORITY_RESPECTED, NO_FENCE);
+  }
+
+  @Test
+  void aPriorityZeroNodeThatRacesIsCaughtByThePriorityInvariant() {
+    assertCaught(PRIORITY_ZERO_IGNORED, Invariant.PRIORITY_RESPECTED, NO_FENCE);
+  }
+
   @Test
   void aRaceIgnoringSyncIsCaughtByTheDurabilityInvariant() {
     assertCaught(RACE_IGNORING_SYNC, Invariant.ACKED_COMMITS_SURVIVE, NO_FENCE);
@@ -107,6 +134,11 @@ class MutantsTest {
     assertThat(caught).as("%s not broken by the mutant in %d schedules", expected, MAX_SCHEDULES).isPresent();
     System.out.println(expected + " caught after " + (seed - BASE_SEED) + " schedule(s), seed " + (seed - 1) + ": "
         + caught.get());
+  }
+
+  private static Observation withPeers(Observation o, List<PeerStatus> peers) {
+    return new Observation(o.nowMillis(), o.view(), o.dcsError(), o.mySession(), o.pg(), peers, o.settings(),
+        o.guards(), o.failsafeRound(), o.failsafeLeader());
   }
 
   private static Observation withoutWalComparison(Observation o) {

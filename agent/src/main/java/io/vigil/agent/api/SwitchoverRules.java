@@ -3,6 +3,7 @@ package io.vigil.agent.api;
 import io.vigil.agent.ha.Isoformat;
 import io.vigil.config.SyncMode;
 import io.vigil.dcs.ClusterView;
+import io.vigil.dcs.FailoverTags;
 import io.vigil.dcs.MemberNode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -138,7 +139,7 @@ final class SwitchoverRules {
       return Optional.of("not reachable");
     }
     Map<String, Object> doc = document.get();
-    if (doc.get("tags") instanceof Map<?, ?> tags && truthy(tags.get("nofailover"))) {
+    if (doc.get("tags") instanceof Map<?, ?> tags && FailoverTags.nofailover(tags)) {
       return Optional.of("not allowed to promote");
     }
     if (truthy(doc.get("watchdog_failed"))) {

@@ -55,7 +55,7 @@ final class ManualFailover {
       }
       String source = leader;
       List<String> candidates = view.members().stream()
-          .filter(m -> !m.name().equals(source) && !m.tagTrue("nofailover")).map(MemberNode::name).sorted().toList();
+          .filter(m -> !m.name().equals(source) && !m.nofailover()).map(MemberNode::name).sorted().toList();
       if (candidates.isEmpty()) {
         throw new CtlException("No candidates found to " + action + " to");
       }

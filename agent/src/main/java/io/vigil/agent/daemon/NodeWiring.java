@@ -3,10 +3,12 @@ package io.vigil.agent.daemon;
 import io.vigil.agent.ha.NodeSettings;
 import io.vigil.config.DynamicConfig;
 import io.vigil.config.VigilConfig;
+import io.vigil.dcs.FailoverTags;
 import io.vigil.dcs.ZooKeeperDcsSettings;
 import io.vigil.postgres.Credentials;
 import io.vigil.postgres.PostgresSettings;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** Translates the typed YAML configuration into the settings of each module. */
@@ -43,7 +45,9 @@ final class NodeWiring {
     String connUrl = "postgres://" + pg.connectAddress() + "/" + pg.database();
     String apiUrl = c.restapi().scheme() + "://" + c.restapi().connectAddress() + "/patroni";
     boolean canBootstrap = c.raw().containsKey("bootstrap");
-    return new NodeSettings(c.name(), c.tags().nofailover(), canBootstrap, c.bootstrap().dcs(), d,
-        connUrl, apiUrl, c.tags().asMemberTags());
+    // Judged from the published tags, so this node sees itself exactly as its peers (Vigil or Patroni) see it.
+    Map<String, Object> tags = c.tags().asMemberTags();
+    return new NodeSettings(c.name(), FailoverTags.nofailover(tags), canBootstrap, c.bootstrap().dcs(), d,
+        connUrl, apiUrl, tags);
   }
 }

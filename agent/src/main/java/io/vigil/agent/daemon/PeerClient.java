@@ -3,6 +3,7 @@ package io.vigil.agent.daemon;
 import io.vigil.agent.api.ClientTls;
 import io.vigil.agent.api.HttpPeerDocuments;
 import io.vigil.agent.ha.PeerStatus;
+import io.vigil.dcs.FailoverTags;
 import io.vigil.dcs.JsonValues;
 import io.vigil.dcs.MemberNode;
 import java.time.Duration;
@@ -41,14 +42,16 @@ final class PeerClient {
     if (!(doc.get("xlog") instanceof Map<?, ?> xlog)) {
       return PeerStatus.unreachable(name);
     }
-    boolean nofailover = doc.get("tags") instanceof Map<?, ?> tags && JsonValues.truthy(tags.get("nofailover"));
+    Map<?, ?> tags = doc.get("tags") instanceof Map<?, ?> t ? t : Map.of();
+    boolean nofailover = FailoverTags.nofailover(tags);
+    int priority = FailoverTags.failoverPriority(tags);
     int timeline = (int) number(doc.get("timeline"));
     long location = number(xlog.get("location"));
     if (location > 0) {
-      return new PeerStatus(name, true, true, location, nofailover, timeline);
+      return new PeerStatus(name, true, true, location, nofailover, timeline, priority);
     }
     long wal = Math.max(number(xlog.get("received_location")), number(xlog.get("replayed_location")));
-    return new PeerStatus(name, true, false, wal, nofailover, timeline);
+    return new PeerStatus(name, true, false, wal, nofailover, timeline, priority);
   }
 
   /** A number of a member document (JSON number or decimal string, as Patroni accepts); 0 when absent or garbage. */

@@ -10,22 +10,24 @@ import java.util.Optional;
  * Am I the healthiest node to take a free leader lock (wire spec 3.11.1)? A node races only if it is
  * on the cluster's newest timeline, no peer is a running primary, on a newer timeline or ahead in
  * WAL, it is allowed to fail over, and it is not lagging beyond {@code maximum_lag_on_failover}
- * behind the last known leader position. WAL positions are only comparable on one timeline, so the
- * timeline checks come first (Patroni 3.0.2 makes them optional; Vigil always applies them).
+ * behind the last known leader position. At equal WAL a peer with a higher {@code failover_priority}
+ * tag wins. WAL positions are only comparable on one timeline, so the timeline checks come first
+ * (Patroni 3.0.2 makes them optional; Vigil always applies them).
  */
 public final class LeaderRace {
 
   private LeaderRace() {}
 
   /**
-   * Whom a race polls (wire spec 3.11 item 9): every other member not tagged nofailover and, in failsafe mode, every
-   * other name in {@code /failsafe} that has no member key (a primary running on failsafe lost its session, and with it
-   * its member key, but it still answers as a live primary).
+   * Whom a race polls (wire spec 3.11 item 9): every other member that may promote (not tagged nofailover, no
+   * failover_priority of 0 or less) and, in failsafe mode, every other name in {@code /failsafe} that has no member
+   * key (a primary running on failsafe lost its session, and with it its member key, but it still answers as a live
+   * primary).
    */
   public static List<MemberNode> candidates(ClusterView view, NodeSettings settings) {
     String me = settings.name();
     List<MemberNode> out = new java.util.ArrayList<>(view.members().stream()
-        .filter(m -> !m.name().equals(me) && !m.tagTrue("nofailover")).toList());
+        .filter(m -> !m.name().equals(me) && !m.nofailover()).toList());
     if (settings.dynamic().failsafeMode()) {
       view.failsafe().ifPresent(f -> f.forEach((name, url) -> {
         if (!name.equals(me) && view.member(name).isEmpty()) {
@@ -61,7 +63,10 @@ public final class LeaderRace {
       return Optional.empty();
     }
     if (o.settings().nofailover()) {
-      return Optional.of("i am not allowed to promote (nofailover)");
+      Map<String, Object> tags = o.settings().tags();
+      String tag = tags.containsKey("nofailover") || !tags.containsKey("failover_priority") ? "nofailover"
+          : "failover_priority " + tags.get("failover_priority");
+      return Optional.of("i am not allowed to promote (" + tag + ")");
     }
     if (memory.rewindFailures() >= AgentMemory.MAX_REWIND_ATTEMPTS) {
       return Optional.of("my data directory could not be rewound and needs reinitializing");
@@ -96,6 +101,12 @@ public final class LeaderRace {
       }
       if (peer.walPosition() > myWal && !olderTimeline) {
         return Optional.of(peer.name() + " has a higher wal position (" + peer.walPosition() + " > " + myWal + ")");
+      }
+      // Patroni 3.2: at equal WAL the higher failover_priority wins; a lower one never outranks more WAL.
+      int myPriority = o.settings().failoverPriority();
+      if (peer.walPosition() == myWal && !olderTimeline && peer.failoverPriority() > myPriority) {
+        return Optional.of(peer.name() + " has the same wal position (" + myWal + ") and a higher failover_priority ("
+            + peer.failoverPriority() + " > " + myPriority + ")");
       }
     }
     return Optional.empty();

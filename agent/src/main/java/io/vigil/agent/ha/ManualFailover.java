@@ -108,6 +108,10 @@ final class ManualFailover {
     if (member.equals(o.settings().name()) && SyncReplication.whyNotSynchronous(o, view).isPresent()) {
       return Optional.empty();
     }
+    if (member.equals(o.settings().name()) && o.settings().nofailover()) {
+      // Wire spec 3.11.1: nofailover (or failover_priority <= 0) is checked before the request; the race refuses.
+      return Optional.empty();
+    }
     if (member.equals(o.settings().name())) {
       // Even a named candidate never promotes past maximum_lag_on_failover: it races like anyone else.
       return optime - o.pg().walPosition() > maxLag ? Optional.empty() : Optional.of(true);
@@ -123,7 +127,7 @@ final class ManualFailover {
     List<String> names = named.map(List::of).orElseGet(() -> view.members().stream()
         .map(MemberNode::name).filter(n -> !n.equals(me)).toList());
     return names.stream()
-        .filter(n -> !n.equals(me) && view.member(n).map(m -> !m.tagTrue("nofailover")).orElse(false))
+        .filter(n -> !n.equals(me) && view.member(n).map(m -> !m.nofailover()).orElse(false))
         .filter(n -> SyncReplication.allows(o, view, n))
         .filter(n -> peerHealthy(o, n) && caughtUp(o, n))
         .toList();

@@ -1,13 +1,14 @@
 package io.vigil.agent.ha;
 
 import io.vigil.config.DynamicConfig;
+import io.vigil.dcs.FailoverTags;
 import java.util.Map;
 
 /**
  * The configuration the HA core reads, already merged (local YAML + dynamic {@code /config}).
  *
  * @param name          this member's name
- * @param nofailover    tag: never race for the leader lock
+ * @param nofailover    never race for the leader lock: tag {@code nofailover}, or {@code failover_priority} <= 0
  * @param canBootstrap  the YAML has a bootstrap section, so this node may initialise a new cluster
  * @param bootstrapDcs  {@code bootstrap.dcs}, written verbatim to {@code /config} by the bootstrapping node
  * @param dynamic       the effective dynamic configuration
@@ -24,6 +25,11 @@ public record NodeSettings(
     String connUrl,
     String apiUrl,
     Map<String, Object> tags) {
+
+  /** This node's weight in a leader race tie, read from its published tags as its peers read it. */
+  public int failoverPriority() {
+    return nofailover ? 0 : FailoverTags.failoverPriority(tags);
+  }
 
   public NodeSettings withDynamic(DynamicConfig d) {
     return new NodeSettings(name, nofailover, canBootstrap, bootstrapDcs, d, connUrl, apiUrl, tags);

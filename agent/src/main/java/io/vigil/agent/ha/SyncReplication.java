@@ -201,7 +201,7 @@ final class SyncReplication {
     }
     candidates.sort(Comparator.comparing((ReplicationRow r) -> !r.syncState().equals("sync"))
         .thenComparing(ReplicationRow::flushLsn, (a, b) -> Long.compareUnsigned(b, a))
-        .thenComparing(r -> view.member(r.applicationName()).map(m -> m.tagTrue("nofailover")).orElse(false))
+        .thenComparing(r -> view.member(r.applicationName()).map(m -> m.nofailover()).orElse(false))
         .thenComparing(ReplicationRow::applicationName));
     long best = candidates.stream().mapToLong(ReplicationRow::flushLsn).max().orElse(0);
     long maxLag = d.maximumLagOnSyncnode();

@@ -23,9 +23,21 @@ class PeerClientTest {
         .isEqualTo(new PeerStatus("n1", true, true, 5000, false, 3));
     assertThat(PeerClient.status("n2", Map.of("xlog", Map.of("received_location", 700, "replayed_location", 900),
         "tags", Map.of("nofailover", true))))
-        .isEqualTo(new PeerStatus("n2", true, false, 900, true, 0));
+        .as("nofailover: priority 0, as Patroni reports it")
+        .isEqualTo(new PeerStatus("n2", true, false, 900, true, 0, 0));
     assertThat(PeerClient.status("n3", Map.of("state", "stopped"))).as("no xlog: not a candidate")
         .isEqualTo(PeerStatus.unreachable("n3"));
+  }
+
+  @Test
+  void readsFailoverPriorityFromTheDocumentsTags() {
+    Map<String, Object> xlog = Map.of("received_location", 700, "replayed_location", 900);
+    assertThat(PeerClient.status("n2", Map.of("xlog", xlog, "tags", Map.of("failover_priority", 3))))
+        .isEqualTo(new PeerStatus("n2", true, false, 900, false, 0, 3));
+    assertThat(PeerClient.status("n2", Map.of("xlog", xlog, "tags", Map.of("failover_priority", 0))))
+        .as("0 means never promote, as nofailover").isEqualTo(new PeerStatus("n2", true, false, 900, true, 0, 0));
+    assertThat(PeerClient.status("n2", Map.of("xlog", xlog)).failoverPriority()).as("no tags: Patroni's default")
+        .isEqualTo(1);
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.vigil.config.DynamicConfig;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.ConfigNode;
 import io.vigil.dcs.FailoverNode;
+import io.vigil.dcs.FailoverTags;
 import io.vigil.dcs.LeaderNode;
 import io.vigil.dcs.MemberNode;
 import io.vigil.dcs.SyncNode;
@@ -39,6 +40,7 @@ class HaCoreTest {
   private LocalPg pg = replica(100);
   private List<PeerStatus> peers = List.of();
   private boolean nofailover;
+  private Map<String, Object> myTags = Map.of();
   private AgentMemory memory = AgentMemory.initial();
   private long now = 1_000;
   private Map<String, Object> dynamic = Map.of();
@@ -102,8 +104,8 @@ class HaCoreTest {
       dynamic.put("pause", true);
     }
     DynamicConfig dyn = DynamicConfig.fromMap(dynamic);
-    NodeSettings s = new NodeSettings("me", nofailover, true, Map.of("ttl", 30), dyn,
-        "postgres://127.0.0.1:5000/postgres", "http://127.0.0.1:6000/patroni", Map.of());
+    NodeSettings s = new NodeSettings("me", nofailover || FailoverTags.nofailover(myTags), true, Map.of("ttl", 30), dyn,
+        "postgres://127.0.0.1:5000/postgres", "http://127.0.0.1:6000/patroni", myTags);
     ClusterView view = new ClusterView(initialize, Optional.of(new ConfigNode(Map.of("ttl", 30), 0)), leader,
         members, optime, List.of(), false, failover, sync, failsafe);
     Observation o = new Observation(now, Optional.of(view), Optional.empty(), MY_SESSION, pg, peers, s, guards,
@@ -265,6 +267,94 @@ class HaCoreTest {
   void nofailoverReplicaDoesNotRace() {
     nofailover = true;
     assertThat(decide().rule()).isEqualTo(Rule.NOT_HEALTHIEST);
+  }
+
+  // ---- failover_priority (Patroni 3.2) ---------------------------------------------------------------
+
+  @Test
+  void aPeerWithTheSameWalAndAHigherPriorityWinsTheTie() {
+    myTags = Map.of("failover_priority", 1);
+    peers = List.of(new PeerStatus("n2", true, false, 100, false, 0, 2));
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.NOT_HEALTHIEST);
+    assertThat(d.message()).contains("n2 has the same wal position (100) and a higher failover_priority (2 > 1)");
+    assertThat(acting(d)).isEmpty();
+  }
+
+  @Test
+  void theHigherPriorityNodeRacesAtEqualWalAndEqualPrioritiesBothRace() {
+    myTags = Map.of("failover_priority", 3);
+    peers = List.of(new PeerStatus("n2", true, false, 100, false, 0, 2));
+    assertThat(decide().rule()).isEqualTo(Rule.ACQUIRE_LOCK);
+
+    myTags = Map.of("failover_priority", 2);
+    assertThat(decide().rule()).as("a tie in both: the lock decides, as in Patroni").isEqualTo(Rule.ACQUIRE_LOCK);
+  }
+
+  @Test
+  void walPositionBeatsPriority() {
+    myTags = Map.of("failover_priority", 1);
+    pg = replica(150);
+    peers = List.of(new PeerStatus("n2", true, false, 100, false, 0, 9));
+    assertThat(decide().rule()).as("more WAL wins over a higher priority").isEqualTo(Rule.ACQUIRE_LOCK);
+
+    myTags = Map.of("failover_priority", 9);
+    pg = replica(100);
+    peers = List.of(new PeerStatus("n2", true, false, 150, false, 0, 1));
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.NOT_HEALTHIEST);
+    assertThat(d.message()).contains("n2 has a higher wal position (150 > 100)");
+  }
+
+  @Test
+  void priorityZeroNeverPromotesEvenAlone() {
+    myTags = Map.of("failover_priority", 0);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.NOT_HEALTHIEST);
+    assertThat(d.message()).contains("i am not allowed to promote (failover_priority 0)");
+    assertThat(acting(d)).isEmpty();
+  }
+
+  @Test
+  void anExplicitNofailoverFalseOverridesPriorityZero() {
+    myTags = Map.of("nofailover", false, "failover_priority", 0);
+    assertThat(decide().rule()).as("Patroni lets the nofailover tag decide").isEqualTo(Rule.ACQUIRE_LOCK);
+    peers = List.of(new PeerStatus("n2", true, false, 100, false));
+    assertThat(decide().rule()).as("but at priority 0 any eligible peer with equal WAL wins the tie")
+        .isEqualTo(Rule.NOT_HEALTHIEST);
+  }
+
+  @Test
+  void aPeerWhoseTagsLackThePriorityCountsAsOne() {
+    myTags = Map.of("failover_priority", 2);
+    peers = List.of(new PeerStatus("n2", true, false, 100, false));
+    assertThat(decide().rule()).isEqualTo(Rule.ACQUIRE_LOCK);
+
+    myTags = Map.of();
+    assertThat(decide().rule()).as("both at the default 1").isEqualTo(Rule.ACQUIRE_LOCK);
+  }
+
+  @Test
+  void aPriorityZeroNodeNamedAsCandidateStillDoesNotTakeTheLock() {
+    myTags = Map.of("failover_priority", 0);
+    member("me", 5000).member("n2", 5433);
+    switchover(null, "me", null);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.NOT_HEALTHIEST);
+    assertThat(d.message()).contains("i am not allowed to promote (failover_priority 0)");
+  }
+
+  @Test
+  void aPriorityZeroPeerIsNotPolledAndDoesNotBlock() {
+    member("n2", 5433);
+    MemberNode n2 = members.remove(members.size() - 1);
+    Map<String, Object> data = new LinkedHashMap<>(n2.data());
+    data.put("tags", Map.of("failover_priority", 0));
+    members.add(new MemberNode("n2", data, n2.session()));
+    ClusterView view = new ClusterView(initialize, Optional.empty(), leader, members, optime, List.of(), false,
+        failover, sync, failsafe);
+    NodeSettings s = new NodeSettings("me", false, true, Map.of(), DynamicConfig.defaults(), "c", "a", Map.of());
+    assertThat(LeaderRace.candidates(view, s)).isEmpty();
   }
 
   // ---- with the lock ----------------------------------------------------------------------------
