@@ -243,8 +243,9 @@ final class ClusterFixture implements AutoCloseable {
     if (ensemble != null) {
       ensemble.close();
     }
-    keepLogs();
-    List<String> leaks = secretsInLogs();
+    List<Path> logs = logs();
+    keepLogs(logs);
+    List<String> leaks = secretsIn(logs);
     // an on_stop callback started by the shutdown may still append to its log while the tree goes
     Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
       try (Stream<Path> s = Files.walk(base)) {
@@ -263,16 +264,20 @@ final class ClusterFixture implements AutoCloseable {
    * Copies every log of the run (agents, callbacks, PostgreSQL) to {@code target/e2e-logs/<test class>-<dir>/}
    * before the tree goes, so a failure that happens once in twenty runs can be read afterwards.
    */
-  private void keepLogs() throws IOException {
+  /** Every log of the run: agents, callbacks, PostgreSQL. */
+  private List<Path> logs() throws IOException {
+    try (Stream<Path> s = Files.walk(base)) {
+      return s.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".log")).toList();
+    }
+  }
+
+  private void keepLogs(List<Path> logs) throws IOException {
     String test = StackWalker.getInstance().walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
         .filter(c -> c.endsWith("Test")).findFirst()).orElse("unknown");
     Path keep = Path.of("target", "e2e-logs", test.substring(test.lastIndexOf('.') + 1) + "-" + base.getFileName());
-    try (Stream<Path> s = Files.walk(base)) {
-      for (Path p : s.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".log")).toList()) {
-        Path to = keep.resolve(base.relativize(p).toString().replace('/', '_'));
-        Files.createDirectories(keep);
-        Files.copy(p, to);
-      }
+    for (Path p : logs) {
+      Files.createDirectories(keep);
+      Files.copy(p, keep.resolve(base.relativize(p).toString().replace('/', '_')));
     }
   }
 
@@ -282,7 +287,7 @@ final class ClusterFixture implements AutoCloseable {
    * Issue 14: passwords never leak. Every password of every node's patroni.yml (PostgreSQL users, REST API, key
    * passwords) is looked for in every log of the run; {@link #close} fails when one shows up.
    */
-  private List<String> secretsInLogs() throws IOException {
+  private List<String> secretsIn(List<Path> logs) throws IOException {
     Set<String> secrets = new java.util.TreeSet<>();
     for (Path yml : configs) {
       if (Files.exists(yml)) {
@@ -293,12 +298,10 @@ final class ClusterFixture implements AutoCloseable {
       }
     }
     List<String> leaks = new ArrayList<>();
-    try (Stream<Path> s = Files.walk(base)) {
-      for (Path log : s.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".log")).toList()) {
-        String text = Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1);
-        secrets.stream().filter(text::contains).forEach(secret -> leaks.add(base.relativize(log) + " shows the "
-            + "password that begins with " + secret.charAt(0)));
-      }
+    for (Path log : logs) {
+      String text = Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1);
+      secrets.stream().filter(text::contains).forEach(secret -> leaks.add(base.relativize(log) + " shows the "
+          + "password that begins with " + secret.charAt(0)));
     }
     return leaks;
   }

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vigil.agent.cli.VigilCtl;
 import io.vigil.agent.daemon.Node;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,8 +59,6 @@ class OperationsTest {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
   record Reply(int status, String body) {}
-
-  record Run(int code, String out, String err) {}
 
   @BeforeAll
   void startCluster() throws Exception {
@@ -127,7 +122,7 @@ class OperationsTest {
   @Order(2)
   void readOnlyVerbs() throws Exception {
     String leader = name(cluster.leader());
-    Run list = ctl("", "list", "-f", "json");
+    CtlRun list = ctl("", "list", "-f", "json");
     assertThat(list.code()).as(list.err()).isZero();
     List<?> rows = JSON.readValue(list.out(), List.class);
     assertThat(rows).hasSize(3);
@@ -137,7 +132,7 @@ class OperationsTest {
     assertThat(ctl("", "dsn").out()).isEqualTo("host=127.0.0.1 port=" + cluster.leader().config().postgresql()
         .listen().port() + "\n");
     assertThat(ctl("", "version", ClusterFixture.SCOPE).out()).contains(leader + ": Patroni 3.0.2 PostgreSQL 15.");
-    Run query = ctl("", "query", "-c", "SELECT 1 AS one, pg_is_in_recovery() AS recovery");
+    CtlRun query = ctl("", "query", "-c", "SELECT 1 AS one, pg_is_in_recovery() AS recovery");
     assertThat(query.out()).as(query.err()).isEqualTo("one\trecovery\n1\tFalse\n");
     assertThat(ctl("", "query", "-r", "replica", "-c", "SELECT pg_is_in_recovery()").out())
         .isEqualTo("pg_is_in_recovery\nTrue\n");
@@ -158,7 +153,7 @@ class OperationsTest {
           + "/patroni\",\"state\":\"running\",\"role\":\"replica\",\"version\":\"3.0.2\"}").getBytes(StandardCharsets.UTF_8));
       expect(leaderNode, "POST", "/switchover", "{\"leader\":\"" + leader + "\",\"candidate\":\"ghost\"}",
           412, "switchover is not possible: no good candidates have been found");
-      Run r = ctl("", "switchover", "--candidate", "ghost", "--force");
+      CtlRun r = ctl("", "switchover", "--candidate", "ghost", "--force");
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.err()).isEqualTo(
           "Switchover failed, details: 412, switchover is not possible: no good candidates have been found\n");
@@ -207,7 +202,7 @@ class OperationsTest {
     expect(leaderNode, "DELETE", "/switchover", null, 200, "scheduled switchover deleted");
     assertThat(znode("/failover")).isEqualTo("{}");
 
-    Run r = ctl("", "switchover", "--candidate", replica, "--scheduled", at, "--force");
+    CtlRun r = ctl("", "switchover", "--candidate", replica, "--scheduled", at, "--force");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains(" Switchover scheduled\n");
     assertThat(ctl("", "list").out()).contains(" Switchover scheduled at: " + at);
@@ -220,7 +215,7 @@ class OperationsTest {
   @Test
   @Order(5)
   void pauseAndResume() throws Exception {
-    Run r = ctl("", "pause", "--wait");
+    CtlRun r = ctl("", "pause", "--wait");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).endsWith("Success: cluster management is paused\n");
     assertThat(JSON.readValue(znode("/config"), Map.class)).containsEntry("pause", true);
@@ -246,7 +241,7 @@ class OperationsTest {
     Reply r = rest(cluster.leader(), "PATCH", "/config", "{\"maximum_lag_on_failover\":2097152}", AUTH);
     assertThat(r.status()).isEqualTo(200);
     assertThat(JSON.readValue(r.body(), Map.class)).containsEntry("maximum_lag_on_failover", 2097152);
-    Run edit = ctl("", "edit-config", "-s", "max_timelines_history=10", "--force");
+    CtlRun edit = ctl("", "edit-config", "-s", "max_timelines_history=10", "--force");
     assertThat(edit.code()).as(edit.err()).isZero();
     assertThat(edit.out()).contains("+max_timelines_history: 10\n").endsWith("Configuration changed\n");
 
@@ -281,7 +276,7 @@ class OperationsTest {
   @Test
   @Order(7)
   void reloadRestartAndReinitialize() throws Exception {
-    Run r = ctl("", "reload", "--force");
+    CtlRun r = ctl("", "reload", "--force");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("Reload request received for member n1 and will be processed within 2 seconds");
     expect(cluster.replicas().get(0), "POST", "/reload", null, 202, "reload scheduled");
@@ -322,14 +317,14 @@ class OperationsTest {
           assertThat(ctl("", "query", "-m", name(replica), "-c", "SHOW work_mem").out()).contains("7MB"));
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
           assertThat(znode("/members/" + name(replica))).contains("\"pending_restart\":true"));
-      Run list = ctl("", "list");
+      CtlRun list = ctl("", "list");
       assertThat(list.out()).contains("Pending restart");
       assertThat(JSON.readValue(rest(replica, "GET", "/patroni", null, null).body(), Map.class))
           .containsEntry("pending_restart", true);
 
       expect(cluster.leader(), "POST", "/restart", "{\"restart_pending\":true}", 503,
           "restart conditions are not satisfied");
-      Run r = ctl("", "restart", ClusterFixture.SCOPE, name(replica), "--pending", "--force");
+      CtlRun r = ctl("", "restart", ClusterFixture.SCOPE, name(replica), "--pending", "--force");
       assertThat(r.code()).as(r.err()).isZero();
       assertThat(ctl("", "query", "-m", name(replica), "-c", "SHOW shared_buffers").out()).contains("48MB");
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
@@ -366,7 +361,7 @@ class OperationsTest {
     });
     healthy();
 
-    Run r = ctl("", "restart", ClusterFixture.SCOPE, name(replica), "--scheduled", "2099-01-01T00:00+00:00", "--force");
+    CtlRun r = ctl("", "restart", ClusterFixture.SCOPE, name(replica), "--scheduled", "2099-01-01T00:00+00:00", "--force");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("Success: restart scheduled on member " + name(replica));
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(znode(member)).contains("scheduled_restart"));
@@ -396,7 +391,7 @@ class OperationsTest {
     healthy();
 
     String next = name(cluster.replicas().get(0));
-    Run r = ctl("", "failover", "--candidate", next, "--force");
+    CtlRun r = ctl("", "failover", "--candidate", next, "--force");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains(" Successfully failed over to \"" + next + "\"");
     assertThat(name(awaitLeaderOtherThan(target))).isEqualTo(next);
@@ -416,7 +411,7 @@ class OperationsTest {
     assertThat(ctl("retired\nYes I am aware\nsomeone\n", "remove", "retired").err())
         .isEqualTo("Error: You did not specify the current leader of the cluster\n");
     assertThat(zk.checkExists().forPath(other)).isNotNull();
-    Run r = ctl("retired\nYes I am aware\nold1\n", "remove", "retired");
+    CtlRun r = ctl("retired\nYes I am aware\nold1\n", "remove", "retired");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(zk.checkExists().forPath(other)).isNull();
     assertThat(zk.checkExists().forPath(BASE + "/leader")).isNotNull();
@@ -462,7 +457,7 @@ class OperationsTest {
     int before = callbackLog(replica).length();
     expect(replica, "POST", "/reload", null, 202, "reload scheduled");
     awaitCallback(replica, before, "on_reload replica e2e");
-    Run r = ctl("", "restart", ClusterFixture.SCOPE, name(replica), "--force");
+    CtlRun r = ctl("", "restart", ClusterFixture.SCOPE, name(replica), "--force");
     assertThat(r.code()).as(r.err()).isZero();
     awaitCallback(replica, before, "on_restart replica e2e");
 
@@ -557,20 +552,12 @@ class OperationsTest {
     return new Reply(r.statusCode(), r.body());
   }
 
-  private Run ctl(String input, String... args) {
+  private CtlRun ctl(String input, String... args) {
     return ctl(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), args);
   }
 
-  private Run ctl(InputStream in, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String[] all = new String[args.length + 2];
-    all[0] = "-c";
-    all[1] = cluster.configs.get(0).toString();
-    System.arraycopy(args, 0, all, 2, args.length);
-    int code = VigilCtl.run(all, in, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private CtlRun ctl(InputStream in, String... args) {
+    return CtlRun.of(cluster.configs.get(0), in, args);
   }
 
   private String znode(String key) throws Exception {

@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.vigil.agent.cli.VigilCtl;
 import io.vigil.tls.CertifiedKey;
 import io.vigil.tls.KeyNames;
 import io.vigil.tls.PemFiles;
 import io.vigil.tls.TestCertificates;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -146,18 +143,8 @@ class RestSecurityClusterTest {
         + cluster.files.restPorts.get(cluster.index(node)) + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  private record Run(int code, String out, String err) {}
-
-  private Run ctl(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String[] all = new String[args.length + 2];
-    all[0] = "-c";
-    all[1] = cluster.files.configs.get(0).toString();
-    System.arraycopy(args, 0, all, 2, args.length);
-    int code = VigilCtl.run(all, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true,
-        StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private CtlRun ctl(String... args) {
+    return CtlRun.of(cluster.files.configs.get(0), new ByteArrayInputStream(new byte[0]), args);
   }
 
   private String replicaOf(String leader) {
@@ -191,7 +178,7 @@ class RestSecurityClusterTest {
         .until(() -> cluster.writablePrimary().equals(Optional.of(candidate)));
     cluster.awaitHealthy(Duration.ofSeconds(60));
 
-    Run back = ctl("switchover", "--leader", candidate, "--candidate", leader, "--force");
+    CtlRun back = ctl("switchover", "--leader", candidate, "--candidate", leader, "--force");
     assertThat(back.code()).as(back.out() + back.err()).isZero();
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
         .until(() -> cluster.writablePrimary().equals(Optional.of(leader)));
@@ -202,7 +189,7 @@ class RestSecurityClusterTest {
       String body = get(leader, path);
       assertThat(secrets).as("GET %s", path).noneMatch(body::contains);
     }
-    Run config = ctl("show-config");
+    CtlRun config = ctl("show-config");
     assertThat(config.code()).isZero();
     assertThat(secrets).as("vigilctl show-config").noneMatch(s -> config.out().contains(s) || config.err().contains(s));
     for (Path yml : cluster.files.configs) {
