@@ -56,9 +56,9 @@ public final class LocalPostgres {
     OwnedFiles files = new OwnedFiles(settings.runAsUser());
     this.config = new ConfigWriter(settings, files);
     this.creator = new ClusterCreator(settings, commands, files, config, postmaster);
-    this.server = new ServerProcess(settings, commands, postmaster, session);
-    this.rewinder = new Rewinder(settings, commands, files, config, postmaster, this::controlData);
     this.watch = new PostmasterWatch(postmaster);
+    this.server = new ServerProcess(settings, commands, postmaster, session, watch);
+    this.rewinder = new Rewinder(settings, commands, files, config, postmaster, this::controlData);
   }
 
   /**
@@ -342,13 +342,14 @@ public final class LocalPostgres {
   }
 
   /**
-   * Calls {@code onExit} on a daemon thread within ~100 ms after the postmaster that runs now exits,
-   * for any reason (crash, kill -9, our own {@link #stop}). Checks {@code /proc/<pid>/stat} every
-   * 100 ms from one thread; no process is spawned. The watch is for that one postmaster (pid and
-   * start time): arm it again after each {@link #start()}. Arming replaces the previous watch,
-   * whose callback then never runs; each arming fires at most once. When no postmaster runs at the
-   * time of the call, the callback fires at once (asynchronously). The callback should be quick
-   * (e.g. wake the HA loop); its exceptions are logged.
+   * Calls {@code onExit} after the postmaster that runs now exits, for any reason (crash, kill -9,
+   * our own {@link #stop}): at once for a postmaster our {@link #start()} launched (its launcher is
+   * our child), within ~100 ms for one found running (checked in {@code /proc/<pid>/stat}; no
+   * process is spawned). The watch is for that one postmaster (pid and start time): arm it again
+   * after each {@link #start()}. Arming again for the same postmaster keeps the watch and takes the
+   * new callback; arming for another replaces the watch, whose callback then never runs; each watch
+   * fires at most once. When no postmaster runs at the time of the call, the callback fires at once
+   * (asynchronously). The callback should be quick (e.g. wake the HA loop); its exceptions are logged.
    */
   public void watchPostmaster(Runnable onExit) {
     watch.watch(onExit);

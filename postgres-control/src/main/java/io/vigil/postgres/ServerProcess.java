@@ -40,13 +40,16 @@ final class ServerProcess {
   private final PgCommand commands;
   private final Postmaster postmaster;
   private final SqlSession session;
+  private final PostmasterWatch watch;
   private volatile Map<String, String> startOptions = Map.of();
 
-  ServerProcess(PostgresSettings settings, PgCommand commands, Postmaster postmaster, SqlSession session) {
+  ServerProcess(PostgresSettings settings, PgCommand commands, Postmaster postmaster, SqlSession session,
+      PostmasterWatch watch) {
     this.settings = settings;
     this.commands = commands;
     this.postmaster = postmaster;
     this.session = session;
+    this.watch = watch;
   }
 
   void setStartOptions(Map<String, String> options) {
@@ -106,7 +109,15 @@ final class ServerProcess {
     } catch (IOException e) {
       throw new PostgresException("cannot start PostgreSQL: " + e.getMessage(), e);
     }
-    awaitStarted(launcher, log, logOffset, timeout);
+    try {
+      awaitStarted(launcher, log, logOffset, timeout);
+    } finally {
+      // also when it is left starting: the postmaster that runs is the launcher's
+      OptionalLong pid = postmaster.pid();
+      if (pid.isPresent() && launcher.isAlive()) {
+        watch.launched(new PostmasterWatch.Launch(launcher, pid.getAsLong(), Postmaster.startTime(pid.getAsLong())));
+      }
+    }
   }
 
   /** Ready = the pid file says ready/standby (as {@code pg_ctl -w} decides) and pg_isready agrees over TCP. */

@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.util.function.Supplier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -30,41 +31,57 @@ public final class ClientTls {
 
     private static final char[] STORE_PASSWORD = "vigil-in-memory".toCharArray();
 
-    private final SSLContext context;
+    private final Supplier<SSLContext> context;
     private final boolean verifies;
+    private SSLContext built;
 
-    private ClientTls(SSLContext context, boolean verifies) {
+    private ClientTls(Supplier<SSLContext> context, boolean verifies) {
         this.context = context;
         this.verifies = verifies;
     }
 
     /** Agent-to-agent calls: no verification of the peer, our certificate when configured. */
     public static ClientTls forPeers(CtlConfig ctl) {
-        return new ClientTls(context(clientKeys(ctl), new TrustManager[] {new TrustAll()}), false);
+        return trustingAll(ctl);
     }
 
     /** No client certificate, no verification: for tests and callers without a configuration. */
     public static ClientTls insecureAnonymous() {
-        return new ClientTls(context(null, new TrustManager[] {new TrustAll()}), false);
+        return new ClientTls(() -> context(null, new TrustManager[] {new TrustAll()}), false);
     }
 
     /** vigilctl: verification unless {@code insecure} (the {@code -k} flag or {@code ctl.insecure}). */
     public static ClientTls forCtl(CtlConfig ctl, boolean insecure) {
         if (insecure || ctl.insecure()) {
-            return new ClientTls(context(clientKeys(ctl), new TrustManager[] {new TrustAll()}), false);
+            return trustingAll(ctl);
         }
         if (ctl.certfile().isEmpty() && ctl.cacert().isEmpty()) {
-            return new ClientTls(jdkDefault(), true); // already built while vigilctl read its arguments
+            return new ClientTls(ClientTls::jdkDefault, true);
         }
-        TrustManager[] trust = null; // the JDK's CAs
-        if (ctl.cacert().isPresent()) {
-            trust = trustManagers(PemFiles.trustStore(ctl.cacert().get(), ctl.cacertKey()));
-        }
-        return new ClientTls(context(clientKeys(ctl), trust), true);
+        TrustManager[] trust = ctl.cacert().isPresent() // else the JDK's CAs
+            ? trustManagers(PemFiles.trustStore(ctl.cacert().get(), ctl.cacertKey())) : null;
+        SSLContext context = context(clientKeys(ctl), trust);
+        return new ClientTls(() -> context, true);
     }
 
-    public SSLContext context() {
-        return context;
+    /**
+     * A configured client certificate is loaded now, so that a bad file stops the caller at start; without one the
+     * TLS context (and the JDK's ~350 TLS classes behind it) is built on the first https call, which a cluster
+     * whose REST APIs speak plain http never makes.
+     */
+    private static ClientTls trustingAll(CtlConfig ctl) {
+        if (ctl.certfile().isEmpty()) {
+            return new ClientTls(() -> context(null, new TrustManager[] {new TrustAll()}), false);
+        }
+        SSLContext context = context(clientKeys(ctl), new TrustManager[] {new TrustAll()});
+        return new ClientTls(() -> context, false);
+    }
+
+    public synchronized SSLContext context() {
+        if (built == null) {
+            built = context.get();
+        }
+        return built;
     }
 
     /** Whether the server's certificate and host name are checked. */
@@ -75,7 +92,7 @@ public final class ClientTls {
     /** Applies to an {@code https} connection; a plain one is left as it is. */
     public void apply(URLConnection connection) {
         if (connection instanceof HttpsURLConnection https) {
-            https.setSSLSocketFactory(context.getSocketFactory());
+            https.setSSLSocketFactory(context().getSocketFactory());
             if (!verifies) {
                 https.setHostnameVerifier((host, session) -> true);
             }

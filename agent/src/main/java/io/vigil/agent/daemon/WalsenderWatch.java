@@ -5,13 +5,15 @@ import io.vigil.postgres.PostgresException;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Synchronous mode on a primary: commits wait while a synchronous standby is gone, until the leader names another.
  * Waiting for the next HA cycle would hang clients up to {@code loop_wait} seconds, so this watch looks at the
  * streaming walsenders a few times a second and wakes the HA loop as soon as the set changes. It is armed only
- * while this node is a primary in synchronous mode (the HA loop says so after each cycle).
+ * while this node is a primary in synchronous mode (the HA loop says so after each cycle); disarmed, its thread
+ * sleeps without a timeout.
  */
 final class WalsenderWatch implements AutoCloseable {
 
@@ -24,24 +26,25 @@ final class WalsenderWatch implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private volatile boolean armed;
+  private ScheduledFuture<?> polling;
   private Set<String> last;
 
   WalsenderWatch(LocalPostgres pg, Runnable wake) {
     this.pg = pg;
     this.wake = wake;
-    timer.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
   }
 
-  void arm(boolean on) {
-    armed = on;
+  synchronized void arm(boolean on) {
+    if (on && polling == null) {
+      polling = timer.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    } else if (!on && polling != null) {
+      polling.cancel(false);
+      polling = null;
+      timer.execute(() -> last = null); // on the timer's thread, after a poll that may be running
+    }
   }
 
   private void poll() {
-    if (!armed) {
-      last = null;
-      return;
-    }
     try {
       Set<String> now = pg.streamingStandbys();
       if (last != null && !now.equals(last)) {
