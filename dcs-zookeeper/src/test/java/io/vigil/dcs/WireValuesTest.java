@@ -253,6 +253,7 @@ class WireValuesTest {
         assertThat(defaults.sessionTimeoutMs()).isEqualTo(30_000);
         assertThat(defaults.connectionTimeoutMs()).isEqualTo(5_000);
         assertThat(defaults.livenessTimeoutMs()).isEqualTo(8_000);
+        assertThat(defaults.livenessProbeIntervalMs()).isEqualTo(2_000);
         assertThat(defaults.retryTimeoutMs()).isEqualTo(10_000);
         ZooKeeperDcsSettings tight = new ZooKeeperDcsSettings("h:1", "/service/demo", "n", 20, 1, 3);
         assertThat(tight.connectionTimeoutMs()).isEqualTo(1_000);

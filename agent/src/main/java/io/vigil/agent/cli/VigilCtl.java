@@ -87,7 +87,9 @@ public final class VigilCtl implements Callable<Integer> {
     CodeLogging.select();
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.WARN);
-    warmUp();
+    if (talksToTheCluster(args)) {
+      warmUp();
+    }
     int code = run(args);
     stopHttpSelectors();
     System.exit(code);
@@ -110,6 +112,17 @@ public final class VigilCtl implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /** Not {@code version} or a help text: those print at once, and a warm-up would only compete for the CPU. */
+  static boolean talksToTheCluster(String[] args) {
+    for (String arg : args) {
+      if (arg.equals("version") || arg.equals("--version") || arg.equals("-V") || arg.equals("help")
+          || arg.equals("--help") || arg.equals("-h")) {
+        return false;
+      }
+    }
+    return args.length > 0;
   }
 
   /**
