@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.agent.cli.CtlRun;
 import io.vigil.agent.daemon.Node;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,8 +69,6 @@ class CliScenarioTest {
     }
   }
 
-  record Run(int code, String out, String err) {}
-
   @BeforeEach
   void setUp() throws Exception {
     zk = new TestingServer(true);
@@ -116,26 +112,18 @@ class CliScenarioTest {
         : new String(curator.getData().forPath(BASE + key), StandardCharsets.UTF_8);
   }
 
-  private Run ctl(String input, String... args) {
+  private CtlRun ctl(String input, String... args) {
     return ctl(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), args);
   }
 
-  private Run ctl(InputStream in, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String[] all = new String[args.length + 2];
-    all[0] = "-c";
-    all[1] = config.toString();
-    System.arraycopy(args, 0, all, 2, args.length);
-    int code = VigilCtl.run(all, in, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private CtlRun ctl(InputStream in, String... args) {
+    return CtlRun.of(config, in, args);
   }
 
   @Test
   void interactiveSwitchoverPromptsLikePatronictl() {
     stubs.get("n1").body = "Successfully switched over to \"n2\"";
-    Run r = ctl("\n\n\ny\n", "switchover");
+    CtlRun r = ctl("\n\n\ny\n", "switchover");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("Primary [n1]: Candidate ['n2', 'n3'] []: When should the switchover take place "
         + "(e.g. ").contains(" )  [now]: Current cluster topology\n+ Cluster: demo ")
@@ -149,7 +137,7 @@ class CliScenarioTest {
 
   @Test
   void declinedSwitchoverSendsNothing() {
-    Run r = ctl("\nn3\nnow\nn\n", "switchover");
+    CtlRun r = ctl("\nn3\nnow\nn\n", "switchover");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).isEqualTo("Error: Aborting switchover\n");
     assertThat(stubs.get("n1").requests).isEmpty();
@@ -159,7 +147,7 @@ class CliScenarioTest {
   void scheduledSwitchoverWithForce() {
     stubs.get("n1").status = 202;
     stubs.get("n1").body = "Switchover scheduled";
-    Run r = ctl("", "switchover", "demo", "--leader", "n1", "--candidate", "n2", "--scheduled",
+    CtlRun r = ctl("", "switchover", "demo", "--leader", "n1", "--candidate", "n2", "--scheduled",
         "2030-01-01T00:00+00:00", "--force");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains(" Switchover scheduled\n").doesNotContain("[y/N]");
@@ -171,7 +159,7 @@ class CliScenarioTest {
   void refusalsAreOneLineAndExit1() {
     stubs.get("n1").status = 412;
     stubs.get("n1").body = "switchover is not possible: no good candidates have been found";
-    Run r = ctl("", "switchover", "--candidate", "n2", "--force");
+    CtlRun r = ctl("", "switchover", "--candidate", "n2", "--force");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).isEqualTo(
         "Switchover failed, details: 412, switchover is not possible: no good candidates have been found\n");
@@ -192,7 +180,7 @@ class CliScenarioTest {
     assertThat(stubs.get("n1").requests).containsExactly(
         "POST /failover {\"leader\":\"n1\",\"candidate\":\"n3\",\"scheduled_at\":null}");
     stubs.get("n1").server.stop(0);
-    Run r = ctl("", "failover", "--candidate", "n3", "--force");
+    CtlRun r = ctl("", "failover", "--candidate", "n3", "--force");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("Could not failover using Patroni api, falling back to DCS");
     assertThat(get("/failover")).isEqualTo("{\"leader\":\"n1\",\"member\":\"n3\"}");
@@ -201,7 +189,7 @@ class CliScenarioTest {
   @Test
   void pauseAndResumeGoToTheFirstMemberThatAnswers() throws Exception {
     stubs.get("n1").server.stop(0);
-    Run r = ctl("", "pause");
+    CtlRun r = ctl("", "pause");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).isEqualTo("Success: cluster management is paused\n");
     assertThat(stubs.get("n2").requests).containsExactly("PATCH /config {\"pause\":true}");
@@ -213,7 +201,7 @@ class CliScenarioTest {
 
   @Test
   void pauseWaitReportsMembersThatDidNotApplyIt() {
-    Run r = ctl("", "pause", "--wait");
+    CtlRun r = ctl("", "pause", "--wait");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).startsWith("'pause' request sent, waiting until it is recognized by all nodes");
     assertThat(r.err()).isEqualTo("Error: n1, n2, n3 members didn't recognized pause state after 2 seconds\n");
@@ -223,7 +211,7 @@ class CliScenarioTest {
   void restartReloadReinitAndVersion() {
     stubs.get("n2").status = 503;
     stubs.get("n2").body = "restart failed";
-    Run r = ctl("", "restart", "--force");
+    CtlRun r = ctl("", "restart", "--force");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).contains("Success: restart on member n1\n").contains("Success: restart on member n3\n");
     assertThat(r.err()).isEqualTo("Failed: restart for member n2, status code=503, (restart failed)\n");
@@ -249,7 +237,7 @@ class CliScenarioTest {
   void restartPromptsAndScheduledRestartBody() {
     stubs.get("n2").status = 400;
     stubs.get("n2").body = "scheduled restart is not supported by Vigil yet";
-    Run r = ctl("2030-01-01T00:00+00:00\ny\n\n", "restart", "n2");
+    CtlRun r = ctl("2030-01-01T00:00+00:00\ny\n\n", "restart", "n2");
     assertThat(r.out()).contains("When should the restart take place (e.g. ")
         .contains("Are you sure you want to schedule restart of members n2 at 2030-01-01T00:00:00+00:00? [y/N]: ")
         .contains("Restart if the PostgreSQL version is less than provided (e.g. 9.5.2)  []: ");
@@ -266,7 +254,7 @@ class CliScenarioTest {
     assertThat(ctl("", "flush", "switchover").out()).isEqualTo("Success: scheduled switchover deleted\n");
     assertThat(stubs.get("n1").requests).containsExactly("DELETE /switchover");
     stubs.values().forEach(s -> s.server.stop(0));
-    Run r = ctl("", "flush", "demo", "switchover");
+    CtlRun r = ctl("", "flush", "demo", "switchover");
     assertThat(r.out()).contains("Could not find any accessible member of cluster demo")
         .endsWith("Success: scheduled switchover deleted\n");
     assertThat(get("/failover")).isEqualTo("{}");
@@ -274,7 +262,7 @@ class CliScenarioTest {
 
   @Test
   void editConfigWithCompareAndSet() throws Exception {
-    Run r = ctl("", "edit-config", "-s", "ttl=20", "-p", "work_mem=8MB", "--force");
+    CtlRun r = ctl("", "edit-config", "-s", "ttl=20", "-p", "work_mem=8MB", "--force");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).isEqualTo("""
         ---\s
@@ -325,7 +313,7 @@ class CliScenarioTest {
         "{\"ttl\":30,\"loop_wait\":3,\"retry_timeout\":10,\"maximum_lag_on_failover\":1024}");
     assertThat(ctl("", "edit-config", "--replace", patch.toString(), "--force", "-q").code()).isZero();
     assertThat(get("/config")).isEqualTo("{\"loop_wait\":3,\"maximum_lag_on_failover\":1024}");
-    Run r = ctl("ttl: 40\n", "edit-config", "--apply", "-");
+    CtlRun r = ctl("ttl: 40\n", "edit-config", "--apply", "-");
     assertThat(r.err()).isEqualTo("Error: Use --force option to apply changes\n");
     assertThat(ctl("", "show-config").out()).isEqualTo("loop_wait: 3\nmaximum_lag_on_failover: 1024\n");
   }
@@ -334,7 +322,7 @@ class CliScenarioTest {
   void removeNeedsThreeConfirmations() throws Exception {
     assertThat(ctl("other\n", "remove", "demo").err()).isEqualTo("Error: Cluster names specified do not match\n");
     assertThat(ctl("demo\nyes\n", "remove").err()).isEqualTo("Error: You did not exactly type \"Yes I am aware\"\n");
-    Run r = ctl("demo\nYes I am aware\nn2\n", "remove", "demo");
+    CtlRun r = ctl("demo\nYes I am aware\nn2\n", "remove", "demo");
     assertThat(r.out()).contains("Please confirm the cluster name to remove: ")
         .contains("You are about to remove all information in DCS for demo, please type: \"Yes I am aware\": ")
         .contains("This cluster currently is healthy. Please specify the leader name to continue: ");

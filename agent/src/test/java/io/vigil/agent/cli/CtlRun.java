@@ -1,6 +1,5 @@
-package io.vigil.e2e;
+package io.vigil.agent.cli;
 
-import io.vigil.agent.cli.VigilCtl;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -8,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /** One {@code vigilctl -c <config> ...} run in this JVM: its exit code and what it printed. */
-record CtlRun(int code, String out, String err) {
+public record CtlRun(int code, String out, String err) {
 
-  static CtlRun of(Path config, InputStream in, String... args) {
+  public static CtlRun of(Path config, InputStream in, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     String[] all = new String[args.length + 2];
