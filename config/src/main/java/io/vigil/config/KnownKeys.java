@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 final class KnownKeys {
 
     private static final List<String> CREDENTIAL_FIELDS = List.of("username", "password", "sslmode", "sslcert",
-            "sslkey", "sslpassword", "sslrootcert", "sslcrl", "sslcrldir", "gssencmode", "channel_binding");
+            "sslkey", "sslpassword", "sslrootcert", "sslcrl", "sslcrldir", "gssencmode", "channel_binding", "sslcompression");
 
     /** Leaves and sections Vigil knows; sections whose content is free-form are listed in OPEN. */
     private static final Set<String> KNOWN = knownKeys();

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param pgpass           the password file Vigil writes for libpq tools (default {@code ~/pgpass})
  * @param basebackupOptions pg_basebackup arguments, already rendered like initdb options
  * @param pgHba            {@code postgresql.pg_hba}; empty when pg_hba.conf is left alone
+ * @param proxyAddress     {@code postgresql.proxy_address}: a pooler next to PostgreSQL, published as {@code proxy_url}
  */
 public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path dataDir, Optional<Path> configDir,
                                Optional<Path> binDir, Path pgpass, String database, Credentials superuser,
@@ -22,7 +23,8 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
                                List<String> basebackupOptions, List<String> pgHba, boolean usePgRewind,
                                boolean removeDataDirectoryOnRewindFailure,
                                boolean removeDataDirectoryOnDivergedTimelines, int pgCtlTimeout,
-                               Map<String, String> callbacks, Optional<String> prePromote) {
+                               Map<String, String> callbacks, Optional<String> prePromote,
+                               Optional<HostPort> proxyAddress) {
 
     /** The events of {@code postgresql.callbacks} (wire spec 4.5). */
     public static final List<String> CALLBACK_EVENTS =
@@ -44,6 +46,7 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
         pgHba = List.copyOf(pgHba);
         callbacks = Map.copyOf(callbacks);
         Objects.requireNonNull(prePromote, "prePromote");
+        Objects.requireNonNull(proxyAddress, "proxyAddress");
     }
 
     static PostgresqlConfig from(ConfigNode pg, Path home) {
@@ -62,9 +65,9 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
                 optionalPath(pg.get("bin_dir")),
                 pgpass(pg.get("pgpass"), home),
                 pg.get("database").string("postgres"),
-                Credentials.from(credentialsSection(pg, "superuser", "superuser"), "postgres"),
-                Credentials.from(replication),
-                rewind.isPresent() ? Optional.of(Credentials.from(rewind)) : Optional.empty(),
+                kerberos(pg, Credentials.from(credentialsSection(pg, "superuser", "superuser"), "postgres")),
+                kerberos(pg, Credentials.from(replication)),
+                rewind.isPresent() ? Optional.of(kerberos(pg, Credentials.from(rewind))) : Optional.empty(),
                 ParameterValues.of(pg.get("parameters")),
                 ToolOptions.render(pg.get("basebackup"), ToolOptions.FORBIDDEN_BASEBACKUP),
                 pg.get("pg_hba").asStringList(),
@@ -74,7 +77,8 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
                 pg.get("remove_data_directory_on_diverged_timelines").bool(false),
                 pg.get("pg_ctl_timeout").integer(60),
                 callbacks(pg.get("callbacks")),
-                pg.get("pre_promote").optionalString().filter(c -> !c.isBlank()));
+                pg.get("pre_promote").optionalString().filter(c -> !c.isBlank()),
+                pg.get("proxy_address").isPresent() ? Optional.of(address(pg.get("proxy_address"))) : Optional.empty());
     }
 
     /** {@code event: command} of the known events; an empty command is none. Other keys are left to the unknown-key warning. */
@@ -90,6 +94,12 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
      * {@code authentication.<user>}, falling back to the pre-1.0 layout where the credentials sat
      * directly under {@code postgresql}. The returned node names the modern path when both are absent.
      */
+    /** {@code postgresql.krbsrvname} applies to every libpq connection, whoever the user. */
+    private static Credentials kerberos(ConfigNode pg, Credentials user) {
+        return pg.get("krbsrvname").optionalString().filter(v -> !v.isBlank()).map(user::withKerberosService)
+                .orElse(user);
+    }
+
     private static ConfigNode credentialsSection(ConfigNode pg, String user, String legacyKey) {
         ConfigNode modern = pg.get("authentication").get(user);
         ConfigNode legacy = pg.get(legacyKey);

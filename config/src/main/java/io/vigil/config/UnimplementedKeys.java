@@ -27,6 +27,14 @@ public final class UnimplementedKeys {
         c.put("postgresql.before_stop", "the script is not run before PostgreSQL is stopped");
         c.put("postgresql.custom_conf", "Vigil's postgresql.conf includes postgresql.base.conf, not this file");
         c.put("tags.nostream", "the replica still streams from its upstream (the tag is only published)");
+        // Out of scope (docs/compatibility.md): each has a reason there.
+        c.put("citus", "the node runs as a plain PostgreSQL cluster member; Citus workers are not registered");
+        for (String python : List.of("format", "dateformat", "traceback_level", "max_queue_size", "loggers", "type",
+                "static_fields", "deduplicate_heartbeat_logs")) {
+            c.put("log." + python, "Python logging settings; Vigil writes its own log format (set log.level, log.dir)");
+        }
+        c.put("postgresql.use_unix_socket", "the agent connects over TCP to the first postgresql.listen address");
+        c.put("postgresql.use_unix_socket_repl", "replication connections use TCP to the member's connect_address");
         return Collections.unmodifiableMap(c); // in this order in the log
     }
 

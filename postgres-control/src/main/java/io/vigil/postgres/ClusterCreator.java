@@ -84,7 +84,7 @@ final class ClusterCreator {
     Credentials replication = settings.replication();
     config.writeUpstreamPgpass(sourceHost, sourcePort);
     List<String> args = new ArrayList<>(List.of("--pgdata=" + settings.dataDir(), "-X", "stream",
-        "--dbname=" + Conninfo.dsn(settings.database(), replication.username(), sourceHost, sourcePort)));
+        "--dbname=" + Conninfo.dsn(settings.database(), replication, sourceHost, sourcePort)));
     args.addAll(options);
     Map<String, String> env = Map.of("PGPASSFILE", settings.pgpass().toString());
     String lastFailure = "";

@@ -135,7 +135,7 @@ final class Rewinder {
     requirePgRewind(usePgRewind, data, divergence);
     config.writeSourcePgpass(sourceHost, sourcePort, settings.superuser());
 
-    String dsn = Conninfo.rewindDsn(settings.database(), settings.superuser().username(), sourceHost, sourcePort);
+    String dsn = Conninfo.rewindDsn(settings.database(), settings.superuser(), sourceHost, sourcePort);
     Map<String, String> env = Map.of("PGPASSFILE", settings.pgpass().toString(), "LANG", "C", "LC_ALL", "C",
         "PGOPTIONS", "-c statement_timeout=0");
     Map<String, Optional<SavedFile>> localConfig = saveLocalConfig();

@@ -88,6 +88,7 @@ final class SqlSession implements AutoCloseable {
       p.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
       p.setProperty("socketTimeout", statementTimeoutMillis == 0 ? "0" : Integer.toString(SOCKET_TIMEOUT_SECONDS));
       p.setProperty("ApplicationName", "Vigil");
+      JdbcOptions.of(user.libpq()).forEach(p::setProperty);
       p.setProperty("options", "-c statement_timeout=" + statementTimeoutMillis + " -c search_path=pg_catalog");
       connection = DriverManager.getConnection(url, p);
       connection.setAutoCommit(true);

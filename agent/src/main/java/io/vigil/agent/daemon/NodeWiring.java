@@ -28,8 +28,8 @@ final class NodeWiring {
     return new PostgresSettings(
         p.dataDir(), p.binDir(), p.listen().host(), p.listen().port(),
         p.connectAddress().host(), p.connectAddress().port(), p.pgpass(), p.database(),
-        new Credentials(p.superuser().username(), p.superuser().password()),
-        new Credentials(p.replication().username(), p.replication().password()),
+        new Credentials(p.superuser().username(), p.superuser().password(), p.superuser().libpq()),
+        new Credentials(p.replication().username(), p.replication().password(), p.replication().libpq()),
         c.scope(), c.name(),
         runningAsRoot() ? Optional.of(ROOT_RUN_AS) : Optional.empty(),
         Duration.ofSeconds(p.pgCtlTimeout()));
@@ -47,7 +47,8 @@ final class NodeWiring {
     boolean canBootstrap = c.raw().containsKey("bootstrap");
     // Judged from the published tags, so this node sees itself exactly as its peers (Vigil or Patroni) see it.
     Map<String, Object> tags = c.tags().asMemberTags();
+    Optional<String> proxyUrl = pg.proxyAddress().map(proxy -> "postgres://" + proxy + "/" + pg.database());
     return new NodeSettings(c.name(), FailoverTags.nofailover(tags), canBootstrap, c.bootstrap().dcs(), d,
-        connUrl, apiUrl, tags);
+        connUrl, apiUrl, tags, proxyUrl);
   }
 }

@@ -19,6 +19,7 @@ public final class MemberDocument {
     m.put("state", state);
     m.put("role", role);
     m.put("version", PROTOCOL_VERSION);
+    s.proxyUrl().ifPresent(url -> m.put("proxy_url", url));
     if (pg.status().isPresent()) {
       m.put("xlog_location", pg.walPosition());
       if (pg.timeline() > 0) {

@@ -3,6 +3,7 @@ package io.vigil.agent.ha;
 import io.vigil.config.DynamicConfig;
 import io.vigil.dcs.FailoverTags;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The configuration the HA core reads, already merged (local YAML + dynamic {@code /config}).
@@ -15,6 +16,8 @@ import java.util.Map;
  * @param connUrl       {@code postgres://<connect_address>/<database>} published in the member key
  * @param apiUrl        {@code http://<restapi connect_address>/patroni} published in the member key
  * @param tags          member tags as published (false built-in tags omitted)
+ * @param proxyUrl      {@code postgres://<proxy_address>/<database>} when {@code postgresql.proxy_address} is set
+ *                      (a connection pooler next to PostgreSQL, for service discovery)
  */
 public record NodeSettings(
     String name,
@@ -24,7 +27,13 @@ public record NodeSettings(
     DynamicConfig dynamic,
     String connUrl,
     String apiUrl,
-    Map<String, Object> tags) {
+    Map<String, Object> tags,
+    Optional<String> proxyUrl) {
+
+  public NodeSettings(String name, boolean nofailover, boolean canBootstrap, Map<String, Object> bootstrapDcs,
+      DynamicConfig dynamic, String connUrl, String apiUrl, Map<String, Object> tags) {
+    this(name, nofailover, canBootstrap, bootstrapDcs, dynamic, connUrl, apiUrl, tags, Optional.empty());
+  }
 
   /** This node's weight in a leader race tie, read from its published tags as its peers read it. */
   public int failoverPriority() {
@@ -32,6 +41,6 @@ public record NodeSettings(
   }
 
   public NodeSettings withDynamic(DynamicConfig d) {
-    return new NodeSettings(name, nofailover, canBootstrap, bootstrapDcs, d, connUrl, apiUrl, tags);
+    return new NodeSettings(name, nofailover, canBootstrap, bootstrapDcs, d, connUrl, apiUrl, tags, proxyUrl);
   }
 }

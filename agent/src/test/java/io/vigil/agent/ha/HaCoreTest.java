@@ -93,6 +93,8 @@ class HaCoreTest {
     return this;
   }
 
+  private Optional<String> proxyUrl = Optional.empty();
+
   private HaCoreTest leader(String name, long session) {
     leader = Optional.of(new LeaderNode(name, session, 0));
     return this;
@@ -105,7 +107,7 @@ class HaCoreTest {
     }
     DynamicConfig dyn = DynamicConfig.fromMap(dynamic);
     NodeSettings s = new NodeSettings("me", nofailover || FailoverTags.nofailover(myTags), true, Map.of("ttl", 30), dyn,
-        "postgres://127.0.0.1:5000/postgres", "http://127.0.0.1:6000/patroni", myTags);
+        "postgres://127.0.0.1:5000/postgres", "http://127.0.0.1:6000/patroni", myTags, proxyUrl);
     ClusterView view = new ClusterView(initialize, Optional.of(new ConfigNode(Map.of("ttl", 30), 0)), leader,
         members, optime, List.of(), false, failover, sync, failsafe);
     Observation o = new Observation(now, Optional.of(view), Optional.empty(), MY_SESSION, pg, peers, s, guards,
@@ -506,6 +508,15 @@ class HaCoreTest {
         Map.entry("version", "3.0.2"),
         Map.entry("xlog_location", 100L),
         Map.entry("timeline", 1));
+  }
+
+  @Test
+  void aProxyAddressIsPublishedAsProxyUrl() {
+    member("n1", 5432).leader("n1", 7);
+    proxyUrl = Optional.of("postgres://127.0.0.1:6432/postgres");
+    Decision d = decide();
+    Action.TouchMember touch = (Action.TouchMember) d.actions().get(d.actions().size() - 1);
+    assertThat(touch.data()).containsEntry("proxy_url", "postgres://127.0.0.1:6432/postgres");
   }
 
   @Test
