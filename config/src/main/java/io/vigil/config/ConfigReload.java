@@ -69,8 +69,10 @@ public record ConfigReload(VigilConfig effective, List<String> needsRestart) {
             same(kept, "restapi.ciphers", was.tls().get().ciphers(), now.tls().get().ciphers());
             tls = Optional.of(was.tls().get().withFilesOf(now.tls().get()));
         }
+        same(kept, "restapi.http_extra_headers", was.extraHeaders(), now.extraHeaders());
+        same(kept, "restapi.request_queue_size", was.requestQueueSize(), now.requestQueueSize());
         return new RestApiConfig(was.listen(), was.connectAddress(), was.authentication(), tls, now.allowlist(),
-                now.allowlistIncludeMembers());
+                now.allowlistIncludeMembers(), was.extraHeaders(), was.requestQueueSize());
     }
 
     private static void same(List<String> kept, String key, Object running, Object reread) {

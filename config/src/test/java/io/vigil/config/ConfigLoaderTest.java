@@ -203,6 +203,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void extraHeadersAndRequestQueueSize() throws IOException {
+        String yaml = minimal().replace("  listen: 127.0.0.1:8008\n", """
+                  listen: 127.0.0.1:8008
+                  http_extra_headers:
+                    X-Frame-Options: SAMEORIGIN
+                  https_extra_headers:
+                    Strict-Transport-Security: max-age=31536000
+                  request_queue_size: 64
+                """);
+
+        RestApiConfig restapi = load(yaml).restapi();
+
+        // https_extra_headers only apply with TLS, as in Patroni
+        assertThat(restapi.extraHeaders()).containsExactly(Map.entry("X-Frame-Options", "SAMEORIGIN"));
+        assertThat(restapi.requestQueueSize()).hasValue(64);
+        assertError(yaml.replace("request_queue_size: 64", "request_queue_size: 0"), "restapi.request_queue_size",
+                "restapi.request_queue_size: expected a positive integer, got 0");
+        assertError(yaml.replace("X-Frame-Options: SAMEORIGIN", "'X Frame': SAMEORIGIN"),
+                "restapi.http_extra_headers.X Frame",
+                "restapi.http_extra_headers.X Frame: expected an HTTP header name and a one-line value");
+    }
+
+    @Test
     void otherDcsSectionsAndCustomMethodSectionsAreJudgedCorrectly() throws IOException {
         String yaml = minimal() + """
                 bootstrap:

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -101,6 +102,8 @@ public final class RestApiServer implements AutoCloseable {
     private final WriteEndpoints writes;
     private final AccessCheck access;
     private final Optional<ListenerTls> tls;
+    private Map<String, String> extraHeaders = Map.of();
+    private int acceptQueue = ACCEPT_QUEUE;
     private Server server;
     private ServerConnector connector;
     private boolean closed;
@@ -140,6 +143,19 @@ public final class RestApiServer implements AutoCloseable {
         this.writes = new WriteEndpoints(List.copyOf(writeEndpoints), access);
     }
 
+    /**
+     * Patroni's {@code http_extra_headers} (and {@code https_extra_headers} under TLS), sent on every answer, and
+     * {@code request_queue_size}, the listen backlog; call before {@link #start()}.
+     */
+    public synchronized RestApiServer withListenerOptions(Map<String, String> headers, OptionalInt requestQueueSize) {
+        if (server != null) {
+            throw new IllegalStateException("REST API server already started");
+        }
+        extraHeaders = Map.copyOf(headers);
+        acceptQueue = requestQueueSize.orElse(ACCEPT_QUEUE);
+        return this;
+    }
+
     /** Binds and starts serving; throws {@link RestApiException} if the address cannot be bound. */
     public synchronized void start() {
         if (closed || server != null) {
@@ -152,6 +168,14 @@ public final class RestApiServer implements AutoCloseable {
         // Paths are matched by substring like Patroni does, so odd paths (//x, %2F, ..) must reach the router, not a 400.
         http.setUriCompliance(UriCompliance.LEGACY);
         http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        if (!extraHeaders.isEmpty()) {
+            // A customizer runs for every parsed request, so Jetty's own answers (404, 413) carry them too.
+            Map<String, String> headers = extraHeaders;
+            http.addCustomizer((request, responseHeaders) -> {
+                headers.forEach(responseHeaders::put);
+                return request;
+            });
+        }
         // No separate acceptor thread: the selector accepts too. One selector is plenty for a few probes a second,
         // and it never blocks: idle or half-sent connections cost it nothing until they time out.
         ServerConnector bound = tls.map(t -> https(created, http, t))
@@ -159,7 +183,7 @@ public final class RestApiServer implements AutoCloseable {
         bound.setHost(host);
         bound.setPort(requestedPort);
         bound.setIdleTimeout(IDLE_TIMEOUT_MS);
-        bound.setAcceptQueueSize(ACCEPT_QUEUE);
+        bound.setAcceptQueueSize(acceptQueue);
         created.addConnector(bound);
         // Bodies over the limit are refused with 413: at once when declared by Content-Length, else as they stream.
         SizeLimitHandler bodyLimit = new SizeLimitHandler(MAX_BODY_BYTES, -1);

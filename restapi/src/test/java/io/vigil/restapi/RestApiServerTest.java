@@ -18,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -94,6 +96,27 @@ class RestApiServerTest {
                 .doesNotContain(": ");
         assertThat(replica.statusCode()).isEqualTo(503);
         assertThat(replica.body()).isEqualTo(primary.body());
+    }
+
+    @Test
+    void extraHeadersAreSentOnEveryAnswerErrorsIncluded() throws Exception {
+        RestApiServer server = new RestApiServer("127.0.0.1", 0, source, Optional.of(ADMIN), List.of())
+                .withListenerOptions(Map.of("X-Frame-Options", "SAMEORIGIN", "X-Content-Type-Options", "nosniff"),
+                        OptionalInt.of(16));
+        servers.add(server);
+        server.start();
+
+        HttpResponse<String> primary = send(server, "OPTIONS", "/primary");
+        HttpResponse<String> unknown = send(server, "POST", "/nowhere");
+        String tooLarge = raw(server, "POST /switchover HTTP/1.1\r\nHost: x\r\nContent-Length: 300000"
+                + "\r\nConnection: close\r\n\r\n");
+
+        assertThat(primary.statusCode()).isEqualTo(200);
+        assertThat(primary.headers().firstValue("X-Frame-Options")).hasValue("SAMEORIGIN");
+        assertThat(primary.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(unknown.statusCode()).isNotEqualTo(200);
+        assertThat(unknown.headers().firstValue("X-Frame-Options")).hasValue("SAMEORIGIN");
+        assertThat(tooLarge).startsWith("HTTP/1.1 413").contains("X-Frame-Options: SAMEORIGIN");
     }
 
     @Test

@@ -106,7 +106,8 @@ public final class Node implements AutoCloseable {
     try {
       rest = new RestApiServer(config.restapi().listen().host(), config.restapi().listen().port(), published,
           config.restapi().authentication().map(c -> new BasicCredentials(c.username(), c.password())),
-          WriteApi.endpoints(control, () -> peers), config.restapi().tls().map(Node::serverTls), allowlist(config.restapi()));
+          WriteApi.endpoints(control, () -> peers), config.restapi().tls().map(Node::serverTls), allowlist(config.restapi()))
+          .withListenerOptions(config.restapi().extraHeaders(), config.restapi().requestQueueSize());
     } catch (IllegalArgumentException e) {
       throw new StartupException(2, e.getMessage()); // a TLS file or allowlist entry that cannot be used
     }
