@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param basebackupOptions pg_basebackup arguments, already rendered like initdb options
  * @param pgHba            {@code postgresql.pg_hba}; empty when pg_hba.conf is left alone
  * @param proxyAddress     {@code postgresql.proxy_address}: a pooler next to PostgreSQL, published as {@code proxy_url}
+ * @param binNames         {@code postgresql.bin_name}: tool to file name, for distributions that rename the binaries
  */
 public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path dataDir, Optional<Path> configDir,
                                Optional<Path> binDir, Path pgpass, String database, Credentials superuser,
@@ -24,7 +25,7 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
                                boolean removeDataDirectoryOnRewindFailure,
                                boolean removeDataDirectoryOnDivergedTimelines, int pgCtlTimeout,
                                Map<String, String> callbacks, Optional<String> prePromote,
-                               Optional<HostPort> proxyAddress) {
+                               Optional<HostPort> proxyAddress, Map<String, String> binNames) {
 
     /** The events of {@code postgresql.callbacks} (wire spec 4.5). */
     public static final List<String> CALLBACK_EVENTS =
@@ -47,6 +48,7 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
         callbacks = Map.copyOf(callbacks);
         Objects.requireNonNull(prePromote, "prePromote");
         Objects.requireNonNull(proxyAddress, "proxyAddress");
+        binNames = Map.copyOf(binNames);
     }
 
     static PostgresqlConfig from(ConfigNode pg, Path home) {
@@ -78,7 +80,8 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
                 pg.get("pg_ctl_timeout").integer(60),
                 callbacks(pg.get("callbacks")),
                 pg.get("pre_promote").optionalString().filter(c -> !c.isBlank()),
-                pg.get("proxy_address").isPresent() ? Optional.of(address(pg.get("proxy_address"))) : Optional.empty());
+                pg.get("proxy_address").isPresent() ? Optional.of(address(pg.get("proxy_address"))) : Optional.empty(),
+                binNames(pg.get("bin_name")));
     }
 
     /** {@code event: command} of the known events; an empty command is none. Other keys are left to the unknown-key warning. */
@@ -94,6 +97,26 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
      * {@code authentication.<user>}, falling back to the pre-1.0 layout where the credentials sat
      * directly under {@code postgresql}. The returned node names the modern path when both are absent.
      */
+    /** The tools Patroni lets {@code bin_name} rename. */
+    private static final List<String> TOOLS = List.of("pg_ctl", "initdb", "pg_controldata", "pg_basebackup",
+            "postgres", "pg_isready", "pg_rewind");
+
+    private static Map<String, String> binNames(ConfigNode section) {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (String tool : section.asMap().keySet()) {
+            ConfigNode name = section.get(tool);
+            if (!TOOLS.contains(tool)) {
+                throw name.error("expected one of " + String.join(", ", TOOLS));
+            }
+            String file = name.optionalString().orElse("").strip();
+            if (file.isEmpty() || file.contains("/")) {
+                throw name.error("expected a file name in bin_dir (or on PATH), got \"" + file + "\"");
+            }
+            names.put(tool, file);
+        }
+        return names;
+    }
+
     /** {@code postgresql.krbsrvname} applies to every libpq connection, whoever the user. */
     private static Credentials kerberos(ConfigNode pg, Credentials user) {
         return pg.get("krbsrvname").optionalString().filter(v -> !v.isBlank()).map(user::withKerberosService)

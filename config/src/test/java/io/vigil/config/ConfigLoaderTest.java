@@ -203,6 +203,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void binNamesAndProxyAddress() throws IOException {
+        String yaml = minimal().replace("  data_dir: /data/pg\n", """
+                  data_dir: /data/pg
+                  proxy_address: 10.0.0.5:6432
+                  bin_name:
+                    pg_ctl: pg_ctl15
+                    postgres: postgres15
+                """);
+
+        PostgresqlConfig pg = load(yaml).postgresql();
+
+        assertThat(pg.binNames()).containsOnly(Map.entry("pg_ctl", "pg_ctl15"), Map.entry("postgres", "postgres15"));
+        assertThat(pg.proxyAddress()).contains(new HostPort("10.0.0.5", 6432));
+        assertError(yaml.replace("pg_ctl: pg_ctl15", "pgctl: pg_ctl15"), "postgresql.bin_name.pgctl",
+                "postgresql.bin_name.pgctl: expected one of pg_ctl, initdb, pg_controldata, pg_basebackup, postgres,"
+                        + " pg_isready, pg_rewind");
+        assertError(yaml.replace("pg_ctl: pg_ctl15", "pg_ctl: /usr/bin/pg_ctl"), "postgresql.bin_name.pg_ctl",
+                "postgresql.bin_name.pg_ctl: expected a file name in bin_dir (or on PATH), got \"/usr/bin/pg_ctl\"");
+    }
+
+    @Test
     void extraHeadersAndRequestQueueSize() throws IOException {
         String yaml = minimal().replace("  listen: 127.0.0.1:8008\n", """
                   listen: 127.0.0.1:8008

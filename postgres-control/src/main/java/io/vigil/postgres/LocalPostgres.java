@@ -48,7 +48,7 @@ public final class LocalPostgres {
 
   public LocalPostgres(PostgresSettings settings) {
     this.settings = settings;
-    this.commands = new PgCommand(settings.binDir(), settings.runAsUser());
+    this.commands = new PgCommand(settings.binDir(), settings.runAsUser(), settings.binNames());
     this.postmaster = new Postmaster(settings.dataDir());
     this.session = new SqlSession(settings.localHost(), settings.port(), settings.database(), settings.superuser());
     this.watchSession = new SqlSession(settings.localHost(), settings.port(), settings.database(),
@@ -99,7 +99,8 @@ public final class LocalPostgres {
 
   /** Fails with one line naming what is missing, e.g. {@code /opt/pg/bin: no PostgreSQL binaries (postgres, … not found)}. */
   public void checkBinaries() throws PostgresException {
-    List<String> missing = REQUIRED_BINARIES.stream().filter(b -> commands.find(b).isEmpty()).toList();
+    List<String> missing = REQUIRED_BINARIES.stream().filter(b -> commands.find(b).isEmpty())
+        .map(b -> settings.binNames().getOrDefault(b, b)).toList();
     if (missing.isEmpty()) {
       return;
     }

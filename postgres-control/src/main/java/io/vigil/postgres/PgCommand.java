@@ -21,25 +21,38 @@ final class PgCommand {
 
   private final Optional<Path> binDir;
   private final Optional<String> runAsUser;
+  private final Map<String, String> binNames;
 
   PgCommand(Optional<Path> binDir, Optional<String> runAsUser) {
+    this(binDir, runAsUser, Map.of());
+  }
+
+  /** @param binNames {@code postgresql.bin_name}: a tool's file name where a distribution renamed it */
+  PgCommand(Optional<Path> binDir, Optional<String> runAsUser, Map<String, String> binNames) {
     this.binDir = binDir;
     this.runAsUser = runAsUser;
+    this.binNames = Map.copyOf(binNames);
   }
 
   /** Where {@code tool} lives: in the bin dir, or on {@code PATH} when no bin dir is configured. */
   Optional<Path> find(String tool) {
+    String file = fileName(tool);
     if (binDir.isPresent()) {
-      Path candidate = binDir.get().resolve(tool);
+      Path candidate = binDir.get().resolve(file);
       return Files.isRegularFile(candidate) && Files.isExecutable(candidate) ? Optional.of(candidate) : Optional.empty();
     }
-    return onPath(tool, List.of());
+    return onPath(file, List.of());
+  }
+
+  private String fileName(String tool) {
+    return binNames.getOrDefault(tool, tool);
   }
 
   /** {@code [runuser -u user --] <bin>/tool args...} */
   List<String> argv(String tool, List<String> args) {
+    String file = fileName(tool);
     List<String> argv = new ArrayList<>();
-    argv.add(find(tool).map(Path::toString).orElse(binDir.map(d -> d.resolve(tool).toString()).orElse(tool)));
+    argv.add(find(tool).map(Path::toString).orElse(binDir.map(d -> d.resolve(file).toString()).orElse(file)));
     argv.addAll(args);
     return asRunAsUser(argv);
   }

@@ -2,6 +2,7 @@ package io.vigil.postgres;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -25,12 +26,14 @@ import java.util.Optional;
  *                     agent runs as root; empty to run the binaries directly as the agent's user
  * @param startTimeout how long {@link LocalPostgres#start()} and {@link LocalPostgres#promote()}
  *                     wait ({@code pg_ctl_timeout}, default 60 s)
+ * @param binNames     {@code postgresql.bin_name}: the file name of a tool ({@code pg_ctl}, {@code postgres}, …)
+ *                     when a distribution renamed it; tools not listed keep their own name
  */
 public record PostgresSettings(
     Path dataDir, Optional<Path> binDir, String listenHost, int port,
     String connectHost, int connectPort, Path pgpass, String database,
     Credentials superuser, Credentials replication, String scope, String memberName,
-    Optional<String> runAsUser, Duration startTimeout) {
+    Optional<String> runAsUser, Duration startTimeout, Map<String, String> binNames) {
 
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -47,6 +50,7 @@ public record PostgresSettings(
     Objects.requireNonNull(memberName, "memberName");
     Objects.requireNonNull(runAsUser, "runAsUser");
     Objects.requireNonNull(startTimeout, "startTimeout");
+    binNames = Map.copyOf(binNames);
     checkPort("port", port);
     checkPort("connectPort", connectPort);
     if (startTimeout.isNegative() || startTimeout.isZero()) {
@@ -55,6 +59,13 @@ public record PostgresSettings(
     if (memberName.isEmpty()) {
       throw new IllegalArgumentException("memberName must not be empty");
     }
+  }
+
+  public PostgresSettings(Path dataDir, Optional<Path> binDir, String listenHost, int port, String connectHost,
+      int connectPort, Path pgpass, String database, Credentials superuser, Credentials replication, String scope,
+      String memberName, Optional<String> runAsUser, Duration startTimeout) {
+    this(dataDir, binDir, listenHost, port, connectHost, connectPort, pgpass, database, superuser, replication, scope,
+        memberName, runAsUser, startTimeout, Map.of());
   }
 
   private static void checkPort(String name, int value) {

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,6 +78,39 @@ class LocalPostgresFilesTest {
         .hasMessage("/nonexistent/pg/bin: no PostgreSQL binaries"
             + " (postgres, pg_ctl, initdb, pg_basebackup, pg_controldata, pg_isready not found)");
     pg.checkBinaries();
+  }
+
+  @Test
+  void binNameFindsAndRunsRenamedTools() throws Exception {
+    Path bin = Files.createDirectories(base.resolve("renamed-bin"));
+    Map<String, String> names = new LinkedHashMap<>();
+    for (String tool : List.of("postgres", "pg_ctl", "initdb", "pg_basebackup", "pg_controldata", "pg_isready",
+        "pg_rewind")) {
+      Files.createSymbolicLink(bin.resolve(tool + "-15"), TestPg.BIN.resolve(tool));
+      names.put(tool, tool + "-15");
+    }
+    PostgresSettings s = TestPg.settings(base, "n1", 1, SU, REPL);
+    PostgresSettings renamed = new PostgresSettings(s.dataDir(), Optional.of(bin), s.listenHost(), s.port(),
+        s.connectHost(), s.connectPort(), s.pgpass(), s.database(), SU, REPL, s.scope(), s.memberName(),
+        s.runAsUser(), s.startTimeout(), names);
+    PostgresSettings unnamed = new PostgresSettings(s.dataDir(), Optional.of(bin), s.listenHost(), s.port(),
+        s.connectHost(), s.connectPort(), s.pgpass(), s.database(), SU, REPL, s.scope(), s.memberName(),
+        s.runAsUser(), s.startTimeout());
+
+    new LocalPostgres(renamed).checkBinaries();
+    PgCommand commands = new PgCommand(Optional.of(bin), s.runAsUser(), names);
+    assertThat(commands.argv("pg_controldata", List.of("--version")).get(s.runAsUser().isPresent() ? 4 : 0))
+        .isEqualTo(bin.resolve("pg_controldata-15").toString());
+    assertThat(commands.runOk("pg_controldata", List.of("--version"), Map.of(), Duration.ofSeconds(30)).stdout())
+        .contains("pg_controldata (PostgreSQL) 15");
+    assertThatThrownBy(() -> new LocalPostgres(unnamed).checkBinaries())
+        .hasMessageContaining("no PostgreSQL binaries");
+    names.put("pg_isready", "pg_isready-14");
+    PostgresSettings wrong = new PostgresSettings(s.dataDir(), Optional.of(bin), s.listenHost(), s.port(),
+        s.connectHost(), s.connectPort(), s.pgpass(), s.database(), SU, REPL, s.scope(), s.memberName(),
+        s.runAsUser(), s.startTimeout(), names);
+    assertThatThrownBy(() -> new LocalPostgres(wrong).checkBinaries())
+        .hasMessage(bin + ": incomplete PostgreSQL binaries (pg_isready-14 not found)");
   }
 
   @Test
