@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param pgHba            {@code postgresql.pg_hba}; empty when pg_hba.conf is left alone
  * @param proxyAddress     {@code postgresql.proxy_address}: a pooler next to PostgreSQL, published as {@code proxy_url}
  * @param binNames         {@code postgresql.bin_name}: tool to file name, for distributions that rename the binaries
+ * @param pgIdent          {@code postgresql.pg_ident}; empty when pg_ident.conf is left alone
  */
 public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path dataDir, Optional<Path> configDir,
                                Optional<Path> binDir, Path pgpass, String database, Credentials superuser,
@@ -25,7 +26,8 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
                                boolean removeDataDirectoryOnRewindFailure,
                                boolean removeDataDirectoryOnDivergedTimelines, int pgCtlTimeout,
                                Map<String, String> callbacks, Optional<String> prePromote,
-                               Optional<HostPort> proxyAddress, Map<String, String> binNames) {
+                               Optional<HostPort> proxyAddress, Map<String, String> binNames,
+                               List<String> pgIdent) {
 
     /** The events of {@code postgresql.callbacks} (wire spec 4.5). */
     public static final List<String> CALLBACK_EVENTS =
@@ -49,6 +51,7 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
         Objects.requireNonNull(prePromote, "prePromote");
         Objects.requireNonNull(proxyAddress, "proxyAddress");
         binNames = Map.copyOf(binNames);
+        pgIdent = List.copyOf(pgIdent);
     }
 
     static PostgresqlConfig from(ConfigNode pg, Path home) {
@@ -81,7 +84,8 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
                 callbacks(pg.get("callbacks")),
                 pg.get("pre_promote").optionalString().filter(c -> !c.isBlank()),
                 pg.get("proxy_address").isPresent() ? Optional.of(address(pg.get("proxy_address"))) : Optional.empty(),
-                binNames(pg.get("bin_name")));
+                binNames(pg.get("bin_name")),
+                pg.get("pg_ident").asStringList());
     }
 
     /** {@code event: command} of the known events; an empty command is none. Other keys are left to the unknown-key warning. */

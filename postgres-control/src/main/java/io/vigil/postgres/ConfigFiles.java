@@ -109,10 +109,19 @@ final class ConfigFiles {
   }
 
   static String pgHba(List<String> lines) {
+    return headed("pg_hba", lines);
+  }
+
+  /** pg_ident.conf from {@code postgresql.pg_ident}, written like pg_hba.conf (spec §4.2). */
+  static String pgIdent(List<String> lines) {
+    return headed("pg_ident", lines);
+  }
+
+  private static String headed(String what, List<String> lines) {
     StringBuilder out = new StringBuilder(HEADER);
     for (String line : lines) {
       if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
-        throw new IllegalArgumentException("pg_hba line must be a single line: '" + line + "'");
+        throw new IllegalArgumentException(what + " line must be a single line: '" + line + "'");
       }
       out.append(line).append('\n');
     }

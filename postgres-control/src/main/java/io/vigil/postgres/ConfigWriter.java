@@ -25,6 +25,11 @@ final class ConfigWriter {
     write(settings.dataDir().resolve("pg_hba.conf"), ConfigFiles.pgHba(lines));
   }
 
+  void writeIdent(List<String> lines) throws PostgresException {
+    DataDirectory.requireInitialized(settings.dataDir(), "write pg_ident.conf");
+    write(settings.dataDir().resolve("pg_ident.conf"), ConfigFiles.pgIdent(lines));
+  }
+
   void writeConfig(Map<String, String> parameters, Optional<RecoveryTarget> follow) throws PostgresException {
     Path dir = settings.dataDir();
     DataDirectory.requireInitialized(dir, "write postgresql.conf");

@@ -126,6 +126,11 @@ public final class LocalPostgres {
     config.writeHba(lines);
   }
 
+  /** Rewrites pg_ident.conf completely: Patroni's two-line header, then {@code lines}. */
+  public void writeIdent(List<String> lines) throws PostgresException {
+    config.writeIdent(lines);
+  }
+
   /**
    * Writes postgresql.conf as Patroni does (spec §4.2): on first use the original file becomes
    * postgresql.base.conf and is included; then {@code parameters} sorted and quoted, hba_file and

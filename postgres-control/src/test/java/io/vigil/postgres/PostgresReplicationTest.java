@@ -105,6 +105,7 @@ class PostgresReplicationTest {
         .hasMessageContaining("already initialized");
 
     primary.writeHba(HBA);
+    primary.writeIdent(List.of("ops  alice  postgres", "ops  bob  replicator"));
     primary.writeConfig(parameters(primary), Optional.empty());
     configureStartOptions(primary);
     assertThat(data.resolve("postgresql.base.conf")).exists();
@@ -159,6 +160,16 @@ class PostgresReplicationTest {
     assertThat(control.latestCheckpointTimeline()).isEqualTo(1);
     assertThat(control.dataChecksums()).isTrue();
 
+    try (Connection c = TestPg.connect(primary.settings()); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT map_name, sys_name, pg_username FROM pg_ident_file_mappings"
+             + " WHERE error IS NULL ORDER BY line_number")) {
+      List<String> mappings = new ArrayList<>();
+      while (rs.next()) {
+        mappings.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+      }
+      assertThat(mappings).as("pg_ident.conf from postgresql.pg_ident, in effect")
+          .containsExactly("ops alice postgres", "ops bob replicator");
+    }
     try (Connection c = TestPg.connect(primary.settings()); Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("SELECT rolreplication, rolcanlogin FROM pg_roles WHERE rolname = 'replicator'")) {
       assertThat(rs.next()).isTrue();

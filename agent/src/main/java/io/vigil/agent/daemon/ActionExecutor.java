@@ -292,6 +292,9 @@ final class ActionExecutor {
       if (!hba.isEmpty()) {
         pg.writeHba(hba);
       }
+      if (!config.postgresql().pgIdent().isEmpty()) {
+        pg.writeIdent(config.postgresql().pgIdent());
+      }
       startPostgres(Optional.empty(), false, o);
       pg.ensureRoles();
       String sysid = pg.controlData().systemIdentifier();
@@ -514,12 +517,15 @@ final class ActionExecutor {
   }
 
   /**
-   * Operator reload: rewrite the configuration files for the current role (and pg_hba.conf when
-   * {@code postgresql.pg_hba} is set) and signal PostgreSQL.
+   * Operator reload: rewrite the configuration files for the current role (and pg_hba.conf / pg_ident.conf when
+   * {@code postgresql.pg_hba} / {@code pg_ident} is set) and signal PostgreSQL.
    */
   void reloadConfiguration(Observation o, AgentMemory m) throws PostgresException {
     if (!config.postgresql().pgHba().isEmpty()) {
       pg.writeHba(config.postgresql().pgHba());
+    }
+    if (!config.postgresql().pgIdent().isEmpty()) {
+      pg.writeIdent(config.postgresql().pgIdent());
     }
     pg.writeConfig(parameters(o), o.pg().isPrimary() ? Optional.empty()
         : Optional.of(m.following().orElse(RecoveryTarget.none())));
