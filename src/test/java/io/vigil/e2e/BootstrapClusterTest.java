@@ -104,6 +104,23 @@ class BootstrapClusterTest {
   }
 
   @Test
+  void bootstrapUsersExistOnEveryNode() throws Exception {
+    List<Node> nodes = new ArrayList<>(cluster.replicas());
+    nodes.add(cluster.leader());
+    for (Node node : nodes) {
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        try (Connection c = cluster.connect(node); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT rolcanlogin, rolcreatedb, rolcreaterole, rolconnlimit,"
+                 + " rolpassword IS NOT NULL FROM pg_authid WHERE rolname = 'app_owner'")) {
+          assertThat(rs.next()).as("app_owner on %s", node.config().name()).isTrue();
+          assertThat(List.of(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3), rs.getInt(4), rs.getBoolean(5)))
+              .containsExactly(true, true, false, 7, true);
+        }
+      });
+    }
+  }
+
+  @Test
   void znodesHoldPatroniValues() throws Exception {
     String base = "/service/" + ClusterFixture.SCOPE;
     String leaderName = cluster.leader().config().name();

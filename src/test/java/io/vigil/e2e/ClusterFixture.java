@@ -167,6 +167,12 @@ final class ClusterFixture implements AutoCloseable {
           - local all all trust
           - host replication replicator 127.0.0.1/32 md5
           - host all all 127.0.0.1/32 md5
+          users:
+            app_owner:
+              password: e2e-app-owner
+              options:
+              - createdb
+              - connection limit 7
 
         postgresql:
           listen: 127.0.0.1:%5$d

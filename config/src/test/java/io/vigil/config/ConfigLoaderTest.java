@@ -203,6 +203,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void bootstrapUsers() throws IOException {
+        String yaml = minimal() + """
+                bootstrap:
+                  users:
+                    admin:
+                      password: adm'in
+                      options:
+                        - createrole
+                        - Connection  Limit 5
+                    reporting: {}
+                """;
+
+        BootstrapConfig bootstrap = load(yaml).bootstrap();
+
+        assertThat(bootstrap.users()).containsExactly(
+                new BootstrapUser("admin", "adm'in", List.of("CREATEROLE", "CONNECTION LIMIT 5")),
+                new BootstrapUser("reporting", "", List.of()));
+        assertThat(bootstrap.toString()).doesNotContain("adm'in");
+        assertError(yaml.replace("- createrole", "- createrole; DROP TABLE x"), "bootstrap.users.admin.options",
+                "bootstrap.users.admin.options: expected role options such as createdb or createrole, got"
+                        + " \"createrole; DROP TABLE x\"");
+    }
+
+    @Test
     void binNamesAndProxyAddress() throws IOException {
         String yaml = minimal().replace("  data_dir: /data/pg\n", """
                   data_dir: /data/pg

@@ -302,6 +302,17 @@ public final class LocalPostgres {
   }
 
   /**
+   * Creates or alters a login role with {@code options} (keywords such as {@code CREATEDB}) and its password, with
+   * statement logging off; for {@code bootstrap.users}.
+   */
+  public void ensureRole(Credentials role, List<String> options) throws PostgresException {
+    session.call("role " + role.username(), c -> {
+      Roles.ensure(c, role, options);
+      return null;
+    });
+  }
+
+  /**
    * After bootstrap, on the primary: give the superuser its password (when it has one) and create
    * or alter the replication role {@code WITH REPLICATION LOGIN [PASSWORD …]} (spec §3.8), with
    * statement logging off so passwords stay out of the server log.

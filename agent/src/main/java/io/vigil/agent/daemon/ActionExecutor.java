@@ -6,12 +6,14 @@ import io.vigil.agent.ha.Decision;
 import io.vigil.agent.ha.Observation;
 import io.vigil.agent.ha.PromotionCost;
 import io.vigil.agent.ha.RewindFailure;
+import io.vigil.config.BootstrapUser;
 import io.vigil.config.EffectiveParameters;
 import io.vigil.config.RewindPolicy;
 import io.vigil.config.SyncMode;
 import io.vigil.config.VigilConfig;
 import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsException;
+import io.vigil.postgres.Credentials;
 import io.vigil.postgres.LocalPostgres;
 import io.vigil.postgres.PostgresException;
 import io.vigil.postgres.RecoveryTarget;
@@ -297,6 +299,7 @@ final class ActionExecutor {
       }
       startPostgres(Optional.empty(), false, o);
       pg.ensureRoles();
+      createBootstrapUsers();
       String sysid = pg.controlData().systemIdentifier();
       dcs.setInitialize(sysid);
       dcs.writeConfig(b.dynamicConfig(), OptionalInt.empty());
@@ -508,6 +511,20 @@ final class ActionExecutor {
 
   boolean postgresRunning() {
     return pg.isRunning();
+  }
+
+  /** {@code bootstrap.users}, except the superuser and replication roles (their settings come from authentication). */
+  private void createBootstrapUsers() throws PostgresException {
+    var pgConfig = config.postgresql();
+    for (BootstrapUser user : config.bootstrap().users()) {
+      if (user.name().equals(pgConfig.superuser().username()) || user.name().equals(pgConfig.replication().username())) {
+        LOG.warn("bootstrap.users.{}: skipped, the role is configured under postgresql.authentication", user.name());
+        continue;
+      }
+      pg.ensureRole(new Credentials(user.name(), user.password()), user.options());
+      LOG.info("bootstrap.users: role {} created with {}", user.name(), user.options().isEmpty() ? "LOGIN"
+          : "LOGIN " + String.join(" ", user.options()));
+    }
   }
 
   /** A reload re-read the YAML: parameters, pg_hba and the rewind settings apply from now on. */
