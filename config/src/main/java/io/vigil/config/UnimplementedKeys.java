@@ -35,6 +35,8 @@ public final class UnimplementedKeys {
         }
         c.put("postgresql.use_unix_socket", "the agent connects over TCP to the first postgresql.listen address");
         c.put("postgresql.use_unix_socket_repl", "replication connections use TCP to the member's connect_address");
+        c.put("zookeeper.auth_data", "no digest/SASL authentication to ZooKeeper (Patroni >= 3.3); use TLS client"
+                + " certificates (zookeeper.cert, set_acls)");
         return Collections.unmodifiableMap(c); // in this order in the log
     }
 
