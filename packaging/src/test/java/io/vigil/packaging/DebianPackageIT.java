@@ -3,11 +3,22 @@ package io.vigil.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.test.TestingServer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -16,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Installs the built .deb on this machine with apt-get, as an operator would, checks what it put where, and removes
- * it again. Needs root, apt-get and dpkg, and a machine without a vigil package already installed (one installed by
+ * Installs the built .deb on this machine with apt-get, as an operator would, checks what it put where, runs the
+ * unit's command on the example configuration, and removes the package again. Needs root, apt-get and dpkg, and a machine without a vigil package already installed (one installed by
  * someone else is not ours to replace or remove); otherwise it is skipped.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -105,14 +116,73 @@ class DebianPackageIT {
         assertThat(Command.run("stat", "-c", "%U:%G %a", CONFIG.toString()).ok().output()).isEqualTo("root:postgres 640\n");
     }
 
+    /**
+     * The example configuration, completed as the operator would (passwords) and moved to free ports and a scratch
+     * data directory through Patroni's environment variables, run with the unit's command as its user: a primary.
+     */
     @Test
     @Order(6)
+    void theUnitsCommandOnTheExampleConfigurationBootstrapsAPrimary() throws Exception {
+        Map<String, String> service = section(UNIT, "Service");
+        Path scratch = Path.of(Command.run("runuser", "-u", service.get("User"), "--", "mktemp", "-d",
+                "/tmp/vigil-packaging.XXXXXX").ok().output().strip());
+        int rest = freePort();
+        int postgres = freePort();
+        try (TestingServer zooKeeper = new TestingServer()) {
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("PATRONI_SUPERUSER_PASSWORD", "package-su");
+            env.put("PATRONI_REPLICATION_PASSWORD", "package-repl");
+            env.put("PATRONI_ZOOKEEPER_HOSTS", zooKeeper.getConnectString());
+            env.put("PATRONI_RESTAPI_LISTEN", "127.0.0.1:" + rest);
+            env.put("PATRONI_RESTAPI_CONNECT_ADDRESS", "127.0.0.1:" + rest);
+            env.put("PATRONI_POSTGRESQL_LISTEN", "127.0.0.1:" + postgres);
+            env.put("PATRONI_POSTGRESQL_CONNECT_ADDRESS", "127.0.0.1:" + postgres);
+            env.put("PATRONI_POSTGRESQL_DATA_DIR", scratch.resolve("data").toString());
+            env.put("PATRONI_POSTGRESQL_PGPASS", scratch.resolve("pgpass").toString());
+            // As systemd's User= does: the command itself runs as the user (runuser would stay in between as the
+            // parent, and report a SIGTERM as its own exit status), in the user's login environment.
+            List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid=" + service.get("User"),
+                    "--regid=" + service.get("User"), "--init-groups", "--reset-env", "--", "env"));
+            env.forEach((key, value) -> argv.add(key + "=" + value));
+            argv.addAll(List.of(service.get("ExecStart").split(" ")));
+            Process agent = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectOutput(scratch.resolve("agent.log").toFile()).start();
+            try {
+                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+                HttpRequest primary = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rest + "/primary"))
+                        .timeout(Duration.ofSeconds(2)).build();
+                Awaitility.await("the agent's /primary").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .ignoreExceptions().failFast("the agent exited", () -> !agent.isAlive())
+                        .until(() -> http.send(primary, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+                assertThat(http.send(primary, HttpResponse.BodyHandlers.ofString()).body())
+                        .contains("\"role\":\"master\"", "\"scope\":\"main\"");
+            } catch (org.awaitility.core.ConditionTimeoutException | AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nagent log:\n" + Files.readString(scratch.resolve("agent.log")), e);
+            } finally {
+                agent.destroy();
+                assertThat(agent.waitFor(60, TimeUnit.SECONDS)).as("the agent stops on SIGTERM").isTrue();
+            }
+            assertThat(agent.exitValue()).as("a clean stop").isZero();
+            assertThat(scratch.resolve("data/postmaster.pid")).as("PostgreSQL stopped with the agent").doesNotExist();
+        } finally {
+            Command.run("rm", "-rf", scratch.toString()).ok();
+        }
+    }
+
+    @Test
+    @Order(7)
     void purgingLeavesNothingBehind() throws Exception {
         Command.run(NONINTERACTIVE, "apt-get", "purge", "-y", "-q", "-o", "DPkg::Lock::Timeout=120", "vigil").ok();
         assertThat(installed()).isFalse();
         assertThat(HOME).as("the archives postinst made go with the package").doesNotExist();
         assertThat(CONFIG.getParent()).doesNotExist();
         assertThat(Path.of("/usr/bin/vigil")).doesNotExist();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     /** The keys of one [section] of a systemd unit file. */
