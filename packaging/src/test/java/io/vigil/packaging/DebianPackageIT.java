@@ -47,7 +47,7 @@ class DebianPackageIT {
         assumeTrue(Command.run("id", "-u").ok().output().strip().equals("0"), "installing a package needs root");
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/apt-get")) && Files.isExecutable(Path.of("/usr/bin/dpkg")),
                 "needs apt-get and dpkg (Debian or Ubuntu)");
-        assumeTrue(!installed(), "a vigil package is already installed on this machine");
+        assumeTrue(!known(), "a vigil package is already on this machine");
         assertThat(DEB).exists();
         installedHere = true;
         Command.run(NONINTERACTIVE, "apt-get", "install", "-y", "-q", "-o", "DPkg::Lock::Timeout=120", DEB.toString())
@@ -56,14 +56,15 @@ class DebianPackageIT {
 
     @AfterAll
     static void removeIfStillThere() throws Exception {
-        if (installedHere && installed()) {
+        if (installedHere && known()) {
             Command.run(NONINTERACTIVE, "apt-get", "purge", "-y", "-q", "-o", "DPkg::Lock::Timeout=120", "vigil").ok();
         }
     }
 
-    private static boolean installed() throws Exception {
+    /** Whether dpkg has the package in any state, also half-installed after a failed install or with its conffiles. */
+    private static boolean known() throws Exception {
         Command status = Command.run("dpkg-query", "-W", "-f", "${db:Status-Status}", "vigil");
-        return status.exit() == 0 && status.output().equals("installed");
+        return status.exit() == 0 && !status.output().equals("not-installed");
     }
 
     @Test
@@ -147,6 +148,7 @@ class DebianPackageIT {
             argv.addAll(List.of(service.get("ExecStart").split(" ")));
             Process agent = new ProcessBuilder(argv).redirectErrorStream(true)
                     .redirectOutput(scratch.resolve("agent.log").toFile()).start();
+            boolean stoppedOnSigterm;
             try {
                 HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
                 HttpRequest primary = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rest + "/primary"))
@@ -160,11 +162,19 @@ class DebianPackageIT {
                 throw new AssertionError(e.getMessage() + "\nagent log:\n" + Files.readString(scratch.resolve("agent.log")), e);
             } finally {
                 agent.destroy();
-                assertThat(agent.waitFor(60, TimeUnit.SECONDS)).as("the agent stops on SIGTERM").isTrue();
+                stoppedOnSigterm = agent.waitFor(60, TimeUnit.SECONDS);
+                if (!stoppedOnSigterm) {
+                    agent.destroyForcibly().waitFor();
+                }
             }
+            assertThat(stoppedOnSigterm).as("the agent stops on SIGTERM").isTrue();
             assertThat(agent.exitValue()).as("a clean stop").isZero();
             assertThat(scratch.resolve("data/postmaster.pid")).as("PostgreSQL stopped with the agent").doesNotExist();
         } finally {
+            if (Files.exists(scratch.resolve("data/postmaster.pid"))) {
+                Command.run("runuser", "-u", service.get("User"), "--", "/usr/lib/postgresql/15/bin/pg_ctl", "stop",
+                        "-m", "immediate", "-D", scratch.resolve("data").toString());
+            }
             Command.run("rm", "-rf", scratch.toString()).ok();
         }
     }
@@ -173,7 +183,7 @@ class DebianPackageIT {
     @Order(7)
     void purgingLeavesNothingBehind() throws Exception {
         Command.run(NONINTERACTIVE, "apt-get", "purge", "-y", "-q", "-o", "DPkg::Lock::Timeout=120", "vigil").ok();
-        assertThat(installed()).isFalse();
+        assertThat(known()).isFalse();
         assertThat(HOME).as("the archives postinst made go with the package").doesNotExist();
         assertThat(CONFIG.getParent()).doesNotExist();
         assertThat(Path.of("/usr/bin/vigil")).doesNotExist();
