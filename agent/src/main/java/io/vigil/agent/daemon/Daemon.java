@@ -37,6 +37,23 @@ public final class Daemon {
     }
   }
 
+  /** The configuration the agent would run with, its ignored keys logged; null after printing why it is invalid. */
+  private static VigilConfig load(String path, PrintStream err) {
+    VigilConfig config;
+    try {
+      config = ConfigLoader.load(Path.of(path));
+    } catch (ConfigException e) {
+      err.println("vigil: " + e.getMessage());
+      return null;
+    }
+    if (!config.unknownKeys().isEmpty()) {
+      LOG.warn("ignoring configuration keys Vigil does not use: {}", String.join(", ", config.unknownKeys()));
+    }
+    UnimplementedKeys.in(config.raw()).forEach((key, instead) ->
+        LOG.warn("{} is a Patroni setting Vigil does not implement: {}", key, instead));
+    return config;
+  }
+
   /** Runs until SIGTERM or a fatal decision; returns the process exit status. */
   public static int run(String[] args) {
     PrintStream err = System.err;
@@ -44,24 +61,21 @@ public final class Daemon {
       System.out.println("vigil " + Version.VIGIL);
       return 0;
     }
+    if (args.length == 2 && args[0].equals("--validate-config")) {
+      // Patroni's check before a (re)start: silent and 0 when the agent would accept the file, else 1.
+      return load(args[1], err) != null ? 0 : 1;
+    }
     if (args.length != 1 || args[0].startsWith("-")) {
       err.println("usage: vigil <patroni.yml>   (run the agent)");
       err.println("       vigil demo            (a local 3-node cluster with embedded ZooKeeper)");
+      err.println("       vigil --validate-config <patroni.yml>");
       err.println("       vigil --version");
       return 2;
     }
-    VigilConfig config;
-    try {
-      config = ConfigLoader.load(Path.of(args[0]));
-    } catch (ConfigException e) {
-      err.println("vigil: " + e.getMessage());
+    VigilConfig config = load(args[0], err);
+    if (config == null) {
       return 2;
     }
-    if (!config.unknownKeys().isEmpty()) {
-      LOG.warn("ignoring configuration keys Vigil does not use: {}", String.join(", ", config.unknownKeys()));
-    }
-    UnimplementedKeys.in(config.raw()).forEach((key, instead) ->
-        LOG.warn("{} is a Patroni setting Vigil does not implement: {}", key, instead));
     Node node = new Node(config, Path.of(args[0]));
     try {
       node.start();
