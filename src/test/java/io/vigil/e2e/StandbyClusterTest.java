@@ -56,7 +56,8 @@ class StandbyClusterTest {
         assertThat(standby.streamingFrom(first)).as("the replica cascades from the standby leader").contains(other);
         assertThat(standby.names()).allSatisfy(n -> assertThat(standby.rest(n, "/primary")).isEqualTo(503));
         assertThat(standby.rest(first, "/replica")).as("Patroni: the standby leader is no replica").isEqualTo(503);
-        assertThat(standby.rest(other, "/replica")).isEqualTo(200);
+        // Its agent publishes the replica as running one cycle after PostgreSQL came up.
+        await().atMost(Duration.ofSeconds(10)).until(() -> standby.rest(other, "/replica") == 200);
         CtlRun list = CtlRun.of(standby.files.configs.get(0), new ByteArrayInputStream(new byte[0]), "list");
         assertThat(list.out()).containsPattern("\\| " + first + " +\\| [0-9.:]+ +\\| Standby Leader \\| running");
 
@@ -72,20 +73,43 @@ class StandbyClusterTest {
         standby.start(first);
         awaitRow(standby, first, "after takeover");
 
-        HttpResponse<String> patch = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + standby.files.restPorts.get(standby.index(other)) + "/config"))
-            .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"standby_cluster\":null}")).build(),
-            HttpResponse.BodyHandlers.ofString());
-        assertThat(patch.statusCode()).isEqualTo(200);
+        HttpResponse<String> refused = patchConfig(standby, other, "{\"standby_cluster\":{\"host\":null}}");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("standby_cluster: needs a host");
+
+        // An unreachable remote primary: the standby leader stays one, warns once, and retries.
+        int from = standby.log(other).length();
+        int nowhere = ClusterFixture.freePort();
+        assertThat(patchConfig(standby, other, "{\"standby_cluster\":{\"port\":" + nowhere + "}}").statusCode())
+            .isEqualTo(200);
+        String notStreaming = "not streaming from the remote primary 127.0.0.1:" + nowhere;
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> standby.log(other)
+            .substring(from).lines().filter(l -> l.contains(" INFO ") && l.contains(notStreaming)).count() >= 2);
+        assertThat(standby.log(other).substring(from).lines().filter(l -> l.contains(notStreaming))
+            .filter(l -> l.contains(" WARN ")).count()).as("warned once, not every loop").isEqualTo(1);
+        assertThat(standby.rest(other, "/standby-leader")).isEqualTo(200);
+        assertThat(standby.rest(other, "/primary")).isEqualTo(503);
+        assertThat(patchConfig(standby, other, "{\"standby_cluster\":{\"port\":" + main.files.pgPorts.get(0)
+            + "}}").statusCode()).isEqualTo(200);
+        write(main, "n1", "after outage");
+        awaitRow(standby, first, "after outage");
+
+        assertThat(patchConfig(standby, other, "{\"standby_cluster\":null}").statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
             .until(() -> standby.rest(other, "/primary") == 200 && standby.writable(other));
         assertThat(standby.log(other)).contains("rule=PROMOTE_STANDBY_CLUSTER");
         assertThat(history(zk)).anySatisfy(line -> assertThat(line.get(0)).isEqualTo(1));
         write(standby, other, "promoted");
         awaitRow(standby, first, "promoted");
-        assertThat(standby.rest(first, "/replica")).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> standby.rest(first, "/replica") == 200);
       }
     }
+  }
+
+  private static HttpResponse<String> patchConfig(ProcessCluster c, String node, String body) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+            "http://127.0.0.1:" + c.files.restPorts.get(c.index(node)) + "/config"))
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** The standby node answering {@code /standby-leader}, if one does. */
