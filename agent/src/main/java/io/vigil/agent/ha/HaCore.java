@@ -415,8 +415,9 @@ public final class HaCore {
           + leaderAhead.getAsLong() + " and i am at " + pg.walPosition() + ": reloading so that PostgreSQL retries "
           + "now instead of after wal_retrieve_retry_interval", actions, memory.withWalReceiverWokenAt(o.nowMillis()));
     }
+    String leaderKind = StandbyLeader.section(o).isPresent() ? "a standby leader" : "a leader";
     return new Step(Rule.FOLLOWING_LEADER,
-        "no action. I am (" + me + "), a secondary, and following a leader (" + leader + ")", slots, memory);
+        "no action. I am (" + me + "), a secondary, and following " + leaderKind + " (" + leader + ")", slots, memory);
   }
 
   /**

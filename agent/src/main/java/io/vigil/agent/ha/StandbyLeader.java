@@ -65,8 +65,11 @@ final class StandbyLeader {
     memory = memory.withRewindPending(false).withHandoverWaitSince(0);
     if (!paused && !Optional.of(remote).equals(memory.following())) {
       actions.add(0, new Action.Follow(remote));
-      return new HaCore.Step(Rule.FOLLOW_REMOTE_PRIMARY, "changing primary_conninfo to follow the remote primary "
-          + s.describe() + " as the standby leader", actions, memory.withFollowing(Optional.of(remote)));
+      // Patroni's words while the member key does not say standby_leader yet (the lock is new), then what changes.
+      boolean known = view.member(me).flatMap(m -> m.role()).filter(ROLE::equals).isPresent();
+      String became = known ? "" : "promoted self to a standby leader because i had the session lock: ";
+      return new HaCore.Step(Rule.FOLLOW_REMOTE_PRIMARY, became + "changing primary_conninfo to follow the remote "
+          + "primary " + s.describe(), actions, memory.withFollowing(Optional.of(remote)));
     }
     if (s.problem().isPresent()) {
       return new HaCore.Step(Rule.STANDBY_CLUSTER_UNUSABLE, "no action. I am (" + me + "), the standby leader with "
