@@ -63,6 +63,14 @@ final class StandbyLeader {
       actions.add(new Action.SyncSlots(HaCore.wantedSlots(me, view)));
     }
     memory = memory.withRewindPending(false).withHandoverWaitSince(0);
+    if (view.failover().isPresent() && !paused) {
+      // Patroni hands the standby leader role over; Vigil's handover relies on a primary's shutdown checkpoint. A
+      // request left in place would keep the other members deferring to its candidate in a later race.
+      actions.add(new Action.ClearFailover(java.util.OptionalInt.of(view.failover().get().version())));
+      return new HaCore.Step(Rule.MANUAL_FAILOVER_CLEARED, "removed the switchover/failover request: Vigil does not "
+          + "hand the standby leader role over (remove standby_cluster from /config to promote this cluster)",
+          actions, memory);
+    }
     if (!paused && !Optional.of(remote).equals(memory.following())) {
       actions.add(0, new Action.Follow(remote));
       // Patroni's words while the member key does not say standby_leader yet (the lock is new), then what changes.

@@ -1655,6 +1655,20 @@ class HaCoreTest {
   }
 
   @Test
+  void aSwitchoverRequestInAStandbyClusterIsRemovedNotCarriedOut() {
+    dynamic = STANDBY;
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
+    memory = memory.withFollowing(Optional.of(REMOTE));
+    pg = streamingReplica(200);
+    failover = Optional.of(new FailoverNode(Optional.of("me"), Optional.of("n2"), Optional.empty(), 4));
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.MANUAL_FAILOVER_CLEARED);
+    assertThat(d.actions()).contains(new Action.ClearFailover(java.util.OptionalInt.of(4)))
+        .noneMatch(a -> a instanceof Action.GracefulDemote || a instanceof Action.ReleaseLock);
+    assertThat(d.message()).contains("remove standby_cluster");
+  }
+
+  @Test
   void anUnreachableRemotePrimaryKeepsTheStandbyLeaderWaitingNotPromoting() {
     dynamic = STANDBY;
     member("me", 5000).leader("me", MY_SESSION);
