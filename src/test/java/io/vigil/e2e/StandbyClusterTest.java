@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A standby cluster (wire spec 3.18) of two agents replicating from a one-node main cluster on the same ZooKeeper: its
  * lock holder is a standby leader that follows the main primary, its replica cascades from it, nobody in it is ever a
- * primary; losing the standby leader hands the role to the replica, and removing {@code standby_cluster} from its
- * {@code /config} promotes it.
+ * primary; losing the standby leader hands the role to the replica, removing {@code standby_cluster} from its
+ * {@code /config} promotes it, and adding it back demotes it.
  */
 class StandbyClusterTest {
 
@@ -102,6 +102,16 @@ class StandbyClusterTest {
         write(standby, other, "promoted");
         awaitRow(standby, first, "promoted");
         await().atMost(Duration.ofSeconds(10)).until(() -> standby.rest(first, "/replica") == 200);
+
+        // standby_cluster again: the leader demotes and follows the main primary, as Patroni does. Its timeline forked
+        // at the promotion, so it cannot stream from there; it stays a standby leader and nobody is writable.
+        assertThat(patchConfig(standby, other, "{\"standby_cluster\":{\"host\":\"127.0.0.1\",\"port\":"
+            + main.files.pgPorts.get(0) + "}}").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+            .until(() -> standby.rest(other, "/standby-leader") == 200 && !standby.writable(other));
+        assertThat(standby.log(other)).contains("rule=DEMOTE_TO_STANDBY_LEADER");
+        assertThat(standby.names()).allSatisfy(n -> assertThat(standby.rest(n, "/primary")).isEqualTo(503));
+        assertThat(standby.writable(first)).isFalse();
       }
     }
   }

@@ -195,7 +195,7 @@ public final class HaCore {
     }
     Optional<io.vigil.config.StandbyCluster> standby = StandbyLeader.section(o);
     if (memory.initializeWon() && standby.isPresent() && standby.get().streams()) {
-      return StandbyLeader.bootstrap(o.settings(), memory, standby.get());
+      return StandbyLeader.bootstrap(o, memory, standby.get());
     }
     if (view.initialize().isEmpty() && view.leader().isEmpty() && standby.isPresent()) {
       Optional<Step> cannot = StandbyLeader.cannotBootstrap(memory, standby.get());
@@ -251,7 +251,7 @@ public final class HaCore {
             List.of(new Action.ReleaseLock()), memory.withStartSucceeded());
       }
       if (StandbyLeader.section(o).isPresent()) {
-        return StandbyLeader.startWithLock(memory, StandbyLeader.section(o).get());
+        return StandbyLeader.startWithLock(o, memory, StandbyLeader.section(o).get());
       }
       if (!o.pg().wasPrimary()) {
         // A standby's data directory started without recovery would open on the same timeline the

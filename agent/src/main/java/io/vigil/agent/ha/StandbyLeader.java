@@ -17,6 +17,12 @@ final class StandbyLeader {
 
   static final String ROLE = "standby_leader";
 
+  /**
+   * How long after pointing PostgreSQL at the remote primary a missing walreceiver is still "connecting", not a
+   * problem worth a warning: two of PostgreSQL's default wal_retrieve_retry_interval.
+   */
+  static final long CONNECT_GRACE_MS = 2 * HaCore.WAKE_INTERVAL_MS;
+
   private StandbyLeader() {}
 
   static Optional<StandbyCluster> section(Observation o) {
@@ -50,7 +56,7 @@ final class StandbyLeader {
       return new HaCore.Step(Rule.DEMOTE_TO_STANDBY_LEADER, "demoting self to a standby leader following "
           + s.describe() + ": standby_cluster is set in /config",
           List.of(new Action.StopPostgres(StopMode.FAST), new Action.StartPostgres(true, Optional.of(remote))),
-          memory.withFollowing(Optional.of(remote)).withRewindPending(false));
+          memory.withFollowing(Optional.of(remote)).withRewindPending(false).withWalReceiverWokenAt(o.nowMillis()));
     }
     List<Action> actions = new ArrayList<>();
     if (view.config().map(c -> c.data().isEmpty()).orElse(true)) {
@@ -77,7 +83,8 @@ final class StandbyLeader {
       boolean known = view.member(me).flatMap(m -> m.role()).filter(ROLE::equals).isPresent();
       String became = known ? "" : "promoted self to a standby leader because i had the session lock: ";
       return new HaCore.Step(Rule.FOLLOW_REMOTE_PRIMARY, became + "changing primary_conninfo to follow the remote "
-          + "primary " + s.describe(), actions, memory.withFollowing(Optional.of(remote)));
+          + "primary " + s.describe(), actions,
+          memory.withFollowing(Optional.of(remote)).withWalReceiverWokenAt(o.nowMillis()));
     }
     if (s.problem().isPresent()) {
       return new HaCore.Step(Rule.STANDBY_CLUSTER_UNUSABLE, "no action. I am (" + me + "), the standby leader with "
@@ -85,6 +92,11 @@ final class StandbyLeader {
           actions, memory);
     }
     boolean streaming = pg.status().flatMap(st -> st.receiverConninfo()).isPresent();
+    boolean connecting = o.nowMillis() - memory.walReceiverWokenAt() < CONNECT_GRACE_MS;
+    if (s.streams() && !streaming && connecting) {
+      return new HaCore.Step(Rule.STANDBY_LEADER, "no action. I am (" + me + "), the standby leader with the lock, "
+          + "connecting to the remote primary " + s.describe(), actions, memory);
+    }
     if (s.streams() && !streaming) {
       return new HaCore.Step(Rule.STANDBY_LEADER_NOT_STREAMING, "no action. I am (" + me + "), the standby leader "
           + "with the lock, not streaming from the remote primary " + s.describe() + " (PostgreSQL keeps retrying); "
@@ -95,22 +107,23 @@ final class StandbyLeader {
   }
 
   /** I hold the lock of a standby cluster and PostgreSQL is down: start it as a replica of the remote primary. */
-  static HaCore.Step startWithLock(AgentMemory memory, StandbyCluster s) {
+  static HaCore.Step startWithLock(Observation o, AgentMemory memory, StandbyCluster s) {
     RecoveryTarget remote = remote(s);
     return new HaCore.Step(Rule.START_AS_STANDBY_LEADER, "starting as the standby leader following "
         + s.describe(), List.of(new Action.StartPostgres(true, Optional.of(remote))),
-        memory.withFollowing(Optional.of(remote)).withRewindPending(false));
+        memory.withFollowing(Optional.of(remote)).withRewindPending(false).withWalReceiverWokenAt(o.nowMillis()));
   }
 
   /**
    * Bootstrap of a standby cluster: the node that won {@code /initialize} clones from the remote primary instead of
    * running initdb (Vigil clones with pg_basebackup whatever {@code create_replica_methods} says).
    */
-  static HaCore.Step bootstrap(NodeSettings settings, AgentMemory memory, StandbyCluster s) {
+  static HaCore.Step bootstrap(Observation o, AgentMemory memory, StandbyCluster s) {
     RecoveryTarget remote = remote(s);
+    NodeSettings settings = o.settings();
     return new HaCore.Step(Rule.BOOTSTRAP_STANDBY_CLUSTER, "trying to bootstrap a standby cluster from the remote "
         + "primary " + s.describe(), List.of(new Action.BootstrapStandbyCluster(remote, settings.bootstrapDcs())),
-        memory.withInitializeWon(false).withFollowing(Optional.of(remote)));
+        memory.withInitializeWon(false).withFollowing(Optional.of(remote)).withWalReceiverWokenAt(o.nowMillis()));
   }
 
   /** A standby cluster can be created only by cloning a remote primary: without a host there is nothing to clone. */

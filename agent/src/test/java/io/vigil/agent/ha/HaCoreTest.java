@@ -1672,7 +1672,9 @@ class HaCoreTest {
   void anUnreachableRemotePrimaryKeepsTheStandbyLeaderWaitingNotPromoting() {
     dynamic = STANDBY;
     member("me", 5000).leader("me", MY_SESSION);
-    memory = memory.withFollowing(Optional.of(REMOTE));
+    memory = memory.withFollowing(Optional.of(REMOTE)).withWalReceiverWokenAt(now);
+    assertThat(decide().message()).as("just pointed at the remote").contains("connecting to the remote primary");
+    now += StandbyLeader.CONNECT_GRACE_MS;
     Decision d = decide();
     assertThat(d.rule()).isEqualTo(Rule.STANDBY_LEADER_NOT_STREAMING);
     assertThat(d.rule().warnsOnEntry()).isTrue();
