@@ -46,6 +46,10 @@ final class ClusterFixture implements AutoCloseable {
   /** A ZooKeeper the test manages itself; null otherwise. */
   private final String external;
   private final String zookeeperKeys;
+  /** This cluster's scope: {@link #SCOPE}, or another when two clusters share one ZooKeeper. */
+  final String scope;
+  /** More keys for {@code bootstrap.dcs} (e.g. a {@code standby_cluster} section), indented as its keys. */
+  private final String dcsKeys;
   final Path base;
   final List<Node> nodes = new ArrayList<>();
   final List<Path> configs = new ArrayList<>();
@@ -58,7 +62,7 @@ final class ClusterFixture implements AutoCloseable {
 
   /** {@code zkServers} 1: one TestingServer; 3 (or 5): an ensemble, its connection string naming every server. */
   ClusterFixture(int size, int zkServers) throws Exception {
-    this(size, zkServers, null, "");
+    this(size, zkServers, null, "", SCOPE, "");
   }
 
   /**
@@ -66,12 +70,23 @@ final class ClusterFixture implements AutoCloseable {
    * set_acls), indented as its keys.
    */
   ClusterFixture(int size, String connect, String zookeeperKeys) throws Exception {
-    this(size, 0, connect, zookeeperKeys);
+    this(size, 0, connect, zookeeperKeys, SCOPE, "");
   }
 
-  private ClusterFixture(int size, int zkServers, String connect, String zookeeperKeys) throws Exception {
+  /**
+   * A second cluster, of scope {@code scope}, on the ZooKeeper of {@code first} (which keeps owning it), with more
+   * {@code bootstrap.dcs} keys given as YAML indented as those keys.
+   */
+  ClusterFixture(int size, ClusterFixture first, String scope, String dcsKeys) throws Exception {
+    this(size, 0, first.zkConnect(), "", scope, dcsKeys);
+  }
+
+  private ClusterFixture(int size, int zkServers, String connect, String zookeeperKeys, String scope, String dcsKeys)
+      throws Exception {
     this.external = connect;
     this.zookeeperKeys = zookeeperKeys;
+    this.scope = scope;
+    this.dcsKeys = dcsKeys;
     if (connect != null) {
       zk = null;
       ensemble = null;
@@ -146,6 +161,7 @@ final class ClusterFixture implements AutoCloseable {
             loop_wait: 2
             retry_timeout: 3
             maximum_lag_on_failover: 1048576
+            %10$s
             postgresql:
               use_pg_rewind: true
               use_slots: true
@@ -208,7 +224,8 @@ final class ClusterFixture implements AutoCloseable {
           noloadbalance: false
           clonefrom: false
           nosync: false
-        """.formatted(SCOPE, name, restPort, zkConnect(), pgPort, dir, binDir, SU_PASSWORD, zookeeperKeys.stripTrailing());
+        """.formatted(scope, name, restPort, zkConnect(), pgPort, dir, binDir, SU_PASSWORD, zookeeperKeys.stripTrailing(),
+            dcsKeys.stripTrailing());
   }
 
   Node leader() {

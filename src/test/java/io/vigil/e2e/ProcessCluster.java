@@ -262,7 +262,7 @@ final class ProcessCluster implements AutoCloseable {
 
   /** Overwrites (or creates) {@code /service/<scope>/<key>} with {@code data}, as any other ZooKeeper client could. */
   void writeZnode(String key, byte[] data) throws Exception {
-    String path = "/service/" + ClusterFixture.SCOPE + "/" + key;
+    String path = "/service/" + files.scope + "/" + key;
     if (zk().checkExists().forPath(path) == null) {
       zk().create().creatingParentsIfNeeded().forPath(path, data);
     } else {
@@ -272,14 +272,14 @@ final class ProcessCluster implements AutoCloseable {
 
   /** The ZooKeeper session that owns the leader lock (the znode's ephemeralOwner); 0 when there is no lock. */
   long leaderSession() throws Exception {
-    var stat = zk().checkExists().forPath("/service/" + ClusterFixture.SCOPE + "/leader");
+    var stat = zk().checkExists().forPath("/service/" + files.scope + "/leader");
     return stat == null ? 0 : stat.getEphemeralOwner();
   }
 
   /** The leader's {@code optime} in {@code /status}; -1 while there is none. */
   long publishedOptime() throws Exception {
     CuratorFramework zk = zk();
-    String path = "/service/" + ClusterFixture.SCOPE + "/status";
+    String path = "/service/" + files.scope + "/status";
     if (zk.checkExists().forPath(path) == null) {
       return -1;
     }

@@ -106,6 +106,14 @@ public record DynamicConfig(int ttl, int loopWait, int retryTimeout, long maximu
         }
     }
 
+    /**
+     * {@code standby_cluster} (wire spec 3.18): present when the cluster replicates from a remote primary and must
+     * never promote; a section that cannot be followed is present too, with its problem (see {@link StandbyCluster}).
+     */
+    public Optional<StandbyCluster> standbyCluster() {
+        return StandbyCluster.of(raw.get(StandbyCluster.KEY));
+    }
+
     private static SyncMode synchronousMode(ConfigNode value) {
         return SyncMode.parse(value.value()).orElseThrow(() -> value.error("expected on, off (or another boolean) "
                 + "or quorum, got " + ConfigNode.describe(value.value())));

@@ -86,7 +86,7 @@ final class ConfigFiles {
 
   /**
    * The recovery settings for following {@code target} (spec §4.3): caller-supplied pass-through
-   * settings such as {@code restore_command}, then ours, which win. {@code conninfo} is empty for
+   * settings such as {@code restore_command}, then the target's own (a standby cluster's), then ours, which win. {@code conninfo} is empty for
    * a standby without upstream.
    */
   static Map<String, String> recoverySettings(Map<String, String> parameters, RecoveryTarget target,
@@ -97,6 +97,7 @@ final class ConfigFiles {
         recovery.put(name.toLowerCase(Locale.ROOT), value);
       }
     });
+    target.settings().forEach((name, value) -> recovery.put(name.toLowerCase(Locale.ROOT), value));
     conninfo.ifPresent(c -> recovery.put("primary_conninfo", c));
     target.slotName().ifPresent(slot -> recovery.put("primary_slot_name", slot));
     for (String empty : List.of("recovery_target", "recovery_target_lsn", "recovery_target_name",

@@ -20,7 +20,8 @@ public enum Invariant {
   ACKED_COMMITS_SURVIVE("8", "a commit acknowledged synchronously (synchronous mode, synchronous_standby_names not "
       + "empty) is in the WAL of every later primary"),
   SYNC_LISTS_REPLICAS("9", "/sync, when it names a leader, names the lock holder, and as synchronous standbys only "
-      + "members that are replicas, never the leader itself");
+      + "members that are replicas, never the leader itself"),
+  STANDBY_NEVER_WRITABLE("10", "in a standby cluster no node ever accepts writes (the lock holder is a standby leader)");
 
   private final String number;
   private final String statement;

@@ -138,6 +138,16 @@ final class InvariantChecker {
   void afterEvent() {
     lockExclusive();
     singleWriter();
+    standbyNeverWritable();
+  }
+
+  /** Invariant 10: a standby cluster's members never accept writes, whatever happens to them. */
+  private void standbyNeverWritable() {
+    if (!settings.standbyCluster()) {
+      return;
+    }
+    cluster.nodes().stream().filter(n -> n.pg.acceptsWrites()).findFirst().ifPresent(n -> fail(
+        Invariant.STANDBY_NEVER_WRITABLE, n.name + " accepts writes in a standby cluster: " + cluster.describe(n)));
   }
 
   /**
@@ -445,6 +455,9 @@ final class InvariantChecker {
    * never rewound, or that the core parked for an operator after failed rewinds, goes to {@code stuck}.
    */
   private List<String> convergence(List<StuckNode> stuckNodes) {
+    if (settings.standbyCluster()) {
+      return standbyConvergence(stuckNodes);
+    }
     List<String> problems = new ArrayList<>();
     List<SimNode> writable = cluster.nodes().stream().filter(n -> n.pg.acceptsWrites()).toList();
     if (writable.size() != 1) {
@@ -457,6 +470,29 @@ final class InvariantChecker {
       problems.add("primary " + primary.name + " does not hold the lock or does not answer /primary (lock "
           + cluster.lockDescription() + ")");
     }
+    followers(primary, problems, stuckNodes);
+    return problems;
+  }
+
+  /**
+   * A standby cluster has converged when one running standby holds the lock (its remote primary is never reachable
+   * here, so it streams from nobody) and every other node streams from it.
+   */
+  private List<String> standbyConvergence(List<StuckNode> stuckNodes) {
+    List<String> problems = new ArrayList<>();
+    List<SimNode> leaders = cluster.nodes().stream().filter(cluster::holdsLock)
+        .filter(n -> n.pg.process() == SimPostgres.Process.RUNNING && n.pg.standby()).toList();
+    if (leaders.size() != 1) {
+      problems.add("no running standby holds the lock (lock " + cluster.lockDescription() + ")");
+      cluster.nodes().forEach(n -> problems.add(cluster.describe(n)));
+      return problems;
+    }
+    followers(leaders.get(0), problems, stuckNodes);
+    return problems;
+  }
+
+  /** Every node other than {@code primary} streams from it, or is stuck in a way the checker can name. */
+  private void followers(SimNode primary, List<String> problems, List<StuckNode> stuckNodes) {
     for (SimNode n : cluster.nodes()) {
       if (n == primary || (n.agentRunning() && cluster.streamsFrom(n, primary))) {
         continue;
@@ -469,6 +505,5 @@ final class InvariantChecker {
         problems.add(cluster.describe(n));
       }
     }
-    return problems;
   }
 }

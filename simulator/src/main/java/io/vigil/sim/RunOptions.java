@@ -13,9 +13,11 @@ import io.vigil.agent.ha.Guards;
  * @param watchdogMode      {@code watchdog.mode} of every agent: {@code off} (the default here), {@code automatic} or
  *                          {@code required}; every machine has a watchdog device unless a fault removes it
  * @param failsafe          {@code failsafe_mode: true} in every schedule's {@code bootstrap.dcs} ({@code --failsafe})
+ * @param standbyCluster    the cluster is a standby cluster ({@code standby_cluster} in {@code bootstrap.dcs}) whose
+ *                          remote primary is never reachable: nobody may ever accept writes (invariant 10)
  */
 public record RunOptions(long faultPhaseSeconds, boolean strictLiveness, boolean fence, String watchdogMode,
-    boolean failsafe) {
+    boolean failsafe, boolean standbyCluster) {
 
   /** Four simulated minutes of faults. */
   public static final long DEFAULT_FAULT_PHASE_SECONDS = 240;
@@ -31,13 +33,23 @@ public record RunOptions(long faultPhaseSeconds, boolean strictLiveness, boolean
     this(faultPhaseSeconds, strictLiveness, fence, watchdogMode, false);
   }
 
+  /** Not a standby cluster. */
+  public RunOptions(long faultPhaseSeconds, boolean strictLiveness, boolean fence, String watchdogMode,
+      boolean failsafe) {
+    this(faultPhaseSeconds, strictLiveness, fence, watchdogMode, failsafe, false);
+  }
+
   /** The fence on, no watchdog. */
   public RunOptions(long faultPhaseSeconds, boolean strictLiveness) {
     this(faultPhaseSeconds, strictLiveness, true, Guards.OFF);
   }
 
   public RunOptions withFailsafe(boolean on) {
-    return new RunOptions(faultPhaseSeconds, strictLiveness, fence, watchdogMode, on);
+    return new RunOptions(faultPhaseSeconds, strictLiveness, fence, watchdogMode, on, standbyCluster);
+  }
+
+  public RunOptions withStandbyCluster(boolean on) {
+    return new RunOptions(faultPhaseSeconds, strictLiveness, fence, watchdogMode, failsafe, on);
   }
 
   public static RunOptions defaults() {
@@ -45,10 +57,10 @@ public record RunOptions(long faultPhaseSeconds, boolean strictLiveness, boolean
   }
 
   public RunOptions withFence(boolean on) {
-    return new RunOptions(faultPhaseSeconds, strictLiveness, on, watchdogMode, failsafe);
+    return new RunOptions(faultPhaseSeconds, strictLiveness, on, watchdogMode, failsafe, standbyCluster);
   }
 
   public RunOptions withWatchdog(String mode) {
-    return new RunOptions(faultPhaseSeconds, strictLiveness, fence, mode, failsafe);
+    return new RunOptions(faultPhaseSeconds, strictLiveness, fence, mode, failsafe, standbyCluster);
   }
 }

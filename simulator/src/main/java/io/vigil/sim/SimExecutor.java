@@ -134,7 +134,9 @@ final class SimExecutor {
         k.accept(Result.ok(r.value()));
       });
     } else if (a instanceof Action.BootstrapCluster b) {
-      bootstrap(b, k);
+      bootstrap(b.dynamicConfig(), Optional.empty(), k);
+    } else if (a instanceof Action.BootstrapStandbyCluster b) {
+      bootstrap(b.dynamicConfig(), Optional.of(b.remote()), k);
     } else if (a instanceof Action.CloneFrom c) {
       agent.published.setPgState("creating replica");
       SimNode source = cluster.nodeByHost(c.host());
@@ -327,8 +329,12 @@ final class SimExecutor {
     k.accept(Result.pg(error));
   }
 
-  /** ActionExecutor.bootstrap: initdb, start as primary, publish the sysid and /config, take the lock. */
-  private void bootstrap(Action.BootstrapCluster b, Consumer<Result> k) {
+  /**
+   * ActionExecutor.bootstrap: initdb, start as primary, publish the sysid and /config, take the lock. A standby
+   * cluster's (bootstrapStandby) starts as a replica of {@code remote} instead; its clone of the remote primary is
+   * modelled by the initdb, a history of its own.
+   */
+  private void bootstrap(Map<String, Object> dynamicConfig, Optional<RecoveryTarget> remote, Consumer<Result> k) {
     SimPostgres pg = agent.node.pg;
     SimDcsClient dcs = agent.dcs;
     agent.published.setPgState("initializing new cluster");
@@ -337,7 +343,7 @@ final class SimExecutor {
         abandonBootstrap(initdb.get(), k);
         return;
       }
-      startPostgres(false, Optional.empty(), pgDone(started -> {
+      startPostgres(remote.isPresent(), remote, pgDone(started -> {
         if (started.isPresent()) {
           abandonBootstrap(started.get(), k);
           return;
@@ -347,7 +353,7 @@ final class SimExecutor {
             k.accept(Result.dcs(set.error()));
             return;
           }
-          dcs.writeConfig(b.dynamicConfig(), config -> {
+          dcs.writeConfig(dynamicConfig, config -> {
             if (config.failed()) {
               k.accept(Result.dcs(config.error()));
               return;

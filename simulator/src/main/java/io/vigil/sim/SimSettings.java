@@ -17,33 +17,43 @@ import java.util.Map;
  * @param sync            the synchronous replication {@code bootstrap.dcs} starts the cluster with
  * @param failsafe        {@code failsafe_mode: true} in {@code bootstrap.dcs}
  * @param failoverPriorities the {@code failover_priority} tag of each node by index; empty = no node is tagged
+ * @param standbyCluster  {@code standby_cluster} in {@code bootstrap.dcs}, naming a remote primary outside the
+ *                        simulated world (never reachable)
  */
 record SimSettings(int nodes, int ttlSeconds, int loopWaitSeconds, int retryTimeoutSeconds,
     long maximumLagOnFailover, long formationMs, long faultPhaseMs, SyncSetup sync, boolean failsafe,
-    List<Integer> failoverPriorities) {
+    List<Integer> failoverPriorities, boolean standbyCluster) {
+
+  /** The host of the standby cluster's remote primary: no simulated node has it. */
+  static final String REMOTE_PRIMARY = "remote-primary";
 
   /** The longest pg_basebackup the PostgreSQL model takes. */
   static final long CLONE_MAX_MS = 15_000;
 
   static SimSettings defaults(long faultPhaseMs) {
     return new SimSettings(3, 30, 10, 10, 1_048_576L, 60_000, faultPhaseMs, SyncSetup.ASYNC, false,
-        List.of());
+        List.of(), false);
   }
 
   SimSettings withSync(SyncSetup s) {
     return new SimSettings(nodes, ttlSeconds, loopWaitSeconds, retryTimeoutSeconds, maximumLagOnFailover, formationMs,
-        faultPhaseMs, s, failsafe, failoverPriorities);
+        faultPhaseMs, s, failsafe, failoverPriorities, standbyCluster);
   }
 
   /** {@code failsafe_mode} in {@code bootstrap.dcs} (the run option {@code --failsafe}). */
   SimSettings withFailsafe(boolean on) {
     return new SimSettings(nodes, ttlSeconds, loopWaitSeconds, retryTimeoutSeconds, maximumLagOnFailover, formationMs,
-        faultPhaseMs, sync, on, failoverPriorities);
+        faultPhaseMs, sync, on, failoverPriorities, standbyCluster);
   }
 
   SimSettings withFailoverPriorities(List<Integer> priorities) {
     return new SimSettings(nodes, ttlSeconds, loopWaitSeconds, retryTimeoutSeconds, maximumLagOnFailover, formationMs,
-        faultPhaseMs, sync, failsafe, List.copyOf(priorities));
+        faultPhaseMs, sync, failsafe, List.copyOf(priorities), standbyCluster);
+  }
+
+  SimSettings withStandbyCluster(boolean on) {
+    return new SimSettings(nodes, ttlSeconds, loopWaitSeconds, retryTimeoutSeconds, maximumLagOnFailover, formationMs,
+        faultPhaseMs, sync, failsafe, failoverPriorities, on);
   }
 
   /** Node {@code index}'s {@code failover_priority}: its tag, or Patroni's default 1 when untagged. */
@@ -108,6 +118,9 @@ record SimSettings(int nodes, int ttlSeconds, int loopWaitSeconds, int retryTime
     dcs.putAll(sync.bootstrapKeys());
     if (failsafe) {
       dcs.put("failsafe_mode", true);
+    }
+    if (standbyCluster) {
+      dcs.put("standby_cluster", Map.of("host", REMOTE_PRIMARY, "port", 5432));
     }
     dcs.put("postgresql", pg);
     return Collections.unmodifiableMap(dcs);

@@ -32,6 +32,7 @@ public final class Simulate {
     boolean fence = true;
     String watchdog = "off";
     boolean failsafe = false;
+    boolean standby = false;
     try {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -44,6 +45,7 @@ public final class Simulate {
           case "--no-fence" -> fence = false;
           case "--watchdog" -> watchdog = args[++i];
           case "--failsafe" -> failsafe = true;
+          case "--standby-cluster" -> standby = true;
           default -> throw new IllegalArgumentException("unknown argument " + args[i]);
         }
       }
@@ -54,18 +56,20 @@ public final class Simulate {
     } catch (RuntimeException e) {
       err.println("simulate: " + e.getMessage());
       err.println("usage: simulate --schedules N [--seed S] [--steps K] [--threads T] [--strict] [--no-fence] "
-          + "[--watchdog off|automatic|required] [--failsafe] [--trace]");
+          + "[--watchdog off|automatic|required] [--failsafe] [--standby-cluster] [--trace]");
       err.println("  --steps K   simulated seconds of the fault phase (default "
           + RunOptions.DEFAULT_FAULT_PHASE_SECONDS + ")");
       err.println("  --strict    nodes left stuck after the faults (diverged, parked) are violations too");
       err.println("  --no-fence  agents without vigil.fence: two writers at once are measured, not a violation (4c)");
       err.println("  --watchdog  watchdog.mode of every agent (default off); every machine has a device");
       err.println("  --failsafe  failsafe_mode: true in bootstrap.dcs (a primary without ZooKeeper asks its peers)");
+      err.println("  --standby-cluster  standby_cluster in bootstrap.dcs, its remote primary unreachable: nobody may "
+          + "ever accept writes (10)");
       err.println("  --trace     print every schedule's trace (use with --schedules 1 to replay a seed)");
       return 2;
     }
     long started = System.nanoTime();
-    RunOptions options = new RunOptions(steps, strict, fence, watchdog, failsafe);
+    RunOptions options = new RunOptions(steps, strict, fence, watchdog, failsafe, standby);
     SimulationRun run = SimulationRun.execute(seed, schedules, options, threads, DecisionCore.HA_CORE);
     double seconds = (System.nanoTime() - started) / 1e9;
     if (trace) {
@@ -81,7 +85,8 @@ public final class Simulate {
       out.println("VIOLATION seed=" + r.seed() + " " + r.violation().orElseThrow());
       out.println("  replay: scripts/simulate --seed " + r.seed() + " --schedules 1 --steps " + steps
           + (strict ? " --strict" : "") + (fence ? "" : " --no-fence")
-          + (watchdog.equals("off") ? "" : " --watchdog " + watchdog) + (failsafe ? " --failsafe" : "") + " --trace");
+          + (watchdog.equals("off") ? "" : " --watchdog " + watchdog) + (failsafe ? " --failsafe" : "")
+          + (standby ? " --standby-cluster" : "") + " --trace");
       if (i < TRACES_PRINTED && !trace) {
         out.print(r.renderTrace().indent(4));
       }

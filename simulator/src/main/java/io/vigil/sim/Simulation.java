@@ -27,7 +27,8 @@ public final class Simulation {
   private static ScheduleResult run(long seed, RunOptions options, DecisionCore core, Schedule schedule,
       SplittableRandom world) {
     SimSettings settings = SimSettings.defaults(options.faultPhaseSeconds() * 1000).withSync(schedule.sync())
-        .withFailsafe(options.failsafe()).withFailoverPriorities(schedule.failoverPriorities());
+        .withFailsafe(options.failsafe()).withFailoverPriorities(schedule.failoverPriorities())
+        .withStandbyCluster(options.standbyCluster());
     SimCluster cluster = new SimCluster(settings, world, core, options);
     cluster.trace("SIM", "seed " + seed + ": " + settings.nodes() + " nodes, ttl " + settings.ttlSeconds()
         + " s, loop_wait " + settings.loopWaitSeconds() + " s, retry_timeout " + settings.retryTimeoutSeconds()
@@ -36,7 +37,8 @@ public final class Simulation {
         + (settings.sync().mode() == SyncSetup.Mode.OFF ? "" : ", " + settings.sync())
         + (options.fence() ? "" : ", fence off") + (options.watchdogMode().equals("off") ? ""
             : ", watchdog " + options.watchdogMode())
-        + (settings.failoverPriorities().isEmpty() ? "" : ", failover_priority " + settings.failoverPriorities()));
+        + (settings.failoverPriorities().isEmpty() ? "" : ", failover_priority " + settings.failoverPriorities())
+        + (settings.standbyCluster() ? ", standby cluster" : ""));
     for (Fault f : schedule.faults()) {
       f.inject(cluster);
     }

@@ -2,6 +2,7 @@ package io.vigil.agent.api;
 
 import io.vigil.config.ConfigException;
 import io.vigil.config.DynamicConfig;
+import io.vigil.config.StandbyCluster;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +26,9 @@ import java.util.Optional;
  *       3): {@code postgresql.connect_address, listen, data_dir, config_dir, pgpass, authentication,
  *       proxy_address} and {@code watchdog}. Only keys that the change adds or alters are refused, so an
  *       old {@code /config} that already has them can still be edited.</li>
+ *   <li>a {@code standby_cluster} that gives neither a {@code host} nor a {@code restore_command}, or a port that is
+ *       not a port: the standby leader would have nothing to follow (Patroni would store it and run a standby
+ *       cluster that replicates from nowhere).</li>
  * </ul>
  */
 public final class DynamicConfigRules {
@@ -54,6 +58,12 @@ public final class DynamicConfigRules {
     if (proposed.get("watchdog") != null && !Objects.equals(proposed.get("watchdog"), current.get("watchdog"))) {
       return Optional.of("watchdog: can not be set in the dynamic configuration, it is local to each member "
           + "(set it in the member's YAML file)");
+    }
+    if (!Objects.equals(proposed.get("standby_cluster"), current.get("standby_cluster"))) {
+      Optional<String> standby = StandbyCluster.check(proposed.get("standby_cluster"));
+      if (standby.isPresent()) {
+        return standby;
+      }
     }
     return typeProblem(proposed, current);
   }

@@ -45,7 +45,7 @@ final class ManualFailover {
         if (force || "failover".equals(action)) {
           leader = current;
         } else {
-          boolean standby = view.config().map(c -> c.data().get("standby_cluster") != null).orElse(false);
+          boolean standby = io.vigil.agent.daemon.ClusterDocument.standbyCluster(view);
           leader = term.prompt(standby ? "Standby Leader" : "Primary", view.leaderMember().map(MemberNode::name)
               .orElse(current));
         }

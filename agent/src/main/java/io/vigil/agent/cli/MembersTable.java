@@ -43,8 +43,7 @@ final class MembersTable {
     boolean appendPort = members.stream().anyMatch(m -> m.pgAddress().map(a -> a.port() != 5432).orElse(false))
         || members.stream().filter(m -> m.pgAddress().isPresent()).map(m -> m.pgAddress().get().host()).distinct()
             .count() < members.stream().filter(m -> m.pgAddress().isPresent()).count();
-    String leaderRole = view.config().map(c -> c.data().get("standby_cluster") != null).orElse(false)
-        ? "Standby Leader" : "Leader";
+    String leaderRole = ClusterDocument.standbyCluster(view) ? "Standby Leader" : "Leader";
     Map<String, Integer> depth = topology ? depths(view) : Map.of();
     List<List<Object>> rows = new ArrayList<>();
     for (MemberNode m : members) {

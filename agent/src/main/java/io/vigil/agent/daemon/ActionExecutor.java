@@ -199,6 +199,12 @@ final class ActionExecutor {
             memory = afterFailedRewind(memory, o, e);
             throw e;
           }
+        } else if (a instanceof Action.BootstrapStandbyCluster b) {
+          Optional<Action.Exit> failed = bootstrapStandby(b, o);
+          if (failed.isPresent()) {
+            return new Outcome(memory, false, failed, recheck);
+          }
+          again = true;
         } else if (a instanceof Action.BootstrapCluster b) {
           Optional<Action.Exit> failed = bootstrap(b, o);
           if (failed.isPresent()) {
@@ -309,6 +315,41 @@ final class ActionExecutor {
       return Optional.empty();
     } catch (PostgresException e) {
       String msg = "bootstrap failed: " + e.getMessage();
+      LOG.error(msg);
+      abandonBootstrap();
+      return Optional.of(new Action.Exit(1, msg));
+    }
+  }
+
+  /**
+   * The first node of a standby cluster clones the remote primary and starts as its replica, then publishes the
+   * cluster as a bootstrap does. A clone that fails (the remote is down) gives {@code /initialize} back so the next
+   * cycle tries again: nothing was created yet. A clone that does not start fails the bootstrap as initdb's would.
+   */
+  private Optional<Action.Exit> bootstrapStandby(Action.BootstrapStandbyCluster b, Observation o)
+      throws DcsException {
+    RecoveryTarget remote = b.remote();
+    published.setPgState("creating replica", "uninitialized");
+    LOG.info("bootstrapping a standby cluster: cloning the remote primary {}:{} with pg_basebackup", remote.host(),
+        remote.port());
+    try {
+      pg.basebackup(remote.host(), remote.port(), config.postgresql().basebackupOptions());
+    } catch (PostgresException e) {
+      LOG.error("standby cluster bootstrap: {}; giving the initialize key back to try again", e.getMessage());
+      dcs.cancelInitialize();
+      return Optional.empty();
+    }
+    try {
+      startPostgres(Optional.of(remote), true, o);
+      String sysid = pg.controlData().systemIdentifier();
+      dcs.setInitialize(sysid);
+      dcs.writeConfig(b.dynamicConfig(), OptionalInt.empty());
+      boolean leader = dcs.attemptLeader();
+      LOG.info("initialized a standby cluster from {}:{} (system identifier {}){}", remote.host(), remote.port(),
+          sysid, leader ? "" : ", but another node took the leader lock first");
+      return Optional.empty();
+    } catch (PostgresException e) {
+      String msg = "standby cluster bootstrap failed: " + e.getMessage();
       LOG.error(msg);
       abandonBootstrap();
       return Optional.of(new Action.Exit(1, msg));

@@ -1,5 +1,6 @@
 package io.vigil.agent.daemon;
 
+import io.vigil.config.StandbyCluster;
 import io.vigil.config.SyncMode;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.MemberNode;
@@ -24,31 +25,29 @@ public final class ClusterDocument {
   public static Optional<String> syncRole(ClusterView view, String name) {
     Map<String, Object> config = view.config().map(c -> c.data()).orElse(Map.of());
     SyncMode mode = SyncMode.lenient(config.get("synchronous_mode"));
-    if (!mode.enabled() || standbyCluster(config.get("standby_cluster"))
+    if (!mode.enabled() || standbyCluster(view)
         || !view.sync().map(s -> s.isStandby(name)).orElse(false)) {
       return Optional.empty();
     }
     return Optional.of(mode == SyncMode.QUORUM ? "quorum_standby" : "sync_standby");
   }
 
-  /** Patroni's {@code is_standby_cluster}: a {@code standby_cluster} section with a host, port or restore_command. */
-  private static boolean standbyCluster(Object section) {
-    return section instanceof Map<?, ?> m && (truthy(m.get("host")) || truthy(m.get("port"))
-        || truthy(m.get("restore_command")));
-  }
-
-  private static boolean truthy(Object v) {
-    return v != null && !"".equals(v) && !Integer.valueOf(0).equals(v) && !Long.valueOf(0).equals(v)
-        && !Boolean.FALSE.equals(v);
+  /**
+   * Patroni's {@code is_standby_cluster}, as the agents judge it: {@code /config} has a {@code standby_cluster} section
+   * (one they cannot follow counts too: they stay standbys, see {@link StandbyCluster}).
+   */
+  public static boolean standbyCluster(ClusterView view) {
+    return view.config().flatMap(c -> StandbyCluster.of(c.data().get("standby_cluster"))).isPresent();
   }
 
   public static List<Map<String, Object>> members(ClusterView view) {
     List<Map<String, Object>> out = new ArrayList<>();
+    boolean standby = standbyCluster(view);
     for (MemberNode m : view.members()) {
       Map<String, Object> e = new LinkedHashMap<>();
       boolean leader = view.isLockedBy(m.name());
       e.put("name", m.name());
-      e.put("role", leader ? "leader" : syncRole(view, m.name()).orElse("replica"));
+      e.put("role", leader ? standby ? "standby_leader" : "leader" : syncRole(view, m.name()).orElse("replica"));
       e.put("state", m.state().orElse("unknown"));
       m.apiUrl().ifPresent(u -> e.put("api_url", u));
       m.pgAddress().ifPresent(a -> {

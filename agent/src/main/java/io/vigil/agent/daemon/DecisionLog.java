@@ -3,6 +3,7 @@ package io.vigil.agent.daemon;
 import io.vigil.agent.ha.Action;
 import io.vigil.agent.ha.Decision;
 import io.vigil.agent.ha.Observation;
+import io.vigil.agent.ha.Rule;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,11 +16,19 @@ public final class DecisionLog {
 
   private static final Logger LOG = LoggerFactory.getLogger("vigil.ha");
   private String lastSteadyMessage = "";
+  /** The rule of the previous cycle, so that a lasting condition is warned about once, when it begins. */
+  private Rule lastRule;
 
   public synchronized void record(Observation o, Decision d, boolean paused) {
     String prefix = paused ? "PAUSE: " : "";
+    boolean entered = d.rule() != lastRule;
+    lastRule = d.rule();
     if (!d.acts()) {
-      LOG.info("{}{}", prefix, d.message());
+      if (entered && d.rule().warnsOnEntry()) {
+        LOG.warn("{}{}", prefix, d.message());
+      } else {
+        LOG.info("{}{}", prefix, d.message());
+      }
       lastSteadyMessage = d.message();
       return;
     }

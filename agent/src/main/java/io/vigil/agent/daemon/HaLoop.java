@@ -41,6 +41,7 @@ final class HaLoop implements Runnable {
   private NodeSettings settings;
   private Map<String, Object> appliedDynamic;
   private Optional<String> failsafeTimingWarned = Optional.empty();
+  private Optional<String> standbyClusterWarned = Optional.empty();
   private AgentMemory memory = AgentMemory.initial();
   private Observation last;
   /** {@link #last} and {@link #settings} for readers that must not wait for a cycle (POST /failsafe). */
@@ -205,6 +206,7 @@ final class HaLoop implements Runnable {
       Observation o = observer.observe(settings);
       o = adoptDynamicConfig(o);
       warnOnFailsafeTiming(o);
+      warnOnStandbyCluster(o);
       Decision d = HaCore.decide(o, memory);
       decisions.record(o, d, settings.dynamic().pause());
       if (d.acts()) {
@@ -231,6 +233,19 @@ final class HaLoop implements Runnable {
       LOG.warn(problem.get());
     }
     failsafeTimingWarned = problem;
+  }
+
+  /**
+   * Once when it starts to apply: a {@code standby_cluster} the standby leader cannot follow keeps every member a
+   * standby (nothing promotes, nothing replicates from the remote) until an operator fixes or removes it.
+   */
+  private void warnOnStandbyCluster(Observation o) {
+    Optional<String> problem = o.settings().dynamic().standbyCluster().flatMap(s -> s.problem());
+    if (problem.isPresent() && !problem.equals(standbyClusterWarned)) {
+      LOG.warn("{}: this standby cluster has nothing to follow and does not promote until standby_cluster is fixed "
+          + "or removed from /config", problem.get());
+    }
+    standbyClusterWarned = problem;
   }
 
   /** {@code /config} in ZooKeeper wins over {@code bootstrap.dcs} once it exists (wire spec 7.1). */

@@ -71,8 +71,7 @@ final class PublishedStatus implements NodeStatusSource {
 
   synchronized void publish(Observation o, long observedAt, AgentMemory memory, int ttlSeconds, boolean paused,
       long nextCycleDeadline) {
-    String role = o.pg().isPrimary() ? "master" : o.pg().dataDir() == io.vigil.agent.ha.LocalPg.DataDir.EMPTY
-        ? "uninitialized" : "replica";
+    String role = io.vigil.agent.ha.HaCore.role(o);
     // A cycle that repairs my own lock keeps what earlier cycles proved, as Patroni's is_leader stays set until the
     // leader key is re-created: /primary does not blink for the length of one cycle after ZooKeeper comes back.
     boolean repairing = o.repairsOwnLock();
@@ -162,7 +161,9 @@ final class PublishedStatus implements NodeStatusSource {
         .orElse(OptionalLong.empty());
     boolean dcsReachable = s.observation().map(o -> o.view().isPresent()).orElse(false);
     SyncMode listedAs = listedStandby(s, pg);
-    return new NodeStatus(holdsLock, s.role(), s.state(), primary, s.paused(), dcsReachable, false, s.tags(),
+    boolean standbyCluster = s.observation().map(o -> o.settings().dynamic().standbyCluster().isPresent())
+        .orElse(false);
+    return new NodeStatus(holdsLock, s.role(), s.state(), primary, s.paused(), dcsReachable, standbyCluster, s.tags(),
         replayed, optime, listedAs == SyncMode.ON, listedAs == SyncMode.QUORUM, now < s.loopDeadline(),
         document(s, pg, listedAs), s.lastPromotion().map(c -> new FailoverCost(c.timeline(),
             c.millisToWritable() < 0 ? -1 : c.millisToWritable() / 1000.0, c.synchronous() ? 0 : c.bytesAtRisk())));

@@ -21,6 +21,12 @@ public sealed interface Action {
   /** initdb, configure, start, create roles, then publish the sysid, {@code /config} and take the lock. */
   record BootstrapCluster(Map<String, Object> dynamicConfig) implements Action {}
 
+  /**
+   * Standby cluster bootstrap (wire spec 3.8): pg_basebackup from the remote primary, start as its replica, then
+   * publish the sysid, {@code /config} and take the lock, as {@link BootstrapCluster} does after initdb.
+   */
+  record BootstrapStandbyCluster(RecoveryTarget remote, Map<String, Object> dynamicConfig) implements Action {}
+
   /** pg_basebackup from the named member, then start following it. */
   record CloneFrom(String member, String host, int port) implements Action {}
 

@@ -29,7 +29,8 @@ import java.util.Optional;
  *                         node hold it (0 = a leader is there): where a promotion's time to writable starts
  * @param lastPromotion    what this node's last promotion cost (written into {@code /history} and /metrics)
  * @param walReceiverWokenAt when this replica last reloaded PostgreSQL to make a walreceiver that had given up retry
- *                         at once (0 = never); see {@link HaCore}'s WAKE_WALRECEIVER
+ *                         at once (0 = never); see {@link HaCore}'s WAKE_WALRECEIVER. For a standby leader: when it
+ *                         last pointed PostgreSQL at the remote primary (a start or a reload), see {@link StandbyLeader}
  * @param failsafeActive   this primary runs on failsafe: its last cycle could not read ZooKeeper and every member
  *                         accepted its {@code POST /failsafe} (published as {@code failsafe_mode_is_active})
  */

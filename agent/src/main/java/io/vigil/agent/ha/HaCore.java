@@ -91,14 +91,18 @@ public final class HaCore {
     return "stopped";
   }
 
-  private static String role(Observation o) {
+  /**
+   * The agent's role as the member key and {@code GET /patroni} publish it: {@code standby_leader} for the lock holder
+   * of a standby cluster (wire spec 1.3).
+   */
+  public static String role(Observation o) {
     if (o.pg().isPrimary()) {
       return "master";
     }
     if (o.pg().dataDir() == LocalPg.DataDir.EMPTY) {
       return "uninitialized";
     }
-    return "replica";
+    return o.holdsLock() && StandbyLeader.section(o).isPresent() ? StandbyLeader.ROLE : "replica";
   }
 
   private static Step dcsUnreachable(Observation o, AgentMemory memory) {
@@ -161,7 +165,7 @@ public final class HaCore {
     }
     boolean candidate = ManualFailover.candidateStance(o, view).orElse(false);
     if (o.holdsLock()) {
-      if (pg.isPrimary() || candidate) {
+      if (pg.isPrimary() || candidate || StandbyLeader.section(o).isPresent()) {
         return Optional.empty();
       }
       return Optional.of(new Step(Rule.PAUSED, "removed leader lock because postgres is not running as primary",
@@ -188,6 +192,16 @@ public final class HaCore {
       return new Step(Rule.CLONE_FROM_LEADER, "trying to bootstrap from leader '" + leader.get().name() + "'",
           List.of(new Action.CloneFrom(leader.get().name(), addr.host(), addr.port())),
           memory.withFollowing(Optional.of(target(o, addr.host(), addr.port()))).withRewindPending(false));
+    }
+    Optional<io.vigil.config.StandbyCluster> standby = StandbyLeader.section(o);
+    if (memory.initializeWon() && standby.isPresent() && standby.get().streams()) {
+      return StandbyLeader.bootstrap(o, memory, standby.get());
+    }
+    if (view.initialize().isEmpty() && view.leader().isEmpty() && standby.isPresent()) {
+      Optional<Step> cannot = StandbyLeader.cannotBootstrap(memory, standby.get());
+      if (cannot.isPresent()) {
+        return cannot.get();
+      }
     }
     if (memory.initializeWon()) {
       return new Step(Rule.BOOTSTRAP_NEW_CLUSTER, "trying to bootstrap a new cluster",
@@ -235,6 +249,9 @@ public final class HaCore {
             "removed leader key after trying and failing to start postgres for primary_start_timeout ("
                 + o.settings().dynamic().primaryStartTimeout() + " s)",
             List.of(new Action.ReleaseLock()), memory.withStartSucceeded());
+      }
+      if (StandbyLeader.section(o).isPresent()) {
+        return StandbyLeader.startWithLock(o, memory, StandbyLeader.section(o).get());
       }
       if (!o.pg().wasPrimary()) {
         // A standby's data directory started without recovery would open on the same timeline the
@@ -341,7 +358,9 @@ public final class HaCore {
       Optional<String> notHealthiest = LeaderRace.whyNotHealthiest(o, memory);
       if (notHealthiest.isEmpty()) {
         String msg = pg.isPrimary() ? "acquiring session lock as a leader"
-            : "acquiring session lock to promote: i am the healthiest node";
+            : StandbyLeader.section(o).isPresent()
+                ? "acquiring session lock to become the standby leader: i am the healthiest node"
+                : "acquiring session lock to promote: i am the healthiest node";
         List<Action> actions = new ArrayList<>(slotsBeforeRace(o, view));
         actions.add(new Action.AcquireLock());
         actions.addAll(ManualFailover.abandonedRequest(o, view));
@@ -396,8 +415,9 @@ public final class HaCore {
           + leaderAhead.getAsLong() + " and i am at " + pg.walPosition() + ": reloading so that PostgreSQL retries "
           + "now instead of after wal_retrieve_retry_interval", actions, memory.withWalReceiverWokenAt(o.nowMillis()));
     }
+    String leaderKind = StandbyLeader.section(o).isPresent() ? "a standby leader" : "a leader";
     return new Step(Rule.FOLLOWING_LEADER,
-        "no action. I am (" + me + "), a secondary, and following a leader (" + leader + ")", slots, memory);
+        "no action. I am (" + me + "), a secondary, and following " + leaderKind + " (" + leader + ")", slots, memory);
   }
 
   /**
@@ -427,6 +447,10 @@ public final class HaCore {
   private static Step leaderWithLock(Observation o, ClusterView view, AgentMemory memory) {
     String me = o.settings().name();
     LocalPg pg = o.pg();
+    Optional<io.vigil.config.StandbyCluster> standby = StandbyLeader.section(o);
+    if (standby.isPresent()) {
+      return StandbyLeader.withLock(o, view, memory, standby.get());
+    }
     if (!pg.isPrimary() && memory.prePromoteRefusedRecently(o.nowMillis(), o.settings().dynamic().ttl())) {
       // Patroni gives the lock back after a refusal, so that another node (with its own fencing) can take over.
       return new Step(Rule.PRE_PROMOTE_REFUSED, "releasing the leader lock: pre_promote refused to let me promote",
@@ -463,6 +487,15 @@ public final class HaCore {
       promotion.add(new Action.Promote(memory.lockGoneAt(), atRisk, synchronous));
       String cost = memory.lockGoneAt() > 0 ? " (leader lock gone " + (o.nowMillis() - memory.lockGoneAt())
           + " ms ago; last leader position " + lastLeaderLsn + ", mine " + pg.walPosition() + ")" : "";
+      // The member key still says standby_leader: this cycle is the first since standby_cluster left /config.
+      boolean wasStandbyLeader = view.member(me).flatMap(MemberNode::role).filter(StandbyLeader.ROLE::equals)
+          .isPresent();
+      if (wasStandbyLeader) {
+        return new Step(Rule.PROMOTE_STANDBY_CLUSTER, "promoting the standby cluster: standby_cluster was removed "
+            + "from /config and i am the standby leader with the lock", promotion,
+            memory.withFollowing(Optional.empty()).withRewindPending(false).withHandoverWaitSince(0)
+                .withSyncConfirmLsn(0));
+      }
       return new Step(Rule.PROMOTE_WITH_LOCK, "promoted self to leader because i had the session lock" + cost,
           promotion, memory.withFollowing(Optional.empty()).withRewindPending(false).withHandoverWaitSince(0)
               .withSyncConfirmLsn(0));
@@ -596,5 +629,5 @@ public final class HaCore {
     return s.length() >= 10 && s.chars().allMatch(Character::isDigit);
   }
 
-  private record Step(Rule rule, String message, List<Action> actions, AgentMemory memory) {}
+  record Step(Rule rule, String message, List<Action> actions, AgentMemory memory) {}
 }

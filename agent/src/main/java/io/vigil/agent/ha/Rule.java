@@ -41,5 +41,21 @@ public enum Rule {
   SCHEDULED_RESTART,
   SCHEDULED_RESTART_WAIT,
   SCHEDULED_RESTART_DROPPED,
-  PAUSED
+  PAUSED,
+  BOOTSTRAP_STANDBY_CLUSTER,
+  START_AS_STANDBY_LEADER,
+  DEMOTE_TO_STANDBY_LEADER,
+  FOLLOW_REMOTE_PRIMARY,
+  STANDBY_LEADER,
+  STANDBY_LEADER_NOT_STREAMING,
+  STANDBY_CLUSTER_UNUSABLE,
+  PROMOTE_STANDBY_CLUSTER;
+
+  /**
+   * A steady state an operator must hear about: logged once at WARN when the node enters it, then at INFO each cycle
+   * like any other steady line (the condition may last for hours, e.g. an unreachable remote primary).
+   */
+  public boolean warnsOnEntry() {
+    return this == STANDBY_LEADER_NOT_STREAMING;
+  }
 }

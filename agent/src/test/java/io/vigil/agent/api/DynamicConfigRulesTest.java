@@ -66,4 +66,22 @@ class DynamicConfigRulesTest {
     assertThat(DynamicConfigRules.problem(Map.of("ttl", 20L, "postgresql", Map.of("listen", "0.0.0.0:5432")), old))
         .as("an existing local key does not block other edits").isEmpty();
   }
+
+  @Test
+  void aStandbyClusterWithNothingToFollowIsRefusedWithItsKeyPath() {
+    assertThat(DynamicConfigRules.problem(Map.of("standby_cluster", Map.of("host", "10.0.0.9", "port", 5433L)),
+        Map.of())).isEmpty();
+    assertThat(DynamicConfigRules.problem(Map.of("standby_cluster", Map.of("restore_command", "cp /a/%f %p")),
+        Map.of())).isEmpty();
+    assertThat(DynamicConfigRules.problem(Map.of("standby_cluster", Map.of("port", 5433L)), Map.of()))
+        .hasValue("standby_cluster: needs a host (the remote primary to replicate from) or a restore_command");
+    assertThat(DynamicConfigRules.problem(Map.of("standby_cluster", Map.of("host", "h", "port", "x")), Map.of()))
+        .hasValueSatisfying(m -> assertThat(m).startsWith("standby_cluster.port:"));
+    assertThat(DynamicConfigRules.problem(Map.of("standby_cluster", "on"), Map.of()))
+        .hasValueSatisfying(m -> assertThat(m).startsWith("standby_cluster: expected a mapping"));
+    Map<String, Object> removed = new LinkedHashMap<>();
+    removed.put("standby_cluster", null);
+    assertThat(DynamicConfigRules.problem(removed, Map.of("standby_cluster", Map.of("host", "h"))))
+        .as("removing it promotes the standby cluster").isEmpty();
+  }
 }

@@ -155,6 +155,24 @@ class OutputTest {
   }
 
   @Test
+  void theLeaderOfAStandbyClusterIsItsStandbyLeader() {
+    ClusterView v = view(Map.of("standby_cluster", Map.of("host", "10.0.0.9", "port", 5433)), Optional.empty(),
+        member("n1", 5432, 3 * 1024 * 1024 + 100, Map.of()), member("n2", 5433, 3 * 1024 * 1024 + 100, Map.of()));
+    assertThat(print(v, "pretty", false)).isEqualTo("""
+        + Cluster: demo ----------+----------------+---------+----+-----------+
+        | Member | Host           | Role           | State   | TL | Lag in MB |
+        +--------+----------------+----------------+---------+----+-----------+
+        | n1     | 127.0.0.1:5432 | Standby Leader | running |  2 |           |
+        | n2     | 127.0.0.1:5433 | Replica        | running |  2 |         0 |
+        +--------+----------------+----------------+---------+----+-----------+
+        """);
+    assertThat(ClusterDocument.members(v)).extracting(m -> m.get("role")).containsExactly("standby_leader", "replica");
+    assertThat(ClusterDocument.members(view(Map.of("standby_cluster", Map.of()), Optional.empty(),
+        member("n1", 5432, 0, Map.of())))).extracting(m -> m.get("role")).as("an empty section is no standby cluster")
+        .containsExactly("leader");
+  }
+
+  @Test
   void titleIsPatronictls() {
     assertThat(MembersTable.title("sync_standby")).isEqualTo("Sync Standby");
     assertThat(MembersTable.title("quorum_standby")).isEqualTo("Quorum Standby");

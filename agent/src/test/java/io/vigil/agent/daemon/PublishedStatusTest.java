@@ -209,4 +209,28 @@ class PublishedStatusTest {
     assertThat(published.failsafeDocument()).as("kept while ZooKeeper is down")
         .contains(Map.of("n1", "http://h1:8008/patroni"));
   }
+
+  @Test
+  void theLockHolderOfAStandbyClusterPublishesStandbyLeader() {
+    Map<String, Object> config = Map.of("standby_cluster", Map.of("host", "10.0.0.9", "port", 5432));
+    NodeSettings s = new NodeSettings("n1", false, true, Map.of(), DynamicConfig.fromMap(config),
+        "postgres://127.0.0.1:5432/postgres", "http://127.0.0.1:8008/patroni", Map.of());
+    for (long lockSession : new long[] {9, 7}) {
+      ClusterView view = new ClusterView(Optional.of("7000000000000000001"), Optional.of(new ConfigNode(config, 1)),
+          Optional.of(new LeaderNode(lockSession == 9 ? "n1" : "n2", lockSession, 0)), List.of(), OptionalLong.of(400),
+          List.of(), true, Optional.empty(), Optional.empty());
+      Observation o = new Observation(CLOCK.millis(), Optional.of(view), Optional.empty(), 9,
+          new LocalPg(LocalPg.DataDir.INITIALIZED, true, Optional.of(replica()), Optional.of("7000000000000000001")),
+          List.of(), s);
+      PublishedStatus published = new PublishedStatus("demo", Map.of(), CLOCK);
+      published.publish(o, CLOCK.monotonicMillis(), AgentMemory.initial().withPgState("running"), 30, false,
+          CLOCK.monotonicMillis() + 60_000);
+      NodeStatus st = published.status();
+      String role = lockSession == 9 ? "standby_leader" : "replica";
+      assertThat(st.standbyCluster()).isTrue();
+      assertThat(st.role()).isEqualTo(role);
+      assertThat(st.document()).containsEntry("role", role);
+      assertThat(st.postgresPrimary()).isFalse();
+    }
+  }
 }

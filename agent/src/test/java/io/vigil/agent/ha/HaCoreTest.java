@@ -1623,4 +1623,166 @@ class HaCoreTest {
     NodeSettings off = new NodeSettings("me", false, true, Map.of(), DynamicConfig.defaults(), "c", "a", Map.of());
     assertThat(LeaderRace.candidates(view, off)).extracting(MemberNode::name).containsExactly("n2");
   }
+
+  // ---- standby cluster (wire spec 3.18) ---------------------------------------------------------
+
+  private static final Map<String, Object> STANDBY = Map.of("standby_cluster", Map.of("host", "10.0.0.9", "port", 6543,
+      "primary_slot_name", "standby", "restore_command", "cp /arch/%f %p"));
+  private static final RecoveryTarget REMOTE = new RecoveryTarget("10.0.0.9", 6543, Optional.of("standby"),
+      Map.of("restore_command", "cp /arch/%f %p"));
+
+  private static LocalPg streamingReplica(long wal) {
+    return new LocalPg(LocalPg.DataDir.INITIALIZED, true, Optional.of(new PgStatus(true, 1, 0, wal, wal, false,
+        "2026-11-23 10:00:00.000000+00:00", 150018, false, Optional.of("standby"), Optional.of("host=10.0.0.9"),
+        List.of())), Optional.of(SYSID));
+  }
+
+  private static boolean promotes(Decision d) {
+    return d.actions().stream().anyMatch(a -> a instanceof Action.Promote || a instanceof Action.RecordPromotion);
+  }
+
+  private static Object publishedRole(Decision d) {
+    return d.actions().stream().filter(Action.TouchMember.class::isInstance).map(a -> ((Action.TouchMember) a).data())
+        .reduce((first, second) -> second).orElseThrow().get("role");
+  }
+
+  @Test
+  void theStandbyLeaderFollowsTheRemotePrimaryAndNeverPromotes() {
+    dynamic = STANDBY;
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.FOLLOW_REMOTE_PRIMARY);
+    assertThat(acting(d)).containsExactly(new Action.Follow(REMOTE));
+    assertThat(publishedRole(d)).isEqualTo("standby_leader");
+
+    memory = d.memory();
+    pg = streamingReplica(200);
+    d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.STANDBY_LEADER);
+    assertThat(d.message()).isEqualTo("no action. I am (me), the standby leader with the lock");
+    assertThat(acting(d)).isEmpty();
+    assertThat(d.actions()).contains(new Action.WriteStatus(200), new Action.SyncSlots(Set.of("n2")));
+    assertThat(promotes(d)).isFalse();
+  }
+
+  @Test
+  void aSwitchoverRequestInAStandbyClusterIsRemovedNotCarriedOut() {
+    dynamic = STANDBY;
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
+    memory = memory.withFollowing(Optional.of(REMOTE));
+    pg = streamingReplica(200);
+    failover = Optional.of(new FailoverNode(Optional.of("me"), Optional.of("n2"), Optional.empty(), 4));
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.MANUAL_FAILOVER_CLEARED);
+    assertThat(d.actions()).contains(new Action.ClearFailover(java.util.OptionalInt.of(4)))
+        .noneMatch(a -> a instanceof Action.GracefulDemote || a instanceof Action.ReleaseLock);
+    assertThat(d.message()).contains("remove standby_cluster");
+  }
+
+  @Test
+  void anUnreachableRemotePrimaryKeepsTheStandbyLeaderWaitingNotPromoting() {
+    dynamic = STANDBY;
+    member("me", 5000).leader("me", MY_SESSION);
+    memory = memory.withFollowing(Optional.of(REMOTE)).withWalReceiverWokenAt(now);
+    assertThat(decide().message()).as("just pointed at the remote").contains("connecting to the remote primary");
+    now += StandbyLeader.CONNECT_GRACE_MS;
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.STANDBY_LEADER_NOT_STREAMING);
+    assertThat(d.rule().warnsOnEntry()).isTrue();
+    assertThat(d.message()).contains("not streaming from the remote primary 10.0.0.9:6543");
+    assertThat(acting(d)).isEmpty();
+  }
+
+  @Test
+  void aStandbyClusterWithNothingToFollowStaysAStandby() {
+    for (Object section : List.of(Map.of("port", 5432), Map.of("primary_slot_name", "x"), "yes",
+        Map.of("host", "h", "port", "not-a-port"))) {
+      dynamic = Map.of("standby_cluster", section);
+      members.clear();
+      member("me", 5000).leader("me", MY_SESSION);
+      memory = AgentMemory.initial();
+      Decision d = decide();
+      assertThat(d.rule()).as("%s", section).isEqualTo(Rule.FOLLOW_REMOTE_PRIMARY);
+      assertThat(acting(d)).containsExactly(new Action.Follow(RecoveryTarget.none()));
+      memory = d.memory();
+      d = decide();
+      assertThat(d.rule()).as("%s", section).isEqualTo(Rule.STANDBY_CLUSTER_UNUSABLE);
+      assertThat(d.message()).contains("standby_cluster").contains("not promoting");
+      assertThat(promotes(d)).isFalse();
+    }
+  }
+
+  @Test
+  void removingStandbyClusterPromotesTheStandbyLeader() {
+    member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
+    MemberNode me = members.remove(0);
+    Map<String, Object> data = new LinkedHashMap<>(me.data());
+    data.put("role", "standby_leader");
+    members.add(0, new MemberNode("me", data, me.session()));
+    pg = streamingReplica(300);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.PROMOTE_STANDBY_CLUSTER);
+    assertThat(d.actions()).anyMatch(Action.RecordPromotion.class::isInstance)
+        .anyMatch(Action.Promote.class::isInstance);
+  }
+
+  @Test
+  void aPrimaryWhoseConfigGainsStandbyClusterDemotesToFollowTheRemote() {
+    dynamic = STANDBY;
+    member("me", 5000).leader("me", MY_SESSION);
+    pg = primary(100);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.DEMOTE_TO_STANDBY_LEADER);
+    assertThat(acting(d)).containsExactly(new Action.StopPostgres(StopMode.FAST),
+        new Action.StartPostgres(true, Optional.of(REMOTE)));
+
+    paused = true;
+    assertThat(decide().rule()).as("not while paused").isEqualTo(Rule.PAUSED);
+    assertThat(acting(decide())).isEmpty();
+  }
+
+  @Test
+  void theLockHolderOfAStandbyClusterStartsAsAReplicaOfTheRemote() {
+    dynamic = STANDBY;
+    member("me", 5000).leader("me", MY_SESSION);
+    pg = stoppedFormerPrimary();
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.START_AS_STANDBY_LEADER);
+    assertThat(acting(d)).containsExactly(new Action.StartPostgres(true, Optional.of(REMOTE)));
+  }
+
+  @Test
+  void aStandbyClusterIsBootstrappedByCloningTheRemotePrimary() {
+    dynamic = STANDBY;
+    initialize = Optional.empty();
+    pg = empty();
+    assertThat(decide().rule()).isEqualTo(Rule.RACE_INITIALIZE);
+    memory = memory.withInitializeWon(true);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.BOOTSTRAP_STANDBY_CLUSTER);
+    assertThat(acting(d)).containsExactly(new Action.BootstrapStandbyCluster(REMOTE, Map.of("ttl", 30)));
+
+    dynamic = Map.of("standby_cluster", Map.of("restore_command", "cp /arch/%f %p"));
+    memory = AgentMemory.initial();
+    d = decide();
+    assertThat(d.rule()).as("nothing to clone with pg_basebackup").isEqualTo(Rule.WAIT_FOR_LEADER_BOOTSTRAP);
+    assertThat(d.message()).contains("names no host");
+  }
+
+  @Test
+  void otherMembersOfAStandbyClusterFollowTheStandbyLeaderAndRaceToReplaceIt() {
+    dynamic = STANDBY;
+    member("n1", 5433).member("me", 5000).leader("n1", 7);
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.FOLLOW_LEADER);
+    assertThat(acting(d)).containsExactly(new Action.Follow(new RecoveryTarget("127.0.0.1", 5433, Optional.of("me"))));
+    assertThat(publishedRole(d)).isEqualTo("replica");
+
+    leader = Optional.empty();
+    peers = List.of(new PeerStatus("n1", false, false, 0, false, 0));
+    d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.ACQUIRE_LOCK);
+    assertThat(d.message()).contains("standby leader");
+    assertThat(promotes(d)).isFalse();
+  }
 }
