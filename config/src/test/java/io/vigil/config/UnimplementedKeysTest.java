@@ -26,7 +26,7 @@ class UnimplementedKeysTest {
     void saysNothingWhereVigilDoesWhatPatroniWould() {
         Map<String, Object> raw = Map.of(
                 "postgresql", Map.of("create_replica_methods", List.of("basebackup"), "use_pg_rewind", true,
-                        "before_stop", "/usr/local/bin/drain.sh"),
+                        "before_stop", "/usr/local/bin/drain.sh", "custom_conf", "/etc/postgresql/custom.conf"),
                 "zookeeper", Map.of("use_ssl", true, "cacert", "/etc/patroni/zk-ca.pem", "cert", "/etc/patroni/zk.pem",
                         "key", "/etc/patroni/zk.key", "key_password", "secret", "verify", false,
                         "set_acls", Map.of("CN=patroni", List.of("ALL"))),
