@@ -33,6 +33,7 @@ public final class Demo {
   static final String LOG_FILE = "demo.log";
   private static final String MARKER = ".vigil-demo";
   private static final long READY_TIMEOUT_MS = 120_000;
+  private static final String USAGE = "vigil demo [--dir DIR] [--zk-ensemble] [--verbose]";
 
   /** The demo's ZooKeeper: one embedded server, or an ensemble of server processes. */
   private record ZooKeeper(String connectString, List<String> description, Runnable close) {}
@@ -53,7 +54,12 @@ public final class Demo {
   public static int run(String[] args) {
     List<String> a = List.of(args);
     int d = a.indexOf("--dir");
-    Path dir = Path.of(d >= 0 && d + 1 < a.size() ? a.get(d + 1) : System.getProperty("java.io.tmpdir") + "/vigil-demo");
+    Optional<String> unexpected = unexpected(a);
+    if (unexpected.isPresent()) {
+      System.err.println("vigil demo: unexpected '" + unexpected.get() + "'; usage: " + USAGE);
+      return 2;
+    }
+    Path dir = Path.of(d >= 0 ? a.get(d + 1) : System.getProperty("java.io.tmpdir") + "/vigil-demo");
     Demo demo = new Demo(dir, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -75,6 +81,19 @@ public final class Demo {
       Thread.currentThread().interrupt();
     }
     return -1;
+  }
+
+  /** The first argument that is not an option of the demo (or a {@code --dir} without its directory). */
+  static Optional<String> unexpected(List<String> args) {
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("--dir") && i + 1 < args.size()) {
+        i++;
+      } else if (!arg.equals("--zk-ensemble") && !arg.equals("--verbose")) {
+        return Optional.of(arg);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Starts the cluster (and HAProxy, given its binary), waits until it is healthy and prints how to reach it. */

@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
@@ -92,6 +93,13 @@ class DemoTest {
       assertThatThrownBy(() -> insert(readOnly)).as("round robin over the replicas only")
           .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo(READ_ONLY_TRANSACTION);
     }
+  }
+
+  @Test
+  void namesAnArgumentItDoesNotKnow() {
+    assertThat(Demo.unexpected(List.of("--dir", "/tmp/d", "--verbose", "--zk-ensemble"))).isEmpty();
+    assertThat(Demo.unexpected(List.of("--verbse"))).contains("--verbse");
+    assertThat(Demo.unexpected(List.of("--verbose", "--dir"))).contains("--dir");
   }
 
   private void insert(int port) throws SQLException {
