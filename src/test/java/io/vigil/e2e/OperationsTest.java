@@ -67,8 +67,10 @@ class OperationsTest {
     for (int i = 1; i <= 3; i++) {
       String name = "n" + i;
       Path dir = cluster.nodeDir(name);
-      String yaml = cluster.yaml(name, ClusterFixture.freePort(), ClusterFixture.freePort(), ClusterFixture.PG_BIN, dir)
-          .replace("restapi:\n", "restapi:\n  authentication:\n    username: admin\n    password: e2e-rest\n");
+      int pgPort = ClusterFixture.freePort();
+      String yaml = cluster.yaml(name, ClusterFixture.freePort(), pgPort, ClusterFixture.PG_BIN, dir)
+          .replace("restapi:\n", "restapi:\n  authentication:\n    username: admin\n    password: e2e-rest\n")
+          .replace("  callbacks:\n", "  before_stop: " + beforeStopScript(dir, pgPort) + "\n  callbacks:\n");
       Path yml = dir.resolve("patroni.yml");
       Files.writeString(yml, yaml);
       cluster.configs.add(yml);
@@ -76,6 +78,15 @@ class OperationsTest {
     cluster.startAll();
     zk = CuratorFrameworkFactory.newClient(cluster.zk.getConnectString(), new RetryOneTime(100));
     zk.start();
+  }
+
+  /** Appends its argument count and whether PostgreSQL still accepts connections to before_stop.log. */
+  private static Path beforeStopScript(Path dir, int pgPort) throws IOException {
+    Path script = dir.resolve("before_stop.sh");
+    Files.writeString(script, "#!/bin/sh\nif " + ClusterFixture.PG_BIN + "/pg_isready -q -h 127.0.0.1 -p " + pgPort
+        + "; then pg=accepting; else pg=down; fi\necho \"$# $pg\" >> " + dir.resolve("before_stop.log") + "\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return script;
   }
 
   @AfterAll
@@ -471,6 +482,37 @@ class OperationsTest {
     awaitCallback(oldLeader, leaderBefore, "on_stop master e2e");
     awaitCallback(oldLeader, leaderBefore, "on_role_change replica e2e");
     healthy();
+  }
+
+  /**
+   * postgresql.before_stop runs, without arguments and waited for, before each stop of a running PostgreSQL: here a
+   * replica's restart and a switchover's demotion. PostgreSQL still accepted connections when it ran.
+   */
+  @Test
+  @Order(11)
+  void beforeStopRunsBeforeEveryStop() throws Exception {
+    Node replica = cluster.replicas().get(0);
+    int replicaRuns = beforeStopLog(replica).size();
+    CtlRun r = ctl("", "restart", ClusterFixture.SCOPE, name(replica), "--force");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(beforeStopLog(replica)).as("the restart's stop").hasSize(replicaRuns + 1).last()
+        .isEqualTo("0 accepting");
+    // the switchover needs the restarted replica's WAL positions in its REST document, as Patroni's check does
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> rest(replica, "GET", "/patroni", null, null).body().contains("\"xlog\""));
+
+    Node oldLeader = cluster.leader();
+    int leaderRuns = beforeStopLog(oldLeader).size();
+    expect(oldLeader, "POST", "/switchover", "{\"leader\":\"" + name(oldLeader) + "\",\"candidate\":\""
+        + name(replica) + "\"}", 200, "Successfully switched over to \"" + name(replica) + "\"");
+    assertThat(beforeStopLog(oldLeader)).as("the demotion's stop").hasSize(leaderRuns + 1).last()
+        .isEqualTo("0 accepting");
+    healthy();
+  }
+
+  private List<String> beforeStopLog(Node n) throws IOException {
+    Path log = cluster.configs.get(cluster.nodes.indexOf(n)).resolveSibling("before_stop.log");
+    return Files.exists(log) ? Files.readAllLines(log) : List.of();
   }
 
   /**

@@ -44,12 +44,13 @@ public record ConfigReload(VigilConfig effective, List<String> needsRestart) {
         same(kept, "postgresql.authentication.rewind", was.rewind(), now.rewind());
         same(kept, "postgresql.proxy_address", was.proxyAddress(), now.proxyAddress());
         same(kept, "postgresql.bin_name", was.binNames(), now.binNames());
+        same(kept, "postgresql.custom_conf", was.customConf(), now.customConf());
         PostgresqlConfig pg = new PostgresqlConfig(was.listen(), was.connectAddress(), was.dataDir(), was.configDir(),
                 was.binDir(), was.pgpass(), was.database(), was.superuser(), was.replication(), was.rewind(),
                 now.parameters(), now.basebackupOptions(), now.pgHba(), now.usePgRewind(),
                 now.removeDataDirectoryOnRewindFailure(), now.removeDataDirectoryOnDivergedTimelines(),
                 now.pgCtlTimeout(), now.callbacks(), now.prePromote(), was.proxyAddress(), was.binNames(),
-                now.pgIdent());
+                now.pgIdent(), now.beforeStop(), was.customConf());
         VigilConfig effective = new VigilConfig(running.scope(), running.namespace(), running.name(), restapi,
                 running.zookeeper(), reread.bootstrap(), pg, reread.watchdog(), reread.tags(), reread.raw(),
                 reread.unknownKeys());

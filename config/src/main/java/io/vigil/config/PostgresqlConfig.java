@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param proxyAddress     {@code postgresql.proxy_address}: a pooler next to PostgreSQL, published as {@code proxy_url}
  * @param binNames         {@code postgresql.bin_name}: tool to file name, for distributions that rename the binaries
  * @param pgIdent          {@code postgresql.pg_ident}; empty when pg_ident.conf is left alone
+ * @param beforeStop       {@code postgresql.before_stop}: run before every stop of a running PostgreSQL
+ * @param customConf       {@code postgresql.custom_conf}: the file postgresql.conf includes instead of
+ *                         postgresql.base.conf (relative to the data directory, as PostgreSQL reads an include)
  */
 public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path dataDir, Optional<Path> configDir,
                                Optional<Path> binDir, Path pgpass, String database, Credentials superuser,
@@ -27,7 +30,8 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
                                boolean removeDataDirectoryOnDivergedTimelines, int pgCtlTimeout,
                                Map<String, String> callbacks, Optional<String> prePromote,
                                Optional<HostPort> proxyAddress, Map<String, String> binNames,
-                               List<String> pgIdent) {
+                               List<String> pgIdent, Optional<String> beforeStop,
+                               Optional<Path> customConf) {
 
     /** The events of {@code postgresql.callbacks} (wire spec 4.5). */
     public static final List<String> CALLBACK_EVENTS =
@@ -52,6 +56,8 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
         Objects.requireNonNull(proxyAddress, "proxyAddress");
         binNames = Map.copyOf(binNames);
         pgIdent = List.copyOf(pgIdent);
+        Objects.requireNonNull(beforeStop, "beforeStop");
+        Objects.requireNonNull(customConf, "customConf");
     }
 
     static PostgresqlConfig from(ConfigNode pg, Path home) {
@@ -85,7 +91,9 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
                 pg.get("pre_promote").optionalString().filter(c -> !c.isBlank()),
                 pg.get("proxy_address").isPresent() ? Optional.of(address(pg.get("proxy_address"))) : Optional.empty(),
                 binNames(pg.get("bin_name")),
-                pg.get("pg_ident").asStringList());
+                pg.get("pg_ident").asStringList(),
+                pg.get("before_stop").optionalString().filter(c -> !c.isBlank()),
+                optionalPath(pg.get("custom_conf")));
     }
 
     /** {@code event: command} of the known events; an empty command is none. Other keys are left to the unknown-key warning. */

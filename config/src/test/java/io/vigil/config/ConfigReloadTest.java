@@ -35,6 +35,17 @@ class ConfigReloadTest {
     }
 
     @Test
+    void beforeStopAppliesAtOnceAndCustomConfWhenTheAgentRestarts() throws IOException {
+        VigilConfig running = load(BASE);
+        VigilConfig reread = load(BASE.replace("  listen: 127.0.0.1:5432", "  listen: 127.0.0.1:5432\n"
+                + "  before_stop: /usr/local/bin/drain.sh --quick\n  custom_conf: /etc/postgresql/custom.conf"));
+        ConfigReload reload = ConfigReload.of(running, reread);
+        assertThat(reload.effective().postgresql().beforeStop()).contains("/usr/local/bin/drain.sh --quick");
+        assertThat(reload.effective().postgresql().customConf()).isEmpty();
+        assertThat(reload.needsRestart()).containsExactly("postgresql.custom_conf");
+    }
+
+    @Test
     void anUnchangedFileChangesNothing() throws IOException {
         VigilConfig running = load(BASE);
         ConfigReload reload = ConfigReload.of(running, load(BASE));

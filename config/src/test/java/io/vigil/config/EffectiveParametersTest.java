@@ -126,6 +126,7 @@ class EffectiveParametersTest {
         return new PostgresqlConfig(address, address, Path.of("/data"), Optional.empty(), Optional.empty(),
                 Path.of("/home/pgpass"), "postgres", new Credentials("postgres", ""),
                 new Credentials("replicator", ""), Optional.empty(), parameters, List.of(), List.of(), false, false,
-                false, 60, Map.of(), Optional.empty(), Optional.empty(), Map.of(), List.of());
+                false, 60, Map.of(), Optional.empty(), Optional.empty(), Map.of(), List.of(),
+                Optional.empty(), Optional.empty());
     }
 }

@@ -11,9 +11,9 @@ class UnimplementedKeysTest {
     @Test
     void namesWhatVigilDoesInsteadOfEachPatroniFeatureItLacks() {
         Map<String, Object> raw = Map.of(
-                "bootstrap", Map.of("method", "pgbackrest"),
+                "bootstrap", Map.of("method", "pgbackrest", "post_init", ""),
                 "postgresql", Map.of("create_replica_methods", List.of("pgbackrest", "basebackup"),
-                        "pre_promote", "/usr/local/bin/fence.sh", "before_stop", ""),
+                        "pre_promote", "/usr/local/bin/fence.sh"),
                 "watchdog", Map.of("mode", "required"),
                 "tags", Map.of("nostream", true, "failover_priority", 2));
         assertThat(UnimplementedKeys.in(raw)).containsExactly(
@@ -25,7 +25,8 @@ class UnimplementedKeysTest {
     @Test
     void saysNothingWhereVigilDoesWhatPatroniWould() {
         Map<String, Object> raw = Map.of(
-                "postgresql", Map.of("create_replica_methods", List.of("basebackup"), "use_pg_rewind", true),
+                "postgresql", Map.of("create_replica_methods", List.of("basebackup"), "use_pg_rewind", true,
+                        "before_stop", "/usr/local/bin/drain.sh", "custom_conf", "/etc/postgresql/custom.conf"),
                 "zookeeper", Map.of("use_ssl", true, "cacert", "/etc/patroni/zk-ca.pem", "cert", "/etc/patroni/zk.pem",
                         "key", "/etc/patroni/zk.key", "key_password", "secret", "verify", false,
                         "set_acls", Map.of("CN=patroni", List.of("ALL"))),

@@ -56,14 +56,15 @@ final class ConfigFiles {
   }
 
   /**
-   * postgresql.conf: header, include of the original file, parameters sorted by name, the hba and
-   * ident file locations, then the {@code # recovery.conf} block when {@code recovery} is not empty.
-   * Recovery parameters among {@code parameters} are left out of the main section.
+   * postgresql.conf: header, include of {@code base} (postgresql.base.conf, the original file, or custom_conf),
+   * parameters sorted by name, the hba and ident file locations, then the {@code # recovery.conf} block when
+   * {@code recovery} is not empty. Recovery parameters among {@code parameters} are left out of the main section.
    */
-  static String postgresqlConf(Map<String, String> parameters, Path hbaFile, Path identFile,
+  static String postgresqlConf(String base, Map<String, String> parameters, Path hbaFile, Path identFile,
       Map<String, String> recovery) {
+    validate("include", base);
     StringBuilder out = new StringBuilder(HEADER);
-    out.append("include ").append(quote(BASE_CONF)).append("\n\n");
+    out.append("include ").append(quote(base)).append("\n\n");
     Map<String, String> sorted = new TreeMap<>(parameters);
     sorted.forEach(ConfigFiles::validate);
     sorted.forEach((name, value) -> {

@@ -34,6 +34,7 @@ final class ConfigWriter {
     Path dir = settings.dataDir();
     DataDirectory.requireInitialized(dir, "write postgresql.conf");
     parameters.forEach(ConfigFiles::validate);
+    String base = baseConf();
     keepOriginalConf();
     Map<String, String> recovery = Map.of();
     if (follow.isPresent()) {
@@ -46,8 +47,8 @@ final class ConfigWriter {
       }
       recovery = ConfigFiles.recoverySettings(parameters, target, conninfo);
     }
-    write(dir.resolve("postgresql.conf"),
-        ConfigFiles.postgresqlConf(parameters, dir.resolve("pg_hba.conf"), dir.resolve("pg_ident.conf"), recovery));
+    write(dir.resolve("postgresql.conf"), ConfigFiles.postgresqlConf(base, parameters,
+        dir.resolve("pg_hba.conf"), dir.resolve("pg_ident.conf"), recovery));
     removeRecoveryFromAutoConf();
     try {
       if (follow.isPresent()) {
@@ -101,7 +102,27 @@ final class ConfigWriter {
     write(pgpass, ConfigFiles.pgpass(entries));
   }
 
-  /** The first time, initdb's (or the DBA's) postgresql.conf becomes postgresql.base.conf, which ours includes. */
+  /**
+   * What postgresql.conf includes: custom_conf when set, else postgresql.base.conf. A custom file that is not there
+   * is refused here, with its name, rather than by PostgreSQL at its next start.
+   */
+  private String baseConf() throws PostgresException {
+    if (settings.customConf().isEmpty()) {
+      return ConfigFiles.BASE_CONF;
+    }
+    Path custom = settings.customConf().get();
+    if (!Files.isRegularFile(settings.dataDir().resolve(custom))) {
+      throw new PostgresException("postgresql.custom_conf " + custom + " is not a file"
+          + (custom.isAbsolute() ? "" : " (relative to " + settings.dataDir() + ")")
+          + ": PostgreSQL would not start with it");
+    }
+    return custom.toString();
+  }
+
+  /**
+   * The first time, initdb's (or the DBA's) postgresql.conf becomes postgresql.base.conf, which ours includes. With
+   * custom_conf Patroni leaves it to be overwritten; kept, it is there to go back to when custom_conf is removed.
+   */
   private void keepOriginalConf() throws PostgresException {
     Path conf = settings.dataDir().resolve("postgresql.conf");
     Path base = settings.dataDir().resolve(ConfigFiles.BASE_CONF);

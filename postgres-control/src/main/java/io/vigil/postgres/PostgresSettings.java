@@ -28,12 +28,15 @@ import java.util.Optional;
  *                     wait ({@code pg_ctl_timeout}, default 60 s)
  * @param binNames     {@code postgresql.bin_name}: the file name of a tool ({@code pg_ctl}, {@code postgres}, …)
  *                     when a distribution renamed it; tools not listed keep their own name
+ * @param customConf   {@code custom_conf}: the file postgresql.conf includes instead of postgresql.base.conf;
+ *                     a relative path is relative to the data directory, as PostgreSQL reads an include
  */
 public record PostgresSettings(
     Path dataDir, Optional<Path> binDir, String listenHost, int port,
     String connectHost, int connectPort, Path pgpass, String database,
     Credentials superuser, Credentials replication, String scope, String memberName,
-    Optional<String> runAsUser, Duration startTimeout, Map<String, String> binNames) {
+    Optional<String> runAsUser, Duration startTimeout, Map<String, String> binNames,
+    Optional<Path> customConf) {
 
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -51,6 +54,7 @@ public record PostgresSettings(
     Objects.requireNonNull(runAsUser, "runAsUser");
     Objects.requireNonNull(startTimeout, "startTimeout");
     binNames = Map.copyOf(binNames);
+    Objects.requireNonNull(customConf, "customConf");
     checkPort("port", port);
     checkPort("connectPort", connectPort);
     if (startTimeout.isNegative() || startTimeout.isZero()) {
@@ -65,7 +69,7 @@ public record PostgresSettings(
       int connectPort, Path pgpass, String database, Credentials superuser, Credentials replication, String scope,
       String memberName, Optional<String> runAsUser, Duration startTimeout) {
     this(dataDir, binDir, listenHost, port, connectHost, connectPort, pgpass, database, superuser, replication, scope,
-        memberName, runAsUser, startTimeout, Map.of());
+        memberName, runAsUser, startTimeout, Map.of(), Optional.empty());
   }
 
   private static void checkPort(String name, int value) {

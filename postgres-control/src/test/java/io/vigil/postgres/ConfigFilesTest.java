@@ -16,7 +16,7 @@ class ConfigFilesTest {
 
   @Test
   void rendersPostgresqlConfSortedAndQuoted() {
-    String conf = ConfigFiles.postgresqlConf(Map.of(
+    String conf = ConfigFiles.postgresqlConf(ConfigFiles.BASE_CONF, Map.of(
         "port", "5432",
         "cluster_name", "batman",
         "archive_command", "cp %p /arch/%f && echo 'done'",
@@ -42,7 +42,7 @@ class ConfigFilesTest {
     RecoveryTarget target = new RecoveryTarget("10.0.0.11", 5432, Optional.of("node2"));
     String conninfo = LocalPostgres.primaryConninfo("10.0.0.11", 5432, new Credentials("replicator", "pw"),
         Path.of("/home/postgres/pgpass"), "node2");
-    String conf = ConfigFiles.postgresqlConf(params, HBA, IDENT, ConfigFiles.recoverySettings(params, target, Optional.of(conninfo)));
+    String conf = ConfigFiles.postgresqlConf(ConfigFiles.BASE_CONF, params, HBA, IDENT, ConfigFiles.recoverySettings(params, target, Optional.of(conninfo)));
     assertThat(conf).endsWith("""
         port = '5433'
         hba_file = '/data/pg/pg_hba.conf'
@@ -65,7 +65,7 @@ class ConfigFilesTest {
   @Test
   void backslashEscapedConninfoIsQuotedAgainForTheFile() {
     String conninfo = LocalPostgres.primaryConninfo("h", 1, new Credentials("rep user", "x"), Path.of("/p"), "n");
-    String conf = ConfigFiles.postgresqlConf(Map.of(), HBA, IDENT,
+    String conf = ConfigFiles.postgresqlConf(ConfigFiles.BASE_CONF, Map.of(), HBA, IDENT,
         ConfigFiles.recoverySettings(Map.of(), new RecoveryTarget("h", 1, Optional.empty()), Optional.of(conninfo)));
     assertThat(conf).contains("primary_conninfo = 'user=rep\\\\ user passfile=/p host=h")
         .doesNotContain("primary_slot_name");
@@ -83,7 +83,7 @@ class ConfigFilesTest {
 
   @Test
   void standbyWithoutUpstreamHasNoConninfo() {
-    String conf = ConfigFiles.postgresqlConf(Map.of(), HBA, IDENT,
+    String conf = ConfigFiles.postgresqlConf(ConfigFiles.BASE_CONF, Map.of(), HBA, IDENT,
         ConfigFiles.recoverySettings(Map.of("restore_command", "cp /a/%f %p"), RecoveryTarget.none(), Optional.empty()));
     assertThat(conf).endsWith("""
         # recovery.conf
@@ -99,17 +99,24 @@ class ConfigFilesTest {
   }
 
   @Test
+  void includesCustomConfQuotedInsteadOfTheBaseFile() {
+    String conf = ConfigFiles.postgresqlConf("/etc/postgresql/it's.conf", Map.of("port", "5432"), HBA, IDENT, Map.of());
+    assertThat(conf).startsWith(ConfigFiles.HEADER + "include '/etc/postgresql/it''s.conf'\n\nport = '5432'\n")
+        .doesNotContain(ConfigFiles.BASE_CONF);
+  }
+
+  @Test
   void explicitHbaFileIsNotDuplicated() {
-    String conf = ConfigFiles.postgresqlConf(Map.of("hba_file", "/etc/hba.conf"), HBA, IDENT, Map.of());
+    String conf = ConfigFiles.postgresqlConf(ConfigFiles.BASE_CONF, Map.of("hba_file", "/etc/hba.conf"), HBA, IDENT, Map.of());
     assertThat(conf).contains("hba_file = '/etc/hba.conf'\nident_file = '/data/pg/pg_ident.conf'\n")
         .doesNotContain(HBA.toString());
   }
 
   @Test
   void rejectsNamesAndValuesThatWouldCorruptTheFile() {
-    assertThatThrownBy(() -> ConfigFiles.postgresqlConf(Map.of("bad name", "1"), HBA, IDENT, Map.of()))
+    assertThatThrownBy(() -> ConfigFiles.postgresqlConf(ConfigFiles.BASE_CONF, Map.of("bad name", "1"), HBA, IDENT, Map.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad name");
-    assertThatThrownBy(() -> ConfigFiles.postgresqlConf(Map.of("work_mem", "1\nport = 1"), HBA, IDENT, Map.of()))
+    assertThatThrownBy(() -> ConfigFiles.postgresqlConf(ConfigFiles.BASE_CONF, Map.of("work_mem", "1\nport = 1"), HBA, IDENT, Map.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("work_mem");
   }
 

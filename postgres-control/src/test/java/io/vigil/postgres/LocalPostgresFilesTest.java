@@ -92,7 +92,7 @@ class LocalPostgresFilesTest {
     PostgresSettings s = TestPg.settings(base, "n1", 1, SU, REPL);
     PostgresSettings renamed = new PostgresSettings(s.dataDir(), Optional.of(bin), s.listenHost(), s.port(),
         s.connectHost(), s.connectPort(), s.pgpass(), s.database(), SU, REPL, s.scope(), s.memberName(),
-        s.runAsUser(), s.startTimeout(), names);
+        s.runAsUser(), s.startTimeout(), names, Optional.empty());
     PostgresSettings unnamed = new PostgresSettings(s.dataDir(), Optional.of(bin), s.listenHost(), s.port(),
         s.connectHost(), s.connectPort(), s.pgpass(), s.database(), SU, REPL, s.scope(), s.memberName(),
         s.runAsUser(), s.startTimeout());
@@ -108,7 +108,7 @@ class LocalPostgresFilesTest {
     names.put("pg_isready", "pg_isready-14");
     PostgresSettings wrong = new PostgresSettings(s.dataDir(), Optional.of(bin), s.listenHost(), s.port(),
         s.connectHost(), s.connectPort(), s.pgpass(), s.database(), SU, REPL, s.scope(), s.memberName(),
-        s.runAsUser(), s.startTimeout(), names);
+        s.runAsUser(), s.startTimeout(), names, Optional.empty());
     assertThatThrownBy(() -> new LocalPostgres(wrong).checkBinaries())
         .hasMessage(bin + ": incomplete PostgreSQL binaries (pg_isready-14 not found)");
   }

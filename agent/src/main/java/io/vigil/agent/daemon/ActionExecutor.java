@@ -57,6 +57,8 @@ final class ActionExecutor {
   private static final String SYNC_NAMES = "synchronous_standby_names";
   /** The value the HA core last asked for; empty until it asks (then the mode's default applies). */
   private Optional<String> syncStandbyNames = Optional.empty();
+  /** loop_wait as the last cycle saw it (Patroni's default until the first cycle): bounds an urgent before_stop. */
+  private volatile int loopWaitSeconds = 10;
   /** Whether the first cycle has run: a PostgreSQL found running then gets on_start, as with Patroni. */
   private boolean attached;
 
@@ -84,6 +86,7 @@ final class ActionExecutor {
   }
 
   Outcome execute(Decision d, Observation o, long observedAt) {
+    loopWaitSeconds = o.settings().dynamic().loopWait();
     keeper.begin(o.settings().dynamic().loopWait());
     try {
       return carryOut(d, o, observedAt);
@@ -238,7 +241,7 @@ final class ActionExecutor {
     } else if (a instanceof Action.StopPostgres s) {
       boolean wasRunning = pg.isRunning();
       published.postgresStopping();
-      pg.stop(s.mode(), stopTimeout());
+      stopPostgres(s.mode());
       if (wasRunning) {
         callback("on_stop", o.pg().isPrimary());
       }
@@ -365,7 +368,7 @@ final class ActionExecutor {
     }
     try {
       if (pg.isRunning()) {
-        pg.stop(StopMode.IMMEDIATE, stopTimeout());
+        stopPostgres(StopMode.IMMEDIATE);
       }
     } catch (PostgresException e) {
       LOG.warn("could not stop PostgreSQL after the failed bootstrap: {}", e.getMessage());
@@ -389,7 +392,7 @@ final class ActionExecutor {
   private void gracefulDemote(Action.GracefulDemote g) throws PostgresException, DcsException {
     published.postgresStopping();
     LOG.info("switchover: stopping PostgreSQL for {}", g.candidate());
-    pg.stop(StopMode.FAST, stopTimeout());
+    stopPostgres(StopMode.FAST);
     callback("on_stop", true);
     var control = pg.controlData();
     if (!"shut down".equals(control.clusterState())) {
@@ -511,6 +514,22 @@ final class ActionExecutor {
   }
 
   /**
+   * Every stop of PostgreSQL goes through here: first {@code postgresql.before_stop}, when PostgreSQL runs (as Patroni
+   * runs it). An immediate stop is a demotion that must not wait (the lock is gone or another node holds it, the
+   * data directory is being wiped): the script then gets at most one loop, otherwise pg_ctl_timeout.
+   */
+  private void stopPostgres(StopMode mode) throws PostgresException {
+    if (pg.isRunning()) {
+      Duration limit = stopTimeout();
+      if (mode == StopMode.IMMEDIATE && loopWaitSeconds < limit.toSeconds()) {
+        limit = Duration.ofSeconds(loopWaitSeconds);
+      }
+      callbacks.beforeStop(config.postgresql().beforeStop(), limit);
+    }
+    pg.stop(mode, stopTimeout());
+  }
+
+  /**
    * Operator restart in the current role: fast stop (PostgreSQL writes its shutdown checkpoint) and start,
    * waiting for the start at most {@code timeoutSeconds} when given.
    */
@@ -521,7 +540,7 @@ final class ActionExecutor {
     keeper.begin(o.settings().dynamic().loopWait());
     try {
       published.postgresStopping();
-      pg.stop(StopMode.FAST, stopTimeout());
+      stopPostgres(StopMode.FAST);
       if (!replica) {
         stillLeader(o.settings().name());
       }
@@ -595,7 +614,7 @@ final class ActionExecutor {
   void wipeForReinitialize() throws PostgresException {
     published.postgresStopping();
     if (pg.isRunning()) {
-      pg.stop(StopMode.IMMEDIATE, stopTimeout());
+      stopPostgres(StopMode.IMMEDIATE);
     }
     pg.wipeDataDirectory();
   }
@@ -620,7 +639,7 @@ final class ActionExecutor {
   void stopForShutdown(boolean primary) {
     try {
       if (pg.isRunning()) {
-        pg.stop(StopMode.FAST, stopTimeout());
+        stopPostgres(StopMode.FAST);
         LOG.info("PostgreSQL stopped");
         callback("on_stop", primary);
       }

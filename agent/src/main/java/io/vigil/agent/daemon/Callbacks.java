@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The commands of the configuration that the agent runs itself: {@code pre_promote}, and Patroni's
+ * The commands of the configuration that the agent runs itself: {@code pre_promote}, {@code before_stop}, and Patroni's
  * {@code postgresql.callbacks} (wire spec 4.5): {@code <command> <event> <role> <scope>}, started without
  * waiting for it, as the agent's user, its output in the agent's log. One callback runs at a time: a new one kills
  * the previous one and its children, as Patroni does, except that {@code on_reload} has a slot of its own.
@@ -92,6 +92,33 @@ final class Callbacks {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
+    }
+  }
+
+  /**
+   * {@code postgresql.before_stop}, if configured: run without arguments and waited for, as Patroni does right before
+   * it signals the postmaster; its exit status is only logged, the stop goes on whatever it is. Bounded by
+   * {@code limit}: a script that never ends must not keep PostgreSQL from stopping (a demoted primary would go on
+   * taking writes, and the agent would not cycle again).
+   */
+  void beforeStop(Optional<String> command, Duration limit) {
+    if (command.isEmpty()) {
+      return;
+    }
+    try {
+      List<String> argv = split(command.get());
+      LOG.info("running before_stop {}", argv);
+      Process p = start(argv);
+      if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+        killTree(p);
+        LOG.error("before_stop did not finish within {} s and was killed; stopping PostgreSQL", limit.toSeconds());
+        return;
+      }
+      LOG.info("before_stop script `{}` exited with {}", command.get(), p.exitValue());
+    } catch (IllegalArgumentException | IOException e) {
+      LOG.error("before_stop could not be run: {}", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

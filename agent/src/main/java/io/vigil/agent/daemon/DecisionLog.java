@@ -7,12 +7,17 @@ import io.vigil.agent.ha.Rule;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
 
 /**
  * Writes one line per cycle in steady state and a decision record (inputs, rule, actions, reason)
  * whenever a cycle acts.
  */
 public final class DecisionLog {
+
+  /** Marks the decision records, apart from the steady-state lines (the demo's console shows only those). */
+  public static final Marker DECISION = MarkerFactory.getMarker("DECISION");
 
   private static final Logger LOG = LoggerFactory.getLogger("vigil.ha");
   private String lastSteadyMessage = "";
@@ -36,7 +41,7 @@ public final class DecisionLog {
         .map(DecisionLog::describe).collect(Collectors.joining(", "));
     String line = String.format("%sdecision cycle=%d rule=%s actions=[%s] reason=\"%s\" inputs={%s}",
         prefix, d.memory().cycle(), d.rule(), actions, d.message(), inputs(o));
-    LOG.info(line);
+    LOG.info(DECISION, line);
   }
 
   public synchronized String lastSteadyMessage() {

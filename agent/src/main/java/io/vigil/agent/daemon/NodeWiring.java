@@ -32,7 +32,7 @@ final class NodeWiring {
         new Credentials(p.replication().username(), p.replication().password(), p.replication().libpq()),
         c.scope(), c.name(),
         runningAsRoot() ? Optional.of(ROOT_RUN_AS) : Optional.empty(),
-        Duration.ofSeconds(p.pgCtlTimeout()), p.binNames());
+        Duration.ofSeconds(p.pgCtlTimeout()), p.binNames(), p.customConf());
   }
 
   static ZooKeeperDcsSettings dcs(VigilConfig c, DynamicConfig d) {

@@ -129,7 +129,7 @@ public final class Durability {
 
     Endpoints.HaProxy haproxy = null;
     Workload.Endpoint endpoint;
-    Path binary = Endpoints.haproxyBinary();
+    Path binary = io.vigil.agent.haproxy.HaProxy.binary().orElse(null);
     Path template = Endpoints.template(o.haproxyTemplate());
     boolean useHaproxy = switch (o.endpoint()) {
       case "haproxy" -> true;

@@ -72,6 +72,23 @@ class CallbacksTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> !alive(sleeper));
   }
 
+  @Test
+  void beforeStopIsWaitedForWithoutArgumentsAndAHungOneIsKilledAtItsLimit() throws Exception {
+    Callbacks callbacks = new Callbacks("demo");
+    Path ran = dir.resolve("ran");
+    callbacks.beforeStop(Optional.of(script("echo \"$#\" > " + ran) + " y"), Duration.ofSeconds(10));
+    assertThat(ran).as("run to its end before beforeStop returns").content().isEqualTo("2\n");
+    callbacks.beforeStop(Optional.of("'unclosed"), Duration.ofSeconds(10)); // logged, not thrown: the stop goes on
+
+    Path pids = dir.resolve("hung");
+    String hung = script("sleep 60 & echo $! >> " + pids + "; wait");
+    long started = System.nanoTime();
+    callbacks.beforeStop(Optional.of(hung), Duration.ofMillis(500));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    long sleeper = Long.parseLong(Files.readAllLines(pids).get(0));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !alive(sleeper));
+  }
+
   private static boolean alive(long pid) {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
