@@ -148,6 +148,14 @@ final class Observer {
         LOG.warn("pg_controldata failed: {}", e.getMessage());
       }
     }
-    return new LocalPg(dataDir, running, status, sysid, wasPrimary);
+    LocalPg local = new LocalPg(dataDir, running, status, sysid, wasPrimary);
+    if (status.isPresent()) {
+      try {
+        local = local.withSlots(pg.replicationSlots());
+      } catch (PostgresException e) {
+        LOG.debug("replication slot list failed, slots unknown this cycle: {}", e.getMessage());
+      }
+    }
+    return local;
   }
 }

@@ -377,7 +377,7 @@ public final class HaCore {
     // A replica keeps slots only for the members that cascade from it; this also drops those it created for a
     // race it lost.
     List<Action> slots = o.settings().dynamic().useSlots()
-        ? List.of(new Action.SyncSlots(cascadeSlots(me, view))) : List.of();
+        ? List.of(SlotPlan.sync(o, view, false)) : List.of();
     if (upstream.isPresent() && !upstream.equals(memory.following())) {
       List<Action> actions = new ArrayList<>(List.of(new Action.Follow(upstream.get())));
       actions.addAll(slots);
@@ -396,6 +396,14 @@ public final class HaCore {
           + leaderAhead.getAsLong() + " and i am at " + pg.walPosition() + ": reloading so that PostgreSQL retries "
           + "now instead of after wal_retrieve_retry_interval", actions, memory.withWalReceiverWokenAt(o.nowMillis()));
     }
+    Optional<Action.CopyLogicalSlots> copy = o.settings().dynamic().useSlots() ? SlotPlan.copy(o, view)
+        : Optional.empty();
+    if (copy.isPresent()) {
+      List<Action> actions = new ArrayList<>(slots);
+      actions.add(copy.get());
+      return new Step(Rule.COPY_LOGICAL_SLOTS, "copying logical slots " + copy.get().slots().stream()
+          .map(io.vigil.postgres.SlotSpec::name).toList() + " from the leader (" + leader + ")", actions, memory);
+    }
     return new Step(Rule.FOLLOWING_LEADER,
         "no action. I am (" + me + "), a secondary, and following a leader (" + leader + ")", slots, memory);
   }
@@ -410,18 +418,7 @@ public final class HaCore {
     if (!o.settings().dynamic().useSlots() || o.pg().isPrimary()) {
       return List.of();
     }
-    return List.of(new Action.SyncSlots(wantedSlots(o.settings().name(), view)));
-  }
-
-  /** The slots a replica keeps: one per member that replicates from it ({@code replicatefrom}). */
-  static Set<String> cascadeSlots(String me, ClusterView view) {
-    Set<String> names = new TreeSet<>();
-    for (MemberNode m : view.members()) {
-      if (!m.name().equals(me) && me.equals(m.tags().get("replicatefrom"))) {
-        names.add(LocalPostgres.slotName(m.name()));
-      }
-    }
-    return names;
+    return List.of(SlotPlan.sync(o, view, true));
   }
 
   private static Step leaderWithLock(Observation o, ClusterView view, AgentMemory memory) {
@@ -453,7 +450,7 @@ public final class HaCore {
       List<Action> promotion = new ArrayList<>(List.of(new Action.PrePromote()));
       if (o.settings().dynamic().useSlots()) {
         // Again (see slotsBeforeRace): the lock may have come without a race, and members may have joined since.
-        promotion.add(new Action.SyncSlots(wantedSlots(me, view)));
+        promotion.add(SlotPlan.sync(o, view, true));
       }
       promotion.addAll(SyncReplication.beforePromotion(o, view));
       promotion.add(new Action.RecordPromotion(historyWithPromotion(o, view)));
@@ -478,15 +475,17 @@ public final class HaCore {
     if (view.config().map(c -> c.data().isEmpty()).orElse(true)) {
       actions.add(new Action.WriteConfig(o.settings().dynamic().raw()));
     }
-    if (view.optime().isEmpty() || view.optime().getAsLong() != pg.walPosition()) {
-      actions.add(new Action.WriteStatus(pg.walPosition()));
+    Map<String, Long> slotPositions = SlotPlan.published(o, view);
+    if (view.optime().isEmpty() || view.optime().getAsLong() != pg.walPosition()
+        || !view.statusSlots().equals(slotPositions)) {
+      actions.add(new Action.WriteStatus(pg.walPosition(), slotPositions));
     }
     if (pg.timeline() > 1 && historyOutdated(view, pg.timeline())) {
       actions.add(new Action.UpdateHistory(pg.timeline(),
           memory.lastPromotion().filter(c -> c.timeline() == pg.timeline())));
     }
     if (o.settings().dynamic().useSlots()) {
-      actions.add(new Action.SyncSlots(wantedSlots(me, view)));
+      actions.add(SlotPlan.sync(o, view, true));
     }
     if (o.settings().dynamic().failsafeMode()) {
       Map<String, String> topology = failsafeTopology(o, view);
@@ -568,22 +567,6 @@ public final class HaCore {
     }
     out.putIfAbsent(o.settings().name(), o.settings().apiUrl());
     return out;
-  }
-
-  /** One physical slot per other member, except those that replicate from another member (3.13). */
-  static Set<String> wantedSlots(String me, ClusterView view) {
-    Set<String> names = new TreeSet<>();
-    for (MemberNode m : view.members()) {
-      if (m.name().equals(me)) {
-        continue;
-      }
-      Object from = m.tags().get("replicatefrom");
-      boolean cascades = from instanceof String s && !s.equals(me) && view.member(s).isPresent();
-      if (!cascades) {
-        names.add(LocalPostgres.slotName(m.name()));
-      }
-    }
-    return names;
   }
 
   private static RecoveryTarget target(Observation o, String host, int port) {
