@@ -26,7 +26,6 @@ public final class UnimplementedKeys {
         c.put("postgresql.create_replica_method", "replicas are cloned with pg_basebackup");
         c.put("postgresql.before_stop", "the script is not run before PostgreSQL is stopped");
         c.put("postgresql.custom_conf", "Vigil's postgresql.conf includes postgresql.base.conf, not this file");
-        c.put("tags.nostream", "the replica still streams from its upstream (the tag is only published)");
         return Collections.unmodifiableMap(c); // in this order in the log
     }
 

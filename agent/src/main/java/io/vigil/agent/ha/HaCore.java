@@ -187,7 +187,7 @@ public final class HaCore {
       var addr = leader.get().pgAddress().get();
       return new Step(Rule.CLONE_FROM_LEADER, "trying to bootstrap from leader '" + leader.get().name() + "'",
           List.of(new Action.CloneFrom(leader.get().name(), addr.host(), addr.port())),
-          memory.withFollowing(Optional.of(target(o, addr.host(), addr.port()))).withRewindPending(false));
+          memory.withFollowing(Upstream.of(o, view)).withRewindPending(false));
     }
     if (memory.initializeWon()) {
       return new Step(Rule.BOOTSTRAP_NEW_CLUSTER, "trying to bootstrap a new cluster",
@@ -247,16 +247,17 @@ public final class HaCore {
           memory.withFollowing(Optional.empty()).withRewindPending(false));
     }
     Optional<MemberNode> leader = view.leaderMember().filter(l -> !l.name().equals(me));
-    Optional<RecoveryTarget> upstream = leader.flatMap(MemberNode::pgAddress).map(a -> target(o, a.host(), a.port()));
+    Optional<RecoveryTarget> upstream = Upstream.of(o, view);
     if (upstream.isPresent() && memory.rewindPending()) {
-      return rewindFromLeader(o, leader.get(), upstream.get(), List.of(), memory);
+      return rewindFromLeader(o, leader.get(), Upstream.leader(o, view).orElseThrow(), upstream.get(), List.of(),
+          memory);
     }
     if (view.leader().isEmpty() && ManualFailover.candidateStance(o, view).equals(Optional.of(false))) {
       return new Step(Rule.FAILOVER_WAIT_FOR_CANDIDATE, "waiting for the switchover candidate "
           + view.failover().flatMap(f -> f.member()).orElse("") + " to take the leader lock", List.of(), memory);
     }
     String msg = upstream.isPresent()
-        ? "starting as a secondary following leader " + o.leaderName().orElse("")
+        ? "starting as a secondary following leader " + o.leaderName().orElse("") + describe(upstream.get())
         : "starting as a read-only secondary: there is no leader yet";
     return new Step(Rule.START_AS_REPLICA, msg, List.of(new Action.StartPostgres(true, upstream)),
         memory.withFollowing(upstream));
@@ -267,8 +268,8 @@ public final class HaCore {
    * pg_rewind brings it back onto the leader's timeline if it diverged. It needs the leader to be a primary whose post-promote checkpoint is done, and
    * gives up (with a clear state) after a bounded number of failures.
    */
-  private static Step rewindFromLeader(Observation o, MemberNode leader, RecoveryTarget upstream,
-      List<Action> before, AgentMemory memory) {
+  private static Step rewindFromLeader(Observation o, MemberNode leader, RecoveryTarget source,
+      RecoveryTarget upstream, List<Action> before, AgentMemory memory) {
     if (memory.rewindFailures() >= AgentMemory.MAX_REWIND_ATTEMPTS) {
       return new Step(Rule.REWIND_GAVE_UP, "pg_rewind from " + leader.name() + " failed "
           + memory.rewindFailures() + " times; not starting PostgreSQL (reinitialize this member)", List.of(),
@@ -281,7 +282,7 @@ public final class HaCore {
           + " to finish its promotion before pg_rewind", List.of(), memory);
     }
     List<Action> actions = new ArrayList<>(before);
-    actions.add(new Action.Rewind(leader.name(), upstream.host(), upstream.port()));
+    actions.add(new Action.Rewind(leader.name(), source.host(), source.port()));
     actions.add(new Action.StartPostgres(true, Optional.of(upstream)));
     return new Step(Rule.REWIND_FROM_LEADER, "comparing timelines with leader " + leader.name()
         + " before following it: this node's timeline may have diverged (pg_rewind if it did)", actions,
@@ -357,8 +358,7 @@ public final class HaCore {
           "not racing for the leader lock because " + notHealthiest.get(), List.of(), memory);
     }
     String leader = view.leader().get().name();
-    Optional<RecoveryTarget> upstream = view.leaderMember().flatMap(MemberNode::pgAddress)
-        .map(a -> target(o, a.host(), a.port()));
+    Optional<RecoveryTarget> upstream = Upstream.of(o, view);
     if (pg.isPrimary()) {
       // Stop at once; the next cycle rewinds (the timeline may have forked) and starts as a replica.
       return new Step(Rule.DEMOTE_WITHOUT_LOCK,
@@ -371,7 +371,7 @@ public final class HaCore {
       memory = memory.withRewindPending(true);
     }
     if (memory.rewindPending() && upstream.isPresent()) {
-      return rewindFromLeader(o, leaderMember.get(), upstream.get(),
+      return rewindFromLeader(o, leaderMember.get(), Upstream.leader(o, view).orElseThrow(), upstream.get(),
           List.of(new Action.StopPostgres(StopMode.FAST)), memory);
     }
     // A replica keeps slots only for the members that cascade from it; this also drops those it created for a
@@ -381,14 +381,16 @@ public final class HaCore {
     if (upstream.isPresent() && !upstream.equals(memory.following())) {
       List<Action> actions = new ArrayList<>(List.of(new Action.Follow(upstream.get())));
       actions.addAll(slots);
-      return new Step(Rule.FOLLOW_LEADER, "changing primary_conninfo to follow the leader (" + leader + ")",
+      return new Step(Rule.FOLLOW_LEADER, "changing primary_conninfo to follow the leader (" + leader + ")"
+          + describe(upstream.get()),
           actions, memory.withFollowing(upstream));
     }
     OptionalLong leaderAhead = view.optime().stream().filter(lsn -> lsn > pg.walPosition()).findFirst();
     boolean receiving = pg.status().flatMap(s -> s.receiverConninfo()).isPresent();
     boolean wokenRecently = memory.walReceiverWokenAt() > 0
         && o.nowMillis() - memory.walReceiverWokenAt() < WAKE_INTERVAL_MS;
-    if (leaderAhead.isPresent() && !receiving && !wokenRecently) {
+    boolean streams = upstream.map(RecoveryTarget::hasUpstream).orElse(false);
+    if (leaderAhead.isPresent() && streams && !receiving && !wokenRecently) {
       // Typically the leader's PostgreSQL crashed and is back: its agent published a new position, which woke us.
       List<Action> actions = new ArrayList<>(List.of(new Action.WakeWalReceiver()));
       actions.addAll(slots);
@@ -569,10 +571,9 @@ public final class HaCore {
     return out;
   }
 
-  private static RecoveryTarget target(Observation o, String host, int port) {
-    Optional<String> slot = o.settings().dynamic().useSlots()
-        ? Optional.of(LocalPostgres.slotName(o.settings().name())) : Optional.empty();
-    return new RecoveryTarget(host, port, slot);
+  /** What a follow message adds when the node does not stream from the leader itself. */
+  private static String describe(RecoveryTarget upstream) {
+    return upstream.hasUpstream() ? "" : " without streaming (nostream): WAL comes from restore_command only";
   }
 
   static boolean validSysid(String s) {

@@ -42,7 +42,12 @@ public final class SlotPlan {
     List<String> problems = new ArrayList<>(permanent.problems());
     if (!settings.nofailover()) {
       String mine = LocalPostgres.slotName(me);
+      // Without a stream to the primary there is no feedback to hold back what a logical copy needs (Patroni 3.3).
+      boolean feedback = streamsToPrimary(me, settings.tags(), view);
       for (SlotSpec slot : permanent.slots().values()) {
+        if (slot.logical() && !feedback) {
+          continue;
+        }
         if (!slot.logical() && slot.name().equals(mine)) {
           continue; // my own member slot: I do not stream from myself
         }
@@ -115,19 +120,41 @@ public final class SlotPlan {
    * rows a copy still needs, and the copy is useless after a failover.
    */
   public static boolean needsHotStandbyFeedback(NodeSettings settings) {
-    return settings.dynamic().useSlots() && !settings.nofailover()
+    return settings.dynamic().useSlots() && !settings.nofailover() && !Upstream.nostream(settings.tags())
         && PermanentSlots.of(settings.dynamic().raw()).hasLogical();
+  }
+
+  /** Whether WAL reaches this node by streaming all the way from the primary: no {@code nostream} on the way. */
+  static boolean streamsToPrimary(String me, Map<String, Object> myTags, ClusterView view) {
+    Map<String, Object> tags = myTags;
+    String name = me;
+    for (int hops = 0; hops <= view.members().size(); hops++) {
+      if (Upstream.nostream(tags)) {
+        return false;
+      }
+      String current = name;
+      Optional<MemberNode> parent = Upstream.replicatefrom(tags).filter(p -> !p.equals(current)).flatMap(view::member);
+      if (parent.isEmpty()) {
+        return true;
+      }
+      name = parent.get().name();
+      tags = parent.get().tags();
+    }
+    return false; // a replicatefrom cycle: nobody in it streams from the primary
   }
 
   private static boolean isPermanent(NodeSettings settings, String name) {
     return PermanentSlots.of(settings.dynamic().raw()).slots().containsKey(name);
   }
 
-  /** One physical slot per other member, except those that replicate from another member (3.13). */
+  /**
+   * One physical slot per other member, except those that replicate from another member (3.13) and those tagged
+   * {@code nostream}, which do not stream at all.
+   */
   static Set<String> memberSlots(String me, ClusterView view) {
     Set<String> names = new TreeSet<>();
     for (MemberNode m : view.members()) {
-      if (m.name().equals(me)) {
+      if (m.name().equals(me) || m.tagTrue("nostream")) {
         continue;
       }
       Object from = m.tags().get("replicatefrom");
@@ -139,12 +166,16 @@ public final class SlotPlan {
     return names;
   }
 
-  /** The slots a replica keeps: one per member that replicates from it ({@code replicatefrom}), except the leader. */
+  /**
+   * The slots a replica keeps: one per member that replicates from it ({@code replicatefrom}), except the leader and
+   * members tagged {@code nostream}.
+   */
   static Set<String> cascadeSlots(String me, ClusterView view) {
     Set<String> names = new TreeSet<>();
     Optional<String> leader = view.leader().map(l -> l.name());
     for (MemberNode m : view.members()) {
-      if (!m.name().equals(me) && me.equals(m.tags().get("replicatefrom")) && !leader.equals(Optional.of(m.name()))) {
+      if (!m.name().equals(me) && me.equals(m.tags().get("replicatefrom")) && !leader.equals(Optional.of(m.name()))
+          && !m.tagTrue("nostream")) {
         names.add(LocalPostgres.slotName(m.name()));
       }
     }

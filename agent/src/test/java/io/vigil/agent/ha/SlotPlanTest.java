@@ -28,6 +28,7 @@ class SlotPlanTest {
   private Map<String, Long> statusSlots = Map.of();
   private boolean nofailover;
   private String leader = "me";
+  private Map<String, Object> myTags = Map.of();
 
   private SlotPlanTest member(String name, Map<String, Object> tags) {
     Map<String, Object> data = new LinkedHashMap<>();
@@ -44,7 +45,7 @@ class SlotPlanTest {
 
   private NodeSettings settings() {
     return new NodeSettings("me", nofailover, true, Map.of(), DynamicConfig.fromMap(dynamic),
-        "postgres://10.0.0.9:5432/postgres", "http://10.0.0.9:8008/patroni", Map.of());
+        "postgres://10.0.0.9:5432/postgres", "http://10.0.0.9:8008/patroni", myTags);
   }
 
   private ClusterView view() {
@@ -160,5 +161,62 @@ class SlotPlanTest {
         .withFollowing(Optional.of(new io.vigil.postgres.RecoveryTarget("10.0.0.2", 5432, Optional.of("me")))));
     assertThat(replica.rule()).isEqualTo(Rule.COPY_LOGICAL_SLOTS);
     assertThat(replica.actions()).contains(new Action.CopyLogicalSlots("10.0.0.2", 5432, List.of(CDC)));
+  }
+
+  @Test
+  void cascadesGetTheirSlotFromTheMemberTheyReplicateFromAndNostreamMembersGetNone() {
+    member("me", Map.of()).member("n2", Map.of()).member("n3", Map.of("replicatefrom", "n2"))
+        .member("n4", Map.of("replicatefrom", "gone")).member("n5", Map.of("nostream", true))
+        .member("n6", Map.of("replicatefrom", "me"));
+    assertThat(SlotPlan.wanted(settings(), view(), true).slots()).as("the leader")
+        .containsOnlyKeys("n2", "n4", "n6", "cdc", "archiver");
+    leader = "n2";
+    assertThat(SlotPlan.wanted(settings(), view(), false).slots()).as("a replica that n6 cascades from")
+        .containsOnlyKeys("n6", "cdc", "archiver");
+  }
+
+  @Test
+  void aReplicaFollowsTheMemberItReplicatesFromAndANostreamOneNobody() {
+    member("me", Map.of()).member("n2", Map.of()).member("n3", Map.of());
+    leader = "n3";
+    myTags = Map.of("replicatefrom", "n2");
+    assertThat(Upstream.of(observe(true, Optional.empty()), view())).hasValueSatisfying(t -> {
+      assertThat(t.host()).isEqualTo("10.0.0.2");
+      assertThat(t.slotName()).contains("me");
+    });
+    myTags = Map.of("replicatefrom", "gone");
+    assertThat(Upstream.of(observe(true, Optional.empty()), view())).as("falls back to the leader")
+        .hasValueSatisfying(t -> assertThat(t.host()).isEqualTo("10.0.0.3"));
+    myTags = Map.of("nostream", true);
+    assertThat(Upstream.of(observe(true, Optional.empty()), view())).hasValueSatisfying(t ->
+        assertThat(t.hasUpstream()).isFalse());
+    assertThat(SlotPlan.wanted(settings(), view(), false).slots()).as("no feedback, no logical copy")
+        .containsOnlyKeys("archiver");
+    assertThat(SlotPlan.needsHotStandbyFeedback(settings())).isFalse();
+  }
+
+  @Test
+  void belowANostreamMemberNobodyGetsLogicalCopies() {
+    member("me", Map.of()).member("n2", Map.of("nostream", true, "replicatefrom", "n3")).member("n3", Map.of());
+    leader = "n3";
+    myTags = Map.of("replicatefrom", "n2");
+    assertThat(SlotPlan.wanted(settings(), view(), false).slots()).containsOnlyKeys("archiver");
+    myTags = Map.of("replicatefrom", "me");
+    assertThat(SlotPlan.wanted(settings(), view(), false).slots()).as("replicatefrom myself is ignored")
+        .containsOnlyKeys("cdc", "archiver");
+  }
+
+  @Test
+  void aNostreamReplicaFollowsWithoutPrimaryConninfoAndIsNotWokenForStreaming() {
+    member("me", Map.of("nostream", true)).member("n2", Map.of());
+    leader = "n2";
+    myTags = Map.of("nostream", true);
+    Decision d = HaCore.decide(observe(true, Optional.of(List.of())), AgentMemory.initial());
+    assertThat(d.rule()).isEqualTo(Rule.FOLLOW_LEADER);
+    assertThat(d.actions()).contains(new Action.Follow(io.vigil.postgres.RecoveryTarget.none()));
+    assertThat(d.message()).contains("nostream");
+    Decision next = HaCore.decide(observe(true, Optional.of(List.of())), d.memory());
+    assertThat(next.rule()).as("the leader is ahead, but nothing streams: no reload to wake a walreceiver")
+        .isEqualTo(Rule.FOLLOWING_LEADER);
   }
 }
