@@ -27,7 +27,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Permanent slots on a real 3-node cluster with {@code wal_level: logical}: a logical slot {@code cdc} in
  * {@code /config} survives a kill -9 of the leader without losing a change for its consumer; {@code ignore_slots}
- * keeps a slot made by hand; bad entries are reported once and do not stop the others.
+ * keeps a slot made by hand; bad entries are reported once and do not stop the others. n3 is tagged {@code nostream}
+ * (and {@code nofailover}): it replays the leader's WAL from the archive only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -51,17 +52,35 @@ class SlotsTest {
       """;
   private static final Pattern INSERTED = Pattern.compile("table public\\.cdc_t: INSERT: id\\[integer\\]:(\\d+)");
   private static final Duration FAILOVER = Duration.ofSeconds(45);
+  private static final String ARCHIVE_ONLY = "n3";
   private ProcessCluster cluster;
 
   @BeforeAll
   void start() throws Exception {
     cluster = new ProcessCluster(3);
-    for (Path yml : cluster.files.configs) {
-      Files.writeString(yml, Files.readString(yml).replace("        wal_level: replica\n", "        wal_level: logical\n")
-          .replace("    maximum_lag_on_failover: 1048576\n", "    maximum_lag_on_failover: 1048576\n" + SLOTS));
+    Path archive = Files.createDirectories(cluster.files.base.resolve("archive"));
+    if (ClusterFixture.ROOT) {
+      ClusterFixture.chownToPostgres(archive);
     }
-    cluster.startAll();
-    cluster.awaitHealthy(Duration.ofSeconds(120));
+    for (Path yml : cluster.files.configs) {
+      String config = Files.readString(yml).replace("        wal_level: replica\n", "        wal_level: logical\n"
+              + "        archive_mode: 'on'\n        archive_command: 'test ! -f " + archive + "/%f && cp %p " + archive
+              + "/%f'\n")
+          .replace("    maximum_lag_on_failover: 1048576\n", "    maximum_lag_on_failover: 1048576\n" + SLOTS);
+      if (yml.getParent().getFileName().toString().equals(ARCHIVE_ONLY)) {
+        config = config.replace("    unix_socket_directories:", "    restore_command: 'cp " + archive + "/%f %p'\n"
+            + "    unix_socket_directories:").replace("  nofailover: false\n", "  nofailover: true\n  nostream: true\n");
+      }
+      Files.writeString(yml, config);
+    }
+    // n1 first, so that it bootstraps the cluster and leads: the failover below is then to n2
+    cluster.start("n1");
+    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.rest("n1", "/primary") == 200);
+    cluster.start("n2");
+    cluster.start(ARCHIVE_ONLY);
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+        .until(() -> cluster.streamingFrom("n1").equals(List.of("n2")) && cluster.rest("n2", "/replica") == 200
+            && cluster.rest(ARCHIVE_ONLY, "/replica") == 200);
   }
 
   @AfterAll
@@ -85,18 +104,42 @@ class SlotsTest {
 
   @Test
   @Order(2)
+  void aNostreamReplicaHasNoPrimaryConninfoNoSlotUpstreamAndGetsRowsFromTheArchive() throws Exception {
+    String leader = cluster.leader();
+    assertThat(slots(leader)).doesNotContain(ARCHIVE_ONLY).contains("n2");
+    assertThat(text(ARCHIVE_ONLY, "SHOW primary_conninfo")).isEmpty();
+    assertThat(number(ARCHIVE_ONLY, "SELECT count(*) FROM pg_stat_wal_receiver")).isZero();
+    assertThat(slots(ARCHIVE_ONLY)).as("no logical copy without a stream to hold it").doesNotContain("cdc");
+    execute(leader, "CREATE TABLE archived(x int)", "INSERT INTO archived SELECT generate_series(1, 100)",
+        "SELECT pg_switch_wal()");
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> archivedRows() == 100);
+  }
+
+  @Test
+  @Order(3)
   void aConsumerOfThePermanentLogicalSlotMissesNoChangeWhenTheLeaderIsKilled() throws Exception {
     String old = cluster.leader();
+    long created = restartLsn(old);
     execute(old, "CREATE TABLE cdc_t(id int PRIMARY KEY)", "INSERT INTO cdc_t SELECT generate_series(1, 10)");
-    assertThat(consume(old)).as("the consumer's first batch").containsExactlyElementsOf(range(1, 10));
+    List<Integer> first = new ArrayList<>(consume(old));
+    // The slot was made at bootstrap, before the replicas were cloned, so its restart_lsn is in WAL they never had:
+    // a copy is usable only once decoding passed a running-transactions record (a CHECKPOINT logs one) and moved it.
+    for (int round = 0; round < 2; round++) {
+      execute(old, "CHECKPOINT", "INSERT INTO cdc_t VALUES (" + (-round - 1) + ")");
+      first.addAll(consume(old));
+    }
+    first.removeIf(id -> id < 0);
+    assertThat(first).as("the consumer's first batch").containsExactlyElementsOf(range(1, 10));
+    long restart = restartLsn(old);
+    assertThat(restart).as("the leader's slot moved on").isGreaterThan(created);
     long confirmed = confirmedFlush(old);
     execute(old, "INSERT INTO cdc_t SELECT generate_series(11, 20)");
     long written = walPosition(old);
-    List<String> replicas = cluster.names().stream().filter(n -> !n.equals(old)).toList();
+    List<String> replicas = cluster.names().stream().filter(n -> !n.equals(old) && !n.equals(ARCHIVE_ONLY)).toList();
     // The copies must have reached the consumer's position: a failover loses at most what the consumer had not
     // confirmed, and the WAL after it is on every replica.
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> replicas.stream()
-        .allMatch(r -> confirmedFlushOrZero(r) >= confirmed && replayed(r) >= written));
+        .allMatch(r -> confirmedFlushOrZero(r) >= confirmed && restartLsnOrZero(r) >= restart && replayed(r) >= written));
 
     cluster.killAgent(old);
     cluster.killPostmaster(old);
@@ -106,6 +149,7 @@ class SlotsTest {
     assertThat(slots(next)).contains("cdc");
     execute(next, "INSERT INTO cdc_t VALUES (21)");
     List<Integer> resumed = consume(next);
+    resumed.removeIf(id -> id < 0);
     assertThat(new TreeSet<>(resumed)).as("every change after the consumer's last confirmed position, "
         + "perhaps again some it had confirmed (at-least-once)").containsAll(range(11, 21));
     assertThat(resumed).as("the copy was advanced to the consumer's position: what it confirmed does not come again")
@@ -150,6 +194,18 @@ class SlotsTest {
     return number(node, "SELECT confirmed_flush_lsn - '0/0' FROM pg_replication_slots WHERE slot_name = 'cdc'");
   }
 
+  private long restartLsn(String node) throws SQLException {
+    return number(node, "SELECT restart_lsn - '0/0' FROM pg_replication_slots WHERE slot_name = 'cdc'");
+  }
+
+  private long restartLsnOrZero(String node) {
+    try {
+      return restartLsn(node);
+    } catch (SQLException e) {
+      return 0;
+    }
+  }
+
   private long confirmedFlushOrZero(String node) {
     try {
       return confirmedFlush(node);
@@ -167,6 +223,21 @@ class SlotsTest {
       return number(node, "SELECT pg_last_wal_replay_lsn() - '0/0'");
     } catch (SQLException e) {
       return 0;
+    }
+  }
+
+  private long archivedRows() {
+    try {
+      return number(ARCHIVE_ONLY, "SELECT count(*) FROM archived");
+    } catch (SQLException e) {
+      return -1; // the table has not arrived yet
+    }
+  }
+
+  private String text(String node, String sql) throws SQLException {
+    try (Connection c = cluster.connect(node); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
     }
   }
 

@@ -362,13 +362,31 @@ public final class LocalPostgres {
       if (slot != null && want != null && want.sameKind(slot) && !slot.active()
           && Long.compareUnsigned(a.getValue(), slot.position()) > 0) {
         attempt(slot.name(), failed, () -> {
-          if (advanceSlot(slot, a.getValue())) {
-            advanced.add(slot.name());
+          try {
+            if (advanceSlot(slot, a.getValue())) {
+              advanced.add(slot.name());
+            }
+          } catch (PostgresException e) {
+            if (!walGone(e)) {
+              throw e;
+            }
+            // As Patroni: a copy whose restart_lsn is older than this server's WAL can never move; without it the
+            // HA core copies the slot again, with the primary's newer state.
+            if (dropSlot(slot.name())) {
+              dropped.add(slot.name());
+            }
+            throw new PostgresException("the copy needs WAL this server no longer has (" + e.getMessage()
+                + "): dropped, to be copied again from the primary", e);
           }
         });
       }
     }
     return new SlotChanges(List.copyOf(created), List.copyOf(dropped), List.copyOf(advanced), Map.copyOf(failed));
+  }
+
+  /** SQLSTATE 58P01 (undefined_file): the WAL segment a slot needs has been removed. */
+  private static boolean walGone(PostgresException e) {
+    return e.getCause() instanceof java.sql.SQLException sql && "58P01".equals(sql.getSQLState());
   }
 
   private interface SlotWork {
