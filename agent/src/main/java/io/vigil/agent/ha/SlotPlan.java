@@ -79,10 +79,11 @@ public final class SlotPlan {
 
   /**
    * A replica lacking wanted logical slots copies them from the leader, once the leader publishes a position for them
-   * (Patroni copies only slots with feedback in the DCS). Nothing is decided while the local slots are unknown.
+   * (Patroni copies only slots with feedback in the DCS). Nothing is decided while the local slots are unknown, nor
+   * while paused: a copy restarts PostgreSQL.
    */
   static Optional<Action.CopyLogicalSlots> copy(Observation o, ClusterView view) {
-    if (!o.pg().isReplica() || o.pg().slots().isEmpty()) {
+    if (!o.pg().isReplica() || o.pg().slots().isEmpty() || o.settings().dynamic().pause()) {
       return Optional.empty();
     }
     Set<String> local = new TreeSet<>();

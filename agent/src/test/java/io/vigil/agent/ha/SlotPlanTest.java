@@ -132,6 +132,9 @@ class SlotPlanTest {
       assertThat(c.port()).isEqualTo(5432);
       assertThat(c.slots()).containsExactly(CDC);
     });
+    dynamic.put("pause", true);
+    assertThat(SlotPlan.copy(observe(true, Optional.of(List.of())), view())).as("paused: no restart").isEmpty();
+    dynamic.remove("pause");
     SlotInfo copied = new SlotInfo("cdc", true, "postgres", "test_decoding", false, 500, 7);
     assertThat(SlotPlan.copy(observe(true, Optional.of(List.of(copied))), view())).isEmpty();
   }
