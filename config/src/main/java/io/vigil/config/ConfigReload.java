@@ -46,7 +46,7 @@ public record ConfigReload(VigilConfig effective, List<String> needsRestart) {
                 was.binDir(), was.pgpass(), was.database(), was.superuser(), was.replication(), was.rewind(),
                 now.parameters(), now.basebackupOptions(), now.pgHba(), now.usePgRewind(),
                 now.removeDataDirectoryOnRewindFailure(), now.removeDataDirectoryOnDivergedTimelines(),
-                now.pgCtlTimeout(), now.callbacks(), now.prePromote());
+                now.pgCtlTimeout(), now.callbacks(), now.prePromote(), now.replicaCreation(), now.recoveryConf());
         VigilConfig effective = new VigilConfig(running.scope(), running.namespace(), running.name(), restapi,
                 running.zookeeper(), reread.bootstrap(), pg, reread.watchdog(), reread.tags(), reread.raw(),
                 reread.unknownKeys());

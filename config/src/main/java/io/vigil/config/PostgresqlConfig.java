@@ -15,6 +15,10 @@ import java.util.Optional;
  * @param pgpass           the password file Vigil writes for libpq tools (default {@code ~/pgpass})
  * @param basebackupOptions pg_basebackup arguments, already rendered like initdb options
  * @param pgHba            {@code postgresql.pg_hba}; empty when pg_hba.conf is left alone
+ * @param replicaCreation  how an empty data directory is filled from another member or a backup
+ * @param recoveryConf     {@code postgresql.recovery_conf} (restore_command, ...) for a replica's recovery settings;
+ *                         the settings Vigil derives itself (primary_conninfo, primary_slot_name, recovery_target*)
+ *                         are left out, as Patroni leaves them out
  */
 public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path dataDir, Optional<Path> configDir,
                                Optional<Path> binDir, Path pgpass, String database, Credentials superuser,
@@ -22,7 +26,8 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
                                List<String> basebackupOptions, List<String> pgHba, boolean usePgRewind,
                                boolean removeDataDirectoryOnRewindFailure,
                                boolean removeDataDirectoryOnDivergedTimelines, int pgCtlTimeout,
-                               Map<String, String> callbacks, Optional<String> prePromote) {
+                               Map<String, String> callbacks, Optional<String> prePromote,
+                               ReplicaCreation replicaCreation, Map<String, String> recoveryConf) {
 
     /** The events of {@code postgresql.callbacks} (wire spec 4.5). */
     public static final List<String> CALLBACK_EVENTS =
@@ -44,9 +49,11 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
         pgHba = List.copyOf(pgHba);
         callbacks = Map.copyOf(callbacks);
         Objects.requireNonNull(prePromote, "prePromote");
+        Objects.requireNonNull(replicaCreation, "replicaCreation");
+        recoveryConf = ConfigMaps.immutableStrings(recoveryConf);
     }
 
-    static PostgresqlConfig from(ConfigNode pg, Path home) {
+    static PostgresqlConfig from(ConfigNode pg, Path home, ConfigNode vigil) {
         HostPort listen = address(pg.get("listen"));
         HostPort connectAddress = pg.get("connect_address").isPresent() ? address(pg.get("connect_address")) : listen;
         ConfigNode replication = credentialsSection(pg, "replication", "replication");
@@ -74,7 +81,16 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
                 pg.get("remove_data_directory_on_diverged_timelines").bool(false),
                 pg.get("pg_ctl_timeout").integer(60),
                 callbacks(pg.get("callbacks")),
-                pg.get("pre_promote").optionalString().filter(c -> !c.isBlank()));
+                pg.get("pre_promote").optionalString().filter(c -> !c.isBlank()),
+                ReplicaCreation.from(pg, vigil),
+                recoveryConf(pg.get("recovery_conf")));
+    }
+
+    private static Map<String, String> recoveryConf(ConfigNode section) {
+        Map<String, String> settings = new LinkedHashMap<>(ParameterValues.of(section));
+        settings.keySet().removeIf(name -> name.startsWith("recovery_target") || name.equals("primary_conninfo")
+                || name.equals("primary_slot_name") || name.equals("standby_mode"));
+        return settings;
     }
 
     /** {@code event: command} of the known events; an empty command is none. Other keys are left to the unknown-key warning. */

@@ -2,7 +2,6 @@ package io.vigil.config;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,8 +21,6 @@ public final class UnimplementedKeys {
         c.put("bootstrap.method", "a new cluster is created with initdb");
         c.put("bootstrap.post_bootstrap", "the script is not run after the bootstrap");
         c.put("bootstrap.post_init", "the script is not run after the bootstrap");
-        c.put("postgresql.create_replica_methods", "replicas are cloned with pg_basebackup");
-        c.put("postgresql.create_replica_method", "replicas are cloned with pg_basebackup");
         c.put("postgresql.before_stop", "the script is not run before PostgreSQL is stopped");
         c.put("postgresql.custom_conf", "Vigil's postgresql.conf includes postgresql.base.conf, not this file");
         c.put("tags.nostream", "the replica still streams from its upstream (the tag is only published)");
@@ -34,20 +31,11 @@ public final class UnimplementedKeys {
     public static Map<String, String> in(Map<String, Object> raw) {
         Map<String, String> found = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : CONSEQUENCES.entrySet()) {
-            if (set(raw, e.getKey()) && !defaultReplicaMethod(raw, e.getKey())) {
+            if (set(raw, e.getKey())) {
                 found.put(e.getKey(), e.getValue());
             }
         }
         return found;
-    }
-
-    /** {@code create_replica_methods: [basebackup]} asks for exactly what Vigil does. */
-    private static boolean defaultReplicaMethod(Map<String, Object> raw, String key) {
-        if (!key.startsWith("postgresql.create_replica_method")) {
-            return false;
-        }
-        Object methods = lookup(raw, key);
-        return List.of("basebackup").equals(methods instanceof List<?> l ? l : List.of(String.valueOf(methods)));
     }
 
     private static boolean set(Map<String, Object> raw, String key) {

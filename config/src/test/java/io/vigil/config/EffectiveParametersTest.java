@@ -126,6 +126,7 @@ class EffectiveParametersTest {
         return new PostgresqlConfig(address, address, Path.of("/data"), Optional.empty(), Optional.empty(),
                 Path.of("/home/pgpass"), "postgres", new Credentials("postgres", ""),
                 new Credentials("replicator", ""), Optional.empty(), parameters, List.of(), List.of(), false, false,
-                false, 60, Map.of(), Optional.empty());
+                false, 60, Map.of(), Optional.empty(),
+                new ReplicaCreation(List.of(), List.of(), java.time.Duration.ofHours(1)), Map.of());
     }
 }

@@ -18,14 +18,14 @@ class UnimplementedKeysTest {
                 "tags", Map.of("nostream", true, "failover_priority", 2));
         assertThat(UnimplementedKeys.in(raw)).containsExactly(
                 Map.entry("bootstrap.method", "a new cluster is created with initdb"),
-                Map.entry("postgresql.create_replica_methods", "replicas are cloned with pg_basebackup"),
                 Map.entry("tags.nostream", "the replica still streams from its upstream (the tag is only published)"));
     }
 
     @Test
     void saysNothingWhereVigilDoesWhatPatroniWould() {
         Map<String, Object> raw = Map.of(
-                "postgresql", Map.of("create_replica_methods", List.of("basebackup"), "use_pg_rewind", true),
+                "postgresql", Map.of("create_replica_methods", List.of("pgbackrest", "basebackup"),
+                        "pgbackrest", Map.of("command", "/usr/bin/pgbackrest restore"), "use_pg_rewind", true),
                 "zookeeper", Map.of("use_ssl", true, "cacert", "/etc/patroni/zk-ca.pem", "cert", "/etc/patroni/zk.pem",
                         "key", "/etc/patroni/zk.key", "key_password", "secret", "verify", false,
                         "set_acls", Map.of("CN=patroni", List.of("ALL"))),

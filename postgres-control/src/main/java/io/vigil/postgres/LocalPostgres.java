@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * this class creates belongs to that user.
  *
  * <p>Safety rule: a data directory that holds a cluster is never removed or overwritten implicitly.
- * {@link #initdb} refuses anything but a missing or empty directory; only {@link #basebackup}
- * empties the directory, and calling it is the caller's explicit decision to replace whatever is
- * there (it still refuses while a postmaster runs in it).
+ * {@link #initdb} refuses anything but a missing or empty directory; only {@link #basebackup} and
+ * {@link #createReplicaWith} empty the directory, and calling them is the caller's explicit decision
+ * to replace whatever is there (they still refuse while a postmaster runs in it).
  *
  * <p>{@link #status()}, {@link #isRunning()}, {@link #isReady()}, {@link #postmasterPid()},
  * {@link #dataDirectoryState()} and {@link #controlData()} may be called from any thread; the
@@ -250,6 +250,30 @@ public final class LocalPostgres {
    */
   public void basebackup(String sourceHost, int sourcePort, List<String> options) throws PostgresException {
     creator.basebackup(sourceHost, sourcePort, options);
+  }
+
+  /**
+   * Fills the data directory with a replica creation script (Patroni's {@code create_replica_methods}, spec §3.9):
+   * refused while a postmaster runs; unless {@code keepData} the directory is emptied first; the replication role's
+   * pgpass entry for {@code sourceHost:sourcePort} is written when there is a source; {@code argv} runs as the
+   * run-as user with {@code PGPASSFILE=<pgpass>}, at most {@code timeout}. It succeeded when it exits 0 and the
+   * data directory then holds a cluster. Otherwise whatever it left is moved to
+   * {@code <data_dir>.failed-<method>-<UTC timestamp>} and this throws with the exit code and the last lines of its
+   * output (or the timeout).
+   *
+   * @param sourceHost the member the script copies from; empty for a method that works without one
+   */
+  public void createReplicaWith(String method, List<String> argv, boolean keepData, Optional<String> sourceHost,
+      int sourcePort, Duration timeout) throws PostgresException {
+    creator.runReplicaScript(method, argv, keepData, sourceHost, sourcePort, timeout);
+  }
+
+  /**
+   * The connection string a replica creation script gets as {@code --connstring}: {@code dbname=<database>
+   * user=<replication> host=… port=…}, no password (the script finds it through {@code PGPASSFILE}).
+   */
+  public String replicationDsn(String host, int port) {
+    return Conninfo.dsn(settings.database(), settings.replication().username(), host, port);
   }
 
   /** {@code pg_controldata <data>} with {@code LANG=C LC_ALL=C}, parsed. Works whether or not PostgreSQL runs. */

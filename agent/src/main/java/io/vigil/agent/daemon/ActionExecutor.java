@@ -7,6 +7,8 @@ import io.vigil.agent.ha.Observation;
 import io.vigil.agent.ha.PromotionCost;
 import io.vigil.agent.ha.RewindFailure;
 import io.vigil.config.EffectiveParameters;
+import io.vigil.config.ReplicaCreation;
+import io.vigil.config.ReplicaMethod;
 import io.vigil.config.RewindPolicy;
 import io.vigil.config.SyncMode;
 import io.vigil.config.VigilConfig;
@@ -21,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -226,7 +229,9 @@ final class ActionExecutor {
   /** Carries out one action; true when the next cycle should run at once to see its effect. */
   private boolean apply(Action a, Observation o) throws DcsException, PostgresException {
     if (a instanceof Action.CloneFrom c) {
-      return cloneFrom(c);
+      return createReplica(Optional.of(c));
+    } else if (a instanceof Action.CloneWithoutLeader) {
+      return createReplica(Optional.empty());
     } else if (a instanceof Action.StopPostgres s) {
       boolean wasRunning = pg.isRunning();
       published.postgresStopping();
@@ -394,11 +399,38 @@ final class ActionExecutor {
     }
   }
 
-  private boolean cloneFrom(Action.CloneFrom c) throws PostgresException {
+  /**
+   * The configured replica creation methods in order until one fills the data directory (spec §3.9); without a
+   * member to copy from only those that work without one. A failed method is logged and the next one tried.
+   */
+  private boolean createReplica(Optional<Action.CloneFrom> source) throws PostgresException {
     published.setPgState("creating replica", "replica");
-    LOG.info("cloning from {} ({}:{}) with pg_basebackup", c.member(), c.host(), c.port());
-    pg.basebackup(c.host(), c.port(), config.postgresql().basebackupOptions());
-    return true;
+    ReplicaCreation creation = config.postgresql().replicaCreation();
+    List<ReplicaMethod> methods = creation.methods().stream()
+        .filter(m -> source.isPresent() || m.noLeader()).toList();
+    String connstring = source.map(c -> pg.replicationDsn(c.host(), c.port())).orElse("");
+    for (ReplicaMethod m : methods) {
+      try {
+        if (m.builtin()) {
+          Action.CloneFrom c = source.orElseThrow();
+          LOG.info("cloning from {} ({}:{}) with pg_basebackup", c.member(), c.host(), c.port());
+          pg.basebackup(c.host(), c.port(), config.postgresql().basebackupOptions());
+        } else {
+          List<String> argv = ReplicaCommand.argv(m, config.scope(), pg.settings().dataDir(), connstring);
+          pg.createReplicaWith(m.name(), argv, m.keepData(), source.map(Action.CloneFrom::host),
+              source.map(Action.CloneFrom::port).orElse(0), creation.methodTimeout());
+        }
+        LOG.info("replica has been created using {}{}", m.name(), source.map(c -> " from " + c.member()).orElse(""));
+        return true;
+      } catch (PostgresException e) {
+        LOG.error("replica creation method {} failed: {}", m.name(), e.getMessage());
+      } catch (IllegalArgumentException e) {
+        LOG.error("replica creation method {} not run: {} in postgresql.{}.command", m.name(), e.getMessage(), m.name());
+      }
+    }
+    throw new PostgresException(methods.isEmpty() ? "no replica creation method can run without a leader"
+        : "every replica creation method failed (" + methods.stream().map(ReplicaMethod::name)
+            .collect(java.util.stream.Collectors.joining(", ")) + ")");
   }
 
   private void startPostgres(Optional<RecoveryTarget> upstream, boolean asReplica, Observation o)
@@ -437,6 +469,8 @@ final class ActionExecutor {
   private Map<String, String> parameters(Observation o) {
     Map<String, String> params = new java.util.LinkedHashMap<>(
         EffectiveParameters.compute(o.settings().dynamic(), config.postgresql(), config.scope()));
+    // recovery settings: written only into a replica's recovery block, never the primary's main section
+    params.putAll(config.postgresql().recoveryConf());
     SyncMode mode = o.settings().dynamic().synchronousMode();
     if (syncStandbyNames.isPresent()) {
       params.put(SYNC_NAMES, syncStandbyNames.get());

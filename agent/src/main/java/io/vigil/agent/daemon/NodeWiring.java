@@ -48,6 +48,6 @@ final class NodeWiring {
     // Judged from the published tags, so this node sees itself exactly as its peers (Vigil or Patroni) see it.
     Map<String, Object> tags = c.tags().asMemberTags();
     return new NodeSettings(c.name(), FailoverTags.nofailover(tags), canBootstrap, c.bootstrap().dcs(), d,
-        connUrl, apiUrl, tags);
+        connUrl, apiUrl, tags, pg.replicaCreation().worksWithoutLeader());
   }
 }

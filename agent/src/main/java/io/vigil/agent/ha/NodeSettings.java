@@ -15,6 +15,8 @@ import java.util.Map;
  * @param connUrl       {@code postgres://<connect_address>/<database>} published in the member key
  * @param apiUrl        {@code http://<restapi connect_address>/patroni} published in the member key
  * @param tags          member tags as published (false built-in tags omitted)
+ * @param cloneWithoutLeader a replica creation method works without a member to copy from ({@code no_leader}), so
+ *                      an empty data directory may be filled while the cluster has no leader (spec §3.8)
  */
 public record NodeSettings(
     String name,
@@ -24,7 +26,14 @@ public record NodeSettings(
     DynamicConfig dynamic,
     String connUrl,
     String apiUrl,
-    Map<String, Object> tags) {
+    Map<String, Object> tags,
+    boolean cloneWithoutLeader) {
+
+  /** Settings of a node whose replicas are created only from a running member. */
+  public NodeSettings(String name, boolean nofailover, boolean canBootstrap, Map<String, Object> bootstrapDcs,
+      DynamicConfig dynamic, String connUrl, String apiUrl, Map<String, Object> tags) {
+    this(name, nofailover, canBootstrap, bootstrapDcs, dynamic, connUrl, apiUrl, tags, false);
+  }
 
   /** This node's weight in a leader race tie, read from its published tags as its peers read it. */
   public int failoverPriority() {
@@ -32,6 +41,6 @@ public record NodeSettings(
   }
 
   public NodeSettings withDynamic(DynamicConfig d) {
-    return new NodeSettings(name, nofailover, canBootstrap, bootstrapDcs, d, connUrl, apiUrl, tags);
+    return new NodeSettings(name, nofailover, canBootstrap, bootstrapDcs, d, connUrl, apiUrl, tags, cloneWithoutLeader);
   }
 }
