@@ -8,7 +8,6 @@ import io.vigil.config.ConfigLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,7 +15,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,15 +37,15 @@ class ReplicaMethodsTest {
   @BeforeAll
   void leaderWithArchiveAndAnOldBackup() throws Exception {
     cluster = new ClusterFixture(0);
-    scripts = postgresOwnedDir("scripts");
-    archive = postgresOwnedDir("archive");
-    tarball = postgresOwnedDir("tarball");
+    scripts = ClusterFixture.postgresOwnedDir(cluster.base.resolve("scripts"));
+    archive = ClusterFixture.postgresOwnedDir(cluster.base.resolve("archive"));
+    tarball = ClusterFixture.postgresOwnedDir(cluster.base.resolve("tarball"));
     addConfig("n1", "");
     cluster.startAll();
     await().atMost(Duration.ofSeconds(60)).until(() -> cluster.nodes.get(0).status().holdsLock()
         && cluster.nodes.get(0).status().postgresPrimary());
     sql(cluster.nodes.get(0), "CREATE TABLE probe(v text)", "INSERT INTO probe VALUES ('in the backup')");
-    takeTarball();
+    ClusterFixture.tarBackup(cluster.nodes.get(0), tarball);
     sql(cluster.nodes.get(0), "INSERT INTO probe VALUES ('only in the archive')", "SELECT pg_switch_wal()");
     await().atMost(Duration.ofSeconds(20)).until(() -> {
       try (Stream<Path> files = Files.list(archive)) {
@@ -65,7 +63,7 @@ class ReplicaMethodsTest {
 
   @Test
   void aScriptRestoresTheTarballWithPatronisArgumentsAndCatchesUpFromTheArchive() throws Exception {
-    Path script = script("fromtar.sh", """
+    Path script = ClusterFixture.script(scripts.resolve("fromtar.sh"), """
         #!/bin/sh
         echo "$@" >> "$(dirname "$0")/fromtar.args"
         for a in "$@"; do
@@ -98,7 +96,7 @@ class ReplicaMethodsTest {
 
   @Test
   void aFailingMethodsLeftoversAreMovedAsideAndBasebackupTakesOver() throws Exception {
-    Path script = script("broken.sh", """
+    Path script = ClusterFixture.script(scripts.resolve("broken.sh"), """
         #!/bin/sh
         for a in "$@"; do case "$a" in --datadir=*) d="${a#--datadir=}";; esac; done
         echo half-written > "$d/junk"
@@ -141,36 +139,6 @@ class ReplicaMethodsTest {
     Files.writeString(yml, yaml);
     cluster.configs.add(yml);
     return yml;
-  }
-
-  private void takeTarball() throws Exception {
-    int port = cluster.nodes.get(0).config().postgresql().listen().port();
-    List<String> argv = new ArrayList<>();
-    if (ClusterFixture.ROOT) {
-      argv.addAll(List.of("runuser", "-u", "postgres", "--"));
-    }
-    argv.addAll(List.of(ClusterFixture.PG_BIN + "/pg_basebackup", "-D", tarball.toString(), "-Ft", "-X", "stream",
-        "--checkpoint=fast", "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "replicator"));
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-    pb.environment().put("PGPASSWORD", "e2e-repl");
-    Process p = pb.start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
-  }
-
-  private Path postgresOwnedDir(String name) throws IOException {
-    Path dir = Files.createDirectory(cluster.base.resolve(name));
-    if (ClusterFixture.ROOT) {
-      ClusterFixture.chownToPostgres(dir);
-    }
-    return dir;
-  }
-
-  private Path script(String name, String text) throws IOException {
-    Path script = scripts.resolve(name);
-    Files.writeString(script, text);
-    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return script;
   }
 
   private void awaitStreaming(Node replica) {

@@ -18,7 +18,6 @@ public final class UnimplementedKeys {
 
     private static Map<String, String> consequences() {
         Map<String, String> c = new LinkedHashMap<>();
-        c.put("bootstrap.method", "a new cluster is created with initdb");
         c.put("bootstrap.post_bootstrap", "the script is not run after the bootstrap");
         c.put("bootstrap.post_init", "the script is not run after the bootstrap");
         c.put("postgresql.before_stop", "the script is not run before PostgreSQL is stopped");

@@ -248,6 +248,42 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void customBootstrapMethodWithItsFlagsArgumentsAndRecoverySettings() throws IOException {
+        String yaml = minimal() + """
+                bootstrap:
+                  method: restore
+                  restore:
+                    command: /usr/local/bin/restore --fast
+                    keep_existing_recovery_conf: true
+                    recovery_conf:
+                      restore_command: cp /archive/%f %p
+                      recovery_target_action: promote
+                    stanza: main
+                    datadir: /ignored
+                """;
+        BootstrapConfig bootstrap = load(yaml).bootstrap();
+        CustomBootstrap method = bootstrap.method().orElseThrow();
+        assertThat(method.name()).isEqualTo("restore");
+        assertThat(method.command()).isEqualTo("/usr/local/bin/restore --fast");
+        assertThat(method.keepExistingRecoveryConf()).isTrue();
+        assertThat(method.noParams()).isFalse();
+        assertThat(method.recoveryConf().orElseThrow()).containsExactly(
+                Map.entry("restore_command", "cp /archive/%f %p"), Map.entry("recovery_target_action", "promote"));
+        assertThat(method.arguments()).containsExactly(Map.entry("stanza", "main"));
+        assertThat(bootstrap.problems()).isEmpty();
+    }
+
+    @Test
+    void aBootstrapMethodWithoutCommandMeansInitdbAndIsNamed() throws IOException {
+        BootstrapConfig bootstrap = load(minimal() + "bootstrap:\n  method: restore\n  restore:\n    stanza: x\n")
+                .bootstrap();
+        assertThat(bootstrap.method()).isEmpty();
+        assertThat(bootstrap.problems()).containsExactly(
+                "bootstrap.method restore has no bootstrap.restore.command: a new cluster is created with initdb");
+        assertThat(load(minimal() + "bootstrap:\n  method: initdb\n").bootstrap().method()).isEmpty();
+    }
+
+    @Test
     void withoutReplicaMethodsBasebackupIsTheOnlyOneAndTheLegacyKeyIsRead() throws IOException {
         ReplicaCreation defaults = load(minimal()).postgresql().replicaCreation();
         assertThat(defaults.methods()).extracting(ReplicaMethod::name).containsExactly("basebackup");

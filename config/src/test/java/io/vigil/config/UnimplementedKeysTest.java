@@ -17,7 +17,6 @@ class UnimplementedKeysTest {
                 "watchdog", Map.of("mode", "required"),
                 "tags", Map.of("nostream", true, "failover_priority", 2));
         assertThat(UnimplementedKeys.in(raw)).containsExactly(
-                Map.entry("bootstrap.method", "a new cluster is created with initdb"),
                 Map.entry("tags.nostream", "the replica still streams from its upstream (the tag is only published)"));
     }
 

@@ -113,12 +113,13 @@ final class ClusterCreator {
   }
 
   /**
-   * Runs a replica creation script (spec §3.9) as the run-as user with {@code PGPASSFILE}, after writing the
+   * Runs a script that fills the data directory (a replica creation method, spec §3.9, or a custom bootstrap,
+   * §3.8) as the run-as user with {@code PGPASSFILE}, after writing the
    * replication role's pgpass entry for the source (when there is one). A script that fails, runs past
    * {@code timeout} or leaves no cluster behind has its leftovers moved aside, never deleted: they may be all that
    * is left of a restore an operator wants to look at.
    */
-  void runReplicaScript(String method, List<String> argv, boolean keepData, Optional<String> sourceHost,
+  void runFillScript(String method, List<String> argv, boolean keepData, Optional<String> sourceHost,
       int sourcePort, Duration timeout) throws PostgresException {
     OptionalLong running = postmaster.pid();
     if (running.isPresent()) {
@@ -133,7 +134,7 @@ final class ClusterCreator {
     } else {
       emptyDataDirectory();
     }
-    LOG.info("creating the replica with method {} ({})", method, Path.of(argv.get(0)).getFileName());
+    LOG.info("filling {} with method {} ({})", settings.dataDir(), method, Path.of(argv.get(0)).getFileName());
     String failure;
     try {
       ProcessRunner.Result result = ProcessRunner.run(commands.asRunAsUser(argv),

@@ -265,7 +265,47 @@ public final class LocalPostgres {
    */
   public void createReplicaWith(String method, List<String> argv, boolean keepData, Optional<String> sourceHost,
       int sourcePort, Duration timeout) throws PostgresException {
-    creator.runReplicaScript(method, argv, keepData, sourceHost, sourcePort, timeout);
+    creator.runFillScript(method, argv, keepData, sourceHost, sourcePort, timeout);
+  }
+
+  /**
+   * Creates the cluster with a custom bootstrap script (Patroni's {@code bootstrap.method}, spec §3.8): like
+   * {@link #createReplicaWith} on an emptied data directory without a source; on failure what the script left is
+   * moved to {@code <data_dir>.failed-<method>-<UTC timestamp>}.
+   */
+  public void bootstrapWith(String method, List<String> argv, Duration timeout) throws PostgresException {
+    creator.runFillScript(method, argv, false, Optional.empty(), 0, timeout);
+  }
+
+  /**
+   * postgresql.conf for the first start after a custom bootstrap: {@code recovery} present ⇒ those settings and
+   * recovery.signal (archive recovery, then PostgreSQL promotes itself, standby.signal removed); empty ⇒ the
+   * recovery settings and signal files the script left stay ({@code keep_existing_recovery_conf}).
+   */
+  public void writeRestoreConfig(Map<String, String> parameters, Optional<Map<String, String>> recovery)
+      throws PostgresException {
+    config.writeRestoreConfig(parameters, recovery);
+  }
+
+  /**
+   * Replaces pg_hba.conf with {@code local} and {@code samehost} trust lines for the superuser only and returns
+   * what it held: a restored cluster keeps its origin's superuser password until {@link #ensureRoles} sets ours.
+   */
+  public String openToSuperuser() throws PostgresException {
+    return config.openToSuperuser();
+  }
+
+  /** Writes back pg_hba.conf content returned by {@link #openToSuperuser}; takes effect at the next reload. */
+  public void restoreHba(String content) throws PostgresException {
+    config.restoreHba(content);
+  }
+
+  /**
+   * Waits until PostgreSQL is out of recovery (a restored cluster finishing its archive recovery promotes itself),
+   * at most {@code timeout}; fails at once when the postmaster exits meanwhile.
+   */
+  public void awaitEndOfRecovery(Duration timeout) throws PostgresException {
+    server.awaitEndOfRecovery(timeout, "after the custom bootstrap");
   }
 
   /**

@@ -6,6 +6,7 @@ import io.vigil.agent.ha.Decision;
 import io.vigil.agent.ha.Observation;
 import io.vigil.agent.ha.PromotionCost;
 import io.vigil.agent.ha.RewindFailure;
+import io.vigil.config.CustomBootstrap;
 import io.vigil.config.EffectiveParameters;
 import io.vigil.config.ReplicaCreation;
 import io.vigil.config.ReplicaMethod;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -290,15 +292,20 @@ final class ActionExecutor {
   }
 
   private Optional<Action.Exit> bootstrap(Action.BootstrapCluster b, Observation o) throws DcsException {
-    published.setPgState("initializing new cluster", "uninitialized");
+    Optional<CustomBootstrap> custom = config.bootstrap().method();
+    var hba = config.postgresql().pgHba().isEmpty() ? config.bootstrap().pgHba() : config.postgresql().pgHba();
     try {
-      pg.initdb(config.bootstrap().initdbOptions());
-      var hba = config.postgresql().pgHba().isEmpty() ? config.bootstrap().pgHba() : config.postgresql().pgHba();
-      if (!hba.isEmpty()) {
-        pg.writeHba(hba);
+      if (custom.isPresent()) {
+        restore(custom.get(), hba, o);
+      } else {
+        published.setPgState("initializing new cluster", "uninitialized");
+        pg.initdb(config.bootstrap().initdbOptions());
+        if (!hba.isEmpty()) {
+          pg.writeHba(hba);
+        }
+        startPostgres(Optional.empty(), false, o);
+        pg.ensureRoles();
       }
-      startPostgres(Optional.empty(), false, o);
-      pg.ensureRoles();
       String sysid = pg.controlData().systemIdentifier();
       dcs.setInitialize(sysid);
       dcs.writeConfig(b.dynamicConfig(), OptionalInt.empty());
@@ -312,6 +319,53 @@ final class ActionExecutor {
       abandonBootstrap();
       return Optional.of(new Action.Exit(1, msg));
     }
+  }
+
+  /**
+   * Patroni's custom bootstrap: the script fills the data directory, PostgreSQL starts with the method's recovery
+   * settings and is waited for until its recovery ends (it promotes itself), then gets this cluster's roles,
+   * pg_hba.conf and postgresql.conf. Until the superuser has our password, only the superuser may log in, and
+   * without one (trust, locally): the restored cluster still has its origin's passwords.
+   */
+  private void restore(CustomBootstrap method, List<String> hba, Observation o) throws PostgresException {
+    published.setPgState("running custom bootstrap script", "uninitialized");
+    List<String> argv = new ArrayList<>(Callbacks.split(method.command()));
+    if (!method.noParams()) {
+      argv.add("--scope=" + config.scope());
+      argv.add("--datadir=" + pg.settings().dataDir());
+    }
+    method.arguments().forEach((key, value) -> argv.add("--" + key + "=" + value));
+    LOG.info("running custom bootstrap method {}", method.name());
+    Duration limit = config.postgresql().replicaCreation().methodTimeout();
+    pg.bootstrapWith(method.name(), argv, limit);
+    String restoredHba = pg.openToSuperuser();
+    Map<String, String> params = parameters(o);
+    pg.setStartOptions(commandLine(params));
+    if (method.recoveryConf().isPresent() || method.keepExistingRecoveryConf()) {
+      pg.writeRestoreConfig(params, method.recoveryConf());
+    } else {
+      pg.writeConfig(params, Optional.empty());
+    }
+    published.setPgState("starting", "master");
+    try {
+      pg.start();
+    } catch (PostgresException e) {
+      if (!pg.isRunning()) {
+        throw e;
+      }
+      LOG.info("PostgreSQL is still recovering the restored cluster ({}); waiting for the end of recovery",
+          e.getMessage());
+    }
+    pg.awaitEndOfRecovery(limit);
+    pg.ensureRoles();
+    if (hba.isEmpty()) {
+      pg.restoreHba(restoredHba);
+    } else {
+      pg.writeHba(hba);
+    }
+    pg.writeConfig(parameters(o), Optional.empty());
+    pg.reload();
+    LOG.info("custom bootstrap method {} restored a cluster that is out of recovery", method.name());
   }
 
   /** Patroni's behaviour: give the initialize key back and keep the failed data directory aside. */

@@ -60,6 +60,7 @@ public final class Daemon {
     if (!config.unknownKeys().isEmpty()) {
       LOG.warn("ignoring configuration keys Vigil does not use: {}", String.join(", ", config.unknownKeys()));
     }
+    config.bootstrap().problems().forEach(problem -> LOG.warn("{}", problem));
     config.postgresql().replicaCreation().problems().forEach(problem -> LOG.warn("{}", problem));
     UnimplementedKeys.in(config.raw()).forEach((key, instead) ->
         LOG.warn("{} is a Patroni setting Vigil does not implement: {}", key, instead));
