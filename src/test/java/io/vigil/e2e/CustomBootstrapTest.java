@@ -1,6 +1,7 @@
 package io.vigil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.vigil.agent.daemon.Node;
@@ -45,12 +46,17 @@ class CustomBootstrapTest {
     repository = ClusterFixture.postgresOwnedDir(Files.createTempDirectory("vigil-e2e-repo"));
     tarball = ClusterFixture.postgresOwnedDir(repository.resolve("tarball"));
     archive = ClusterFixture.postgresOwnedDir(repository.resolve("archive"));
+    Path afterInitdb = postBootstrapScript("after_initdb");
     try (ClusterFixture throwaway = new ClusterFixture(0)) {
-      addConfig(throwaway, "n1", "", "  parameters:\n    archive_mode: 'on'\n    archive_command: cp %p " + archive
-          + "/%f\n");
+      addConfig(throwaway, "n1", "  post_bootstrap: " + afterInitdb + "\n", "  parameters:\n    archive_mode: 'on'\n"
+          + "    archive_command: cp %p " + archive + "/%f\n");
       throwaway.startAll();
       Node old = throwaway.nodes.get(0);
       await().atMost(Duration.ofSeconds(60)).until(() -> old.status().holdsLock() && old.status().postgresPrimary());
+      assertThat(madeBy(throwaway, old, "after_initdb")).isTrue();
+      int port = old.config().postgresql().listen().port();
+      assertThat(Files.readAllLines(repository.resolve("after_initdb.args"))).containsExactly(
+          "dbname=postgres user=postgres host=127.0.0.1 port=" + port, "-c synchronous_commit=local");
       sql(throwaway, old, "CREATE TABLE probe(v text)", "INSERT INTO probe VALUES ('in the backup')");
       throwawaySysid = sysid(throwaway, old);
       ClusterFixture.tarBackup(old, tarball);
@@ -85,14 +91,16 @@ class CustomBootstrapTest {
         tar -xf "$t/base.tar" -C "$d" && tar -xf "$t/pg_wal.tar" -C "$d/pg_wal"
         """);
     try (ClusterFixture cluster = new ClusterFixture(0)) {
+      Path afterRestore = postBootstrapScript("after_restore");
       String bootstrap = """
+            post_init: %s
             method: restore
             restore:
               command: %s
               tarball: %s
               recovery_conf:
                 restore_command: cp %s/%%f %%p
-          """.formatted(script, tarball, archive);
+          """.formatted(afterRestore, script, tarball, archive);
       addConfig(cluster, "n1", bootstrap, "");
       addConfig(cluster, "n2", bootstrap, "");
       cluster.startAll();
@@ -106,6 +114,10 @@ class CustomBootstrapTest {
           .doesNotContain("samehost").contains("host replication replicator 127.0.0.1/32 md5");
       sql(cluster, leader, "INSERT INTO probe VALUES ('written in the new cluster')");
       Node replica = cluster.replicas().get(0);
+      // post_init (post_bootstrap's older name) ran on the restored cluster before it was declared initialized
+      assertThat(madeBy(cluster, leader, "after_restore")).isTrue();
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> madeBy(cluster, replica, "after_restore")
+          && madeBy(cluster, replica, "after_initdb"));
       await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
           .until(() -> rows(cluster, replica).contains("written in the new cluster"));
       assertThat(Files.readAllLines(repository.resolve("restore.args"))).containsExactly("--scope="
@@ -141,6 +153,53 @@ class CustomBootstrapTest {
       }
       assertThat(aside).hasSize(1);
       assertThat(Files.readString(aside.get(0).resolve("junk"))).isEqualTo("half-restored\n");
+    }
+  }
+
+  @Test
+  void aFailingPostBootstrapFailsTheBootstrapAsPatroniDoes() throws Exception {
+    Path script = ClusterFixture.script(repository.resolve("failing_post.sh"), """
+        #!/bin/sh
+        echo "cannot create the application's schema" >&2
+        exit 1
+        """);
+    try (ClusterFixture cluster = new ClusterFixture(0);
+        CuratorFramework zk = CuratorFrameworkFactory.newClient(cluster.zkConnect(), new RetryOneTime(100))) {
+      zk.start();
+      Path yml = addConfig(cluster, "n1", "  post_bootstrap: " + script + "\n", "");
+      Node node = new Node(ConfigLoader.load(yml), yml);
+      cluster.nodes.add(node);
+      node.start();
+
+      Action.Exit exit = node.exit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(exit.code()).isEqualTo(1);
+      assertThat(exit.message()).contains("post_bootstrap exited with code 1: cannot create the application's schema");
+      assertThat(zk.checkExists().forPath("/service/" + ClusterFixture.SCOPE + "/initialize")).isNull();
+      assertThat(zk.checkExists().forPath("/service/" + ClusterFixture.SCOPE + "/leader")).isNull();
+      Path dataDir = node.config().postgresql().dataDir();
+      assertThatThrownBy(() -> cluster.connect(node).close()).as("PostgreSQL was stopped").isInstanceOf(SQLException.class);
+      assertThat(dataDir.resolveSibling("data.failed").resolve("PG_VERSION")).exists();
+    }
+  }
+
+  /**
+   * A post_bootstrap script that logs its arguments and PGOPTIONS to {@code <name>.args} and creates the table
+   * {@code <name>} through the connection string it was given (the password comes from PGPASSFILE).
+   */
+  private Path postBootstrapScript(String name) throws IOException {
+    return ClusterFixture.script(repository.resolve(name + ".sh"), """
+        #!/bin/sh
+        echo "$@" > "$(dirname "$0")/%1$s.args"
+        echo "$PGOPTIONS" >> "$(dirname "$0")/%1$s.args"
+        %2$s/psql "$1" -v ON_ERROR_STOP=1 -c "CREATE TABLE %1$s(v text)"
+        """.formatted(name, ClusterFixture.PG_BIN));
+  }
+
+  private static boolean madeBy(ClusterFixture cluster, Node n, String table) throws SQLException {
+    try (Connection c = cluster.connect(n); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
+      rs.next();
+      return rs.getBoolean(1);
     }
   }
 

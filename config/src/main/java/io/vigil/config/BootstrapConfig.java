@@ -13,16 +13,20 @@ import java.util.Optional;
  * @param initdbOptions initdb arguments, already rendered ({@code --data-checksums}, {@code --encoding=UTF8})
  * @param pgHba         lines appended to pg_hba.conf after initdb
  * @param method        the custom bootstrap script that replaces initdb, if configured
+ * @param postBootstrap {@code post_bootstrap} (or its older name {@code post_init}): run once the new cluster is up,
+ *                      with the superuser's connection string
  * @param problems      one line per setting of the section that cannot be used as written, for the log
  */
 public record BootstrapConfig(Map<String, Object> dcs, List<String> initdbOptions, List<String> pgHba,
-                              Optional<CustomBootstrap> method, List<String> problems) {
+                              Optional<CustomBootstrap> method, Optional<String> postBootstrap,
+                              List<String> problems) {
 
     public BootstrapConfig {
         dcs = ConfigMaps.immutableCopy(dcs);
         initdbOptions = List.copyOf(initdbOptions);
         pgHba = List.copyOf(pgHba);
         Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(postBootstrap, "postBootstrap");
         problems = List.copyOf(problems);
     }
 
@@ -34,6 +38,12 @@ public record BootstrapConfig(Map<String, Object> dcs, List<String> initdbOption
         Optional<CustomBootstrap> method = CustomBootstrap.from(bootstrap, problems);
         return new BootstrapConfig(dcs.asMap(),
                 ToolOptions.render(bootstrap.get("initdb"), ToolOptions.FORBIDDEN_INITDB),
-                bootstrap.get("pg_hba").asStringList(), method, problems);
+                bootstrap.get("pg_hba").asStringList(), method, postBootstrap(bootstrap), problems);
+    }
+
+    /** Patroni: {@code post_bootstrap or post_init}, so an empty post_bootstrap gives way to post_init. */
+    private static Optional<String> postBootstrap(ConfigNode bootstrap) {
+        Optional<String> post = bootstrap.get("post_bootstrap").optionalString().filter(c -> !c.isBlank());
+        return post.isPresent() ? post : bootstrap.get("post_init").optionalString().filter(c -> !c.isBlank());
     }
 }

@@ -18,8 +18,6 @@ public final class UnimplementedKeys {
 
     private static Map<String, String> consequences() {
         Map<String, String> c = new LinkedHashMap<>();
-        c.put("bootstrap.post_bootstrap", "the script is not run after the bootstrap");
-        c.put("bootstrap.post_init", "the script is not run after the bootstrap");
         c.put("postgresql.before_stop", "the script is not run before PostgreSQL is stopped");
         c.put("postgresql.custom_conf", "Vigil's postgresql.conf includes postgresql.base.conf, not this file");
         c.put("tags.nostream", "the replica still streams from its upstream (the tag is only published)");

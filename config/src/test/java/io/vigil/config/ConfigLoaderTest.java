@@ -284,6 +284,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void postBootstrapOrItsOlderNamePostInit() throws IOException {
+        assertThat(load(minimal() + "bootstrap:\n  post_bootstrap: /bin/a\n  post_init: /bin/b\n").bootstrap()
+                .postBootstrap()).contains("/bin/a");
+        assertThat(load(minimal() + "bootstrap:\n  post_bootstrap: ''\n  post_init: /bin/b --x\n").bootstrap()
+                .postBootstrap()).contains("/bin/b --x");
+        assertThat(load(minimal()).bootstrap().postBootstrap()).isEmpty();
+    }
+
+    @Test
     void withoutReplicaMethodsBasebackupIsTheOnlyOneAndTheLegacyKeyIsRead() throws IOException {
         ReplicaCreation defaults = load(minimal()).postgresql().replicaCreation();
         assertThat(defaults.methods()).extracting(ReplicaMethod::name).containsExactly("basebackup");

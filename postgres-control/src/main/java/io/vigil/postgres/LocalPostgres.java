@@ -309,6 +309,28 @@ public final class LocalPostgres {
   }
 
   /**
+   * Runs Patroni's {@code post_bootstrap} (spec §4.1 #10) as the run-as user: {@code argv} plus the superuser's
+   * connection string {@code dbname=<database> user=<superuser> host=<local host> port=<port>} as the last
+   * argument, with {@code PGPASSFILE} (the superuser's entry for that host first) and
+   * {@code PGOPTIONS=-c synchronous_commit=local}, at most {@code timeout}. Throws with the exit code and the last
+   * lines of its output unless it exits 0.
+   */
+  public void runPostBootstrap(List<String> argv, Duration timeout) throws PostgresException {
+    String host = settings.localHost();
+    config.writeSourcePgpass(host, settings.port(), settings.superuser());
+    List<String> command = new java.util.ArrayList<>(argv);
+    command.add(Conninfo.dsn(settings.database(), settings.superuser().username(), host, settings.port()));
+    LOG.info("running post_bootstrap ({})", Path.of(argv.get(0)).getFileName());
+    ProcessRunner.Result result = ProcessRunner.run(commands.asRunAsUser(command), Map.of(
+        "PGPASSFILE", settings.pgpass().toString(), "PGOPTIONS", "-c synchronous_commit=local"), timeout);
+    if (!result.ok()) {
+      String tail = result.outputTail(3);
+      throw new PostgresException("post_bootstrap exited with code " + result.exitCode()
+          + (tail.isEmpty() ? "" : ": " + tail));
+    }
+  }
+
+  /**
    * The connection string a replica creation script gets as {@code --connstring}: {@code dbname=<database>
    * user=<replication> host=… port=…}, no password (the script finds it through {@code PGPASSFILE}).
    */

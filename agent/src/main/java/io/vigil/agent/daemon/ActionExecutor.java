@@ -306,6 +306,10 @@ final class ActionExecutor {
         startPostgres(Optional.empty(), false, o);
         pg.ensureRoles();
       }
+      Optional<String> post = config.bootstrap().postBootstrap();
+      if (post.isPresent()) {
+        pg.runPostBootstrap(Callbacks.split(post.get()), config.postgresql().replicaCreation().methodTimeout());
+      }
       String sysid = pg.controlData().systemIdentifier();
       dcs.setInitialize(sysid);
       dcs.writeConfig(b.dynamicConfig(), OptionalInt.empty());
@@ -313,7 +317,7 @@ final class ActionExecutor {
       LOG.info("initialized a new cluster (system identifier {}){}", sysid,
           leader ? "" : ", but another node took the leader lock first");
       return Optional.empty();
-    } catch (PostgresException e) {
+    } catch (PostgresException | IllegalArgumentException e) { // the latter: a command with an unclosed quote
       String msg = "bootstrap failed: " + e.getMessage();
       LOG.error(msg);
       abandonBootstrap();
