@@ -48,8 +48,8 @@ class CustomBootstrapTest {
     archive = ClusterFixture.postgresOwnedDir(repository.resolve("archive"));
     Path afterInitdb = postBootstrapScript("after_initdb");
     try (ClusterFixture throwaway = new ClusterFixture(0)) {
-      addConfig(throwaway, "n1", "  post_bootstrap: " + afterInitdb + "\n", "  parameters:\n    archive_mode: 'on'\n"
-          + "    archive_command: cp %p " + archive + "/%f\n");
+      addConfig(throwaway, "n1", "  post_bootstrap: " + afterInitdb + "\n", "",
+          "    archive_mode: 'on'\n    archive_command: cp %p " + archive + "/%f\n");
       throwaway.startAll();
       Node old = throwaway.nodes.get(0);
       await().atMost(Duration.ofSeconds(60)).until(() -> old.status().holdsLock() && old.status().postgresPrimary());
@@ -101,8 +101,8 @@ class CustomBootstrapTest {
               recovery_conf:
                 restore_command: cp %s/%%f %%p
           """.formatted(afterRestore, script, tarball, archive);
-      addConfig(cluster, "n1", bootstrap, "");
-      addConfig(cluster, "n2", bootstrap, "");
+      addConfig(cluster, "n1", bootstrap, "", "");
+      addConfig(cluster, "n2", bootstrap, "", "");
       cluster.startAll();
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(cluster::healthy);
 
@@ -137,7 +137,7 @@ class CustomBootstrapTest {
     try (ClusterFixture cluster = new ClusterFixture(0);
         CuratorFramework zk = CuratorFrameworkFactory.newClient(cluster.zkConnect(), new RetryOneTime(100))) {
       zk.start();
-      Path yml = addConfig(cluster, "n1", "  method: broken\n  broken:\n    command: " + script + "\n", "");
+      Path yml = addConfig(cluster, "n1", "  method: broken\n  broken:\n    command: " + script + "\n", "", "");
       Node node = new Node(ConfigLoader.load(yml), yml);
       cluster.nodes.add(node);
       node.start();
@@ -156,6 +156,48 @@ class CustomBootstrapTest {
     }
   }
 
+  /**
+   * Disaster recovery: ZooKeeper still says the cluster exists (initialize holds its system identifier) but no
+   * member is left. A node with an empty data directory restores itself with its {@code no_leader} method, replays
+   * the archive, and becomes the leader; {@code basebackup}, which needs a leader, is not tried.
+   */
+  @Test
+  void withNoMemberLeftANoLeaderMethodRestoresTheClusterFromTheBackup() throws Exception {
+    Path script = ClusterFixture.script(repository.resolve("dr.sh"), """
+        #!/bin/sh
+        echo "$@" >> "$(dirname "$0")/dr.args"
+        for a in "$@"; do
+          case "$a" in --datadir=*) d="${a#--datadir=}";; --tarball=*) t="${a#--tarball=}";; esac
+        done
+        tar -xf "$t/base.tar" -C "$d" && tar -xf "$t/pg_wal.tar" -C "$d/pg_wal"
+        """);
+    try (ClusterFixture cluster = new ClusterFixture(0);
+        CuratorFramework zk = CuratorFrameworkFactory.newClient(cluster.zkConnect(), new RetryOneTime(100))) {
+      zk.start();
+      zk.create().creatingParentsIfNeeded().forPath("/service/" + ClusterFixture.SCOPE + "/initialize",
+          throwawaySysid.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      addConfig(cluster, "n1", "", """
+            create_replica_methods: [basebackup, dr]
+            dr:
+              command: %s
+              tarball: %s
+              no_leader: true
+            recovery_conf:
+              restore_command: cp %s/%%f %%p
+          """.formatted(script, tarball, archive), "");
+      cluster.startAll();
+      Node node = cluster.nodes.get(0);
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> node.status().holdsLock() && node.status().postgresPrimary());
+
+      assertThat(sysid(cluster, node)).isEqualTo(throwawaySysid);
+      assertThat(rows(cluster, node)).containsExactly("in the backup", "only in the archive");
+      assertThat(Files.readAllLines(repository.resolve("dr.args"))).containsExactly("--tarball=" + tarball
+          + " --scope=" + ClusterFixture.SCOPE + " --role=replica --datadir=" + node.config().postgresql().dataDir()
+          + " --connstring=");
+    }
+  }
+
   @Test
   void aFailingPostBootstrapFailsTheBootstrapAsPatroniDoes() throws Exception {
     Path script = ClusterFixture.script(repository.resolve("failing_post.sh"), """
@@ -166,7 +208,7 @@ class CustomBootstrapTest {
     try (ClusterFixture cluster = new ClusterFixture(0);
         CuratorFramework zk = CuratorFrameworkFactory.newClient(cluster.zkConnect(), new RetryOneTime(100))) {
       zk.start();
-      Path yml = addConfig(cluster, "n1", "  post_bootstrap: " + script + "\n", "");
+      Path yml = addConfig(cluster, "n1", "  post_bootstrap: " + script + "\n", "", "");
       Node node = new Node(ConfigLoader.load(yml), yml);
       cluster.nodes.add(node);
       node.start();
@@ -203,16 +245,17 @@ class CustomBootstrapTest {
     }
   }
 
-  /** The fixture's YAML with {@code bootstrapKeys} at the top of {@code bootstrap} and {@code postgresqlKeys} at the top of postgresql. */
-  private static Path addConfig(ClusterFixture cluster, String name, String bootstrapKeys, String postgresqlKeys)
-      throws IOException {
+  /**
+   * The fixture's YAML with {@code bootstrapKeys} at the top of {@code bootstrap}, {@code postgresqlKeys} before
+   * {@code postgresql.parameters} and {@code parameterLines} at the top of it.
+   */
+  private static Path addConfig(ClusterFixture cluster, String name, String bootstrapKeys, String postgresqlKeys,
+      String parameterLines) throws IOException {
     Path dir = cluster.nodeDir(name);
     String yaml = cluster.yaml(name, ClusterFixture.freePort(), ClusterFixture.freePort(), ClusterFixture.PG_BIN, dir)
-        .replace("\nbootstrap:\n", "\nbootstrap:\n" + bootstrapKeys);
-    if (!postgresqlKeys.isEmpty()) {
-      yaml = yaml.replace("  parameters:\n    unix_socket_directories:",
-          postgresqlKeys + "    unix_socket_directories:");
-    }
+        .replace("\nbootstrap:\n", "\nbootstrap:\n" + bootstrapKeys)
+        .replace("  parameters:\n    unix_socket_directories:",
+            postgresqlKeys + "  parameters:\n" + parameterLines + "    unix_socket_directories:");
     Path yml = dir.resolve("patroni.yml");
     Files.writeString(yml, yaml);
     cluster.configs.add(yml);

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -488,7 +489,7 @@ final class ActionExecutor {
     }
     throw new PostgresException(methods.isEmpty() ? "no replica creation method can run without a leader"
         : "every replica creation method failed (" + methods.stream().map(ReplicaMethod::name)
-            .collect(java.util.stream.Collectors.joining(", ")) + ")");
+            .collect(Collectors.joining(", ")) + ")");
   }
 
   private void startPostgres(Optional<RecoveryTarget> upstream, boolean asReplica, Observation o)
