@@ -123,7 +123,7 @@ final class ClusterCreator {
       int sourcePort, Duration timeout) throws PostgresException {
     OptionalLong running = postmaster.pid();
     if (running.isPresent()) {
-      throw new PostgresException("replica creation refused: PostgreSQL (pid " + running.getAsLong()
+      throw new PostgresException(method + " refused: PostgreSQL (pid " + running.getAsLong()
           + ") is running in " + settings.dataDir());
     }
     if (sourceHost.isPresent()) {
@@ -149,22 +149,33 @@ final class ClusterCreator {
     } catch (PostgresException e) {
       failure = e.getMessage(); // could not start, timed out or interrupted: the process tree is gone already
     }
-    throw new PostgresException(failure
-        + moveAside("failed-" + method).map(p -> "; what it left was moved to " + p).orElse(""));
+    throw new PostgresException(failure + "; " + keepLeftovers(method));
   }
 
   /**
-   * Moves a non-empty data directory to {@code <data_dir>.<what>-<UTC timestamp>}: the whole directory when it can
-   * be renamed, else (a mount point) its contents into that new directory. Empty: nothing to keep.
+   * What a failed script left goes to {@code <data_dir>.failed-<method>-<UTC timestamp>}: the whole directory when
+   * it can be renamed, else (a mount point) its contents into that new directory. Only the first failure of a
+   * method is kept that way: a method that fails at every cycle would otherwise fill the disk with copies, so the
+   * leftovers of later attempts are removed while an earlier one's are still there. An empty directory keeps nothing.
    */
-  Optional<Path> moveAside(String what) throws PostgresException {
+  private String keepLeftovers(String method) throws PostgresException {
     Path dataDir = settings.dataDir();
     if (DataDirectory.of(dataDir) == DataDirectory.MISSING_OR_EMPTY) {
-      return Optional.empty();
+      return "it left nothing in " + dataDir;
+    }
+    String prefix = dataDir.getFileName() + ".failed-" + method.replaceAll("[^A-Za-z0-9._-]", "_") + "-";
+    Optional<Path> earlier;
+    try (Stream<Path> siblings = Files.list(dataDir.toAbsolutePath().getParent())) {
+      earlier = siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().findFirst();
+    } catch (IOException e) {
+      throw new PostgresException("cannot list " + dataDir.toAbsolutePath().getParent() + ": " + e.getMessage(), e);
+    }
+    if (earlier.isPresent()) {
+      emptyDataDirectory();
+      return "what it left was removed (the first failed attempt's files are kept in " + earlier.get() + ")";
     }
     String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now());
-    Path aside = dataDir.resolveSibling(dataDir.getFileName() + "." + what.replaceAll("[^A-Za-z0-9._-]", "_")
-        + "-" + stamp);
+    Path aside = dataDir.resolveSibling(prefix + stamp);
     try {
       try {
         Files.move(dataDir, aside);
@@ -180,7 +191,7 @@ final class ClusterCreator {
       throw new PostgresException("cannot move " + dataDir + " aside to " + aside + ": " + e.getMessage(), e);
     }
     LOG.warn("moved the contents of {} to {}", dataDir, aside);
-    return Optional.of(aside);
+    return "what it left was moved to " + aside;
   }
 
   private void ensureDataDirectory() throws PostgresException {

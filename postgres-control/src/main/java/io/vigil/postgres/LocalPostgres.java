@@ -258,8 +258,9 @@ public final class LocalPostgres {
    * pgpass entry for {@code sourceHost:sourcePort} is written when there is a source; {@code argv} runs as the
    * run-as user with {@code PGPASSFILE=<pgpass>}, at most {@code timeout}. It succeeded when it exits 0 and the
    * data directory then holds a cluster. Otherwise whatever it left is moved to
-   * {@code <data_dir>.failed-<method>-<UTC timestamp>} and this throws with the exit code and the last lines of its
-   * output (or the timeout).
+   * {@code <data_dir>.failed-<method>-<UTC timestamp>} (removed instead while such a directory of an earlier failure
+   * of the same method exists, so a method failing at every cycle cannot fill the disk) and this throws with the
+   * exit code and the last lines of its output (or the timeout).
    *
    * @param sourceHost the member the script copies from; empty for a method that works without one
    */

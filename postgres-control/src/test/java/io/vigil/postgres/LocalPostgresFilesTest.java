@@ -213,11 +213,19 @@ class LocalPostgresFilesTest {
     assertThatThrownBy(() -> pg.createReplicaWith("half", List.of(script.toString(), data().toString()), false,
         java.util.Optional.empty(), 0, java.time.Duration.ofSeconds(30)))
         .isInstanceOf(PostgresException.class).hasMessageContaining("exit code 0, but")
-        .hasMessageContaining("holds no cluster").hasMessageContaining("moved to");
+        .hasMessageContaining("holds no cluster").hasMessageContaining("what it left was moved to");
     List<Path> aside = movedAside("half");
     assertThat(aside).hasSize(1);
     assertThat(Files.readString(aside.get(0).resolve("half"))).isEqualTo("half\n");
     assertThat(aside.get(0).resolve("old")).doesNotExist(); // emptied before the script: no keep_data
+    assertThat(data().resolve("half")).doesNotExist();
+
+    // failing again (at every cycle, say): the first attempt's files stay, later ones do not pile up
+    assertThatThrownBy(() -> pg.createReplicaWith("half", List.of(script.toString(), data().toString()), false,
+        java.util.Optional.empty(), 0, java.time.Duration.ofSeconds(30)))
+        .isInstanceOf(PostgresException.class).hasMessageContaining("what it left was removed")
+        .hasMessageContaining("kept in " + aside.get(0));
+    assertThat(movedAside("half")).containsExactly(aside.get(0));
     assertThat(data().resolve("half")).doesNotExist();
   }
 
