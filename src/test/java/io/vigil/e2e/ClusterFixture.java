@@ -329,6 +329,42 @@ final class ClusterFixture implements AutoCloseable {
     return leaks;
   }
 
+  /** {@code dir} created (with parents) and handed to the PostgreSQL user, who runs the scripts that write there. */
+  static Path postgresOwnedDir(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    if (ROOT) {
+      chownToPostgres(dir);
+    }
+    return dir;
+  }
+
+  /** A script for the agent to run (as the PostgreSQL user): {@code text} in {@code file}, mode 0755. */
+  static Path script(Path file, String text) throws IOException {
+    Files.writeString(file, text);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return file;
+  }
+
+  /**
+   * {@code pg_basebackup -Ft -X stream} of {@code from} into {@code dir} (base.tar and pg_wal.tar), as the
+   * replication user: what a backup tool's repository would hold.
+   */
+  static void tarBackup(Node from, Path dir) throws Exception {
+    List<String> argv = new ArrayList<>();
+    if (ROOT) {
+      argv.addAll(List.of("runuser", "-u", "postgres", "--"));
+    }
+    argv.addAll(List.of(PG_BIN + "/pg_basebackup", "-D", dir.toString(), "-Ft", "-X", "stream", "--checkpoint=fast",
+        "-h", "127.0.0.1", "-p", Integer.toString(from.config().postgresql().listen().port()), "-U", "replicator"));
+    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+    pb.environment().put("PGPASSWORD", "e2e-repl");
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new AssertionError("pg_basebackup -Ft failed: " + output);
+    }
+  }
+
   /** Ports handed out in this JVM: they are bound only later (PostgreSQL, REST), so the kernel may offer one twice. */
   private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 

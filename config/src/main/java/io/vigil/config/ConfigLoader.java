@@ -51,7 +51,7 @@ public final class ConfigLoader {
                 RestApiConfig.from(root.get("restapi")),
                 ZooKeeperConfig.from(root),
                 BootstrapConfig.from(root.get("bootstrap")),
-                PostgresqlConfig.from(root.get("postgresql"), home),
+                PostgresqlConfig.from(root.get("postgresql"), home, root.get("vigil")),
                 WatchdogConfig.from(root.get("watchdog"), root.get("vigil")),
                 Tags.from(root.get("tags")),
                 tree,

@@ -50,7 +50,8 @@ public record ConfigReload(VigilConfig effective, List<String> needsRestart) {
                 now.parameters(), now.basebackupOptions(), now.pgHba(), now.usePgRewind(),
                 now.removeDataDirectoryOnRewindFailure(), now.removeDataDirectoryOnDivergedTimelines(),
                 now.pgCtlTimeout(), now.callbacks(), now.prePromote(), was.proxyAddress(), was.binNames(),
-                now.pgIdent(), now.beforeStop(), was.customConf());
+                now.pgIdent(), now.beforeStop(), was.customConf(),
+                now.replicaCreation(), now.recoveryConf());
         VigilConfig effective = new VigilConfig(running.scope(), running.namespace(), running.name(), restapi,
                 running.zookeeper(), reread.bootstrap(), pg, reread.watchdog(), reread.tags(), reread.raw(),
                 reread.unknownKeys());

@@ -54,7 +54,7 @@ final class KnownKeys {
             add(known, "postgresql." + user, CREDENTIAL_FIELDS.toArray(String[]::new));
         }
         add(known, "watchdog", "mode", "device", "safety_margin", "driver");
-        add(known, "vigil", "fence");
+        add(known, "vigil", "fence", "create_replica_timeout");
         return Set.copyOf(known);
     }
 

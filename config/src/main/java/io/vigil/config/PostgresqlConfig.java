@@ -21,6 +21,10 @@ import java.util.Optional;
  * @param beforeStop       {@code postgresql.before_stop}: run before every stop of a running PostgreSQL
  * @param customConf       {@code postgresql.custom_conf}: the file postgresql.conf includes instead of
  *                         postgresql.base.conf (relative to the data directory, as PostgreSQL reads an include)
+ * @param replicaCreation  how an empty data directory is filled from another member or a backup
+ * @param recoveryConf     {@code postgresql.recovery_conf} (restore_command, ...) for a replica's recovery settings;
+ *                         the settings Vigil derives itself (primary_conninfo, primary_slot_name, recovery_target*)
+ *                         are left out, as Patroni leaves them out
  */
 public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path dataDir, Optional<Path> configDir,
                                Optional<Path> binDir, Path pgpass, String database, Credentials superuser,
@@ -31,7 +35,8 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
                                Map<String, String> callbacks, Optional<String> prePromote,
                                Optional<HostPort> proxyAddress, Map<String, String> binNames,
                                List<String> pgIdent, Optional<String> beforeStop,
-                               Optional<Path> customConf) {
+                               Optional<Path> customConf, ReplicaCreation replicaCreation,
+                               Map<String, String> recoveryConf) {
 
     /** The events of {@code postgresql.callbacks} (wire spec 4.5). */
     public static final List<String> CALLBACK_EVENTS =
@@ -58,9 +63,11 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
         pgIdent = List.copyOf(pgIdent);
         Objects.requireNonNull(beforeStop, "beforeStop");
         Objects.requireNonNull(customConf, "customConf");
+        Objects.requireNonNull(replicaCreation, "replicaCreation");
+        recoveryConf = ConfigMaps.immutableStrings(recoveryConf);
     }
 
-    static PostgresqlConfig from(ConfigNode pg, Path home) {
+    static PostgresqlConfig from(ConfigNode pg, Path home, ConfigNode vigil) {
         HostPort listen = address(pg.get("listen"));
         HostPort connectAddress = pg.get("connect_address").isPresent() ? address(pg.get("connect_address")) : listen;
         ConfigNode replication = credentialsSection(pg, "replication", "replication");
@@ -93,7 +100,16 @@ public record PostgresqlConfig(HostPort listen, HostPort connectAddress, Path da
                 binNames(pg.get("bin_name")),
                 pg.get("pg_ident").asStringList(),
                 pg.get("before_stop").optionalString().filter(c -> !c.isBlank()),
-                optionalPath(pg.get("custom_conf")));
+                optionalPath(pg.get("custom_conf")),
+                ReplicaCreation.from(pg, vigil),
+                recoveryConf(pg.get("recovery_conf")));
+    }
+
+    private static Map<String, String> recoveryConf(ConfigNode section) {
+        Map<String, String> settings = new LinkedHashMap<>(ParameterValues.of(section));
+        settings.keySet().removeIf(name -> name.startsWith("recovery_target") || name.equals("primary_conninfo")
+                || name.equals("primary_slot_name") || name.equals("standby_mode"));
+        return settings;
     }
 
     /** {@code event: command} of the known events; an empty command is none. Other keys are left to the unknown-key warning. */

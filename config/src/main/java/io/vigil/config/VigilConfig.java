@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,6 +41,22 @@ public record VigilConfig(String scope, String namespace, String name, RestApiCo
     }
 
     /** {@code log.level} (or PATRONI_LOG_LEVEL) as configured, INFO by default; Python level names. */
+    /**
+     * What the agent warns about when it starts with this configuration, one line each: keys it does not know,
+     * settings that cannot be used as written, and Patroni settings it does not implement (docs/compatibility.md).
+     */
+    public List<String> startupWarnings() {
+        List<String> warnings = new ArrayList<>();
+        if (!unknownKeys.isEmpty()) {
+            warnings.add("ignoring configuration keys Vigil does not use: " + String.join(", ", unknownKeys));
+        }
+        warnings.addAll(bootstrap.problems());
+        warnings.addAll(postgresql.replicaCreation().problems());
+        UnimplementedKeys.in(raw).forEach((key, instead) ->
+                warnings.add(key + " is a Patroni setting Vigil does not implement: " + instead));
+        return warnings;
+    }
+
     public String logLevel() {
         return ConfigNode.root(raw).get("log").get("level").string("INFO");
     }

@@ -287,6 +287,93 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void replicaMethodsKeepTheirOrderArgumentsAndFlagsAndUnusableOnesAreNamed() throws IOException {
+        String yaml = minimal().replace("  data_dir: /data/pg\n", "  data_dir: /data/pg\n"
+                + "  create_replica_methods: [pgbackrest, nosection, nocommand, basebackup]\n"
+                + "  pgbackrest:\n    command: /usr/bin/pgbackrest --stanza=main restore\n    keep_data: true\n"
+                + "    no_master: 1\n    delta: true\n    type: standby\n    no_params: false\n"
+                + "  nocommand:\n    keep_data: true\n  recovery_conf:\n    restore_command: cp /a/%f %p\n"
+                + "    recovery_target_time: '2026-01-01'\n")
+                + "vigil:\n  create_replica_timeout: 600\n";
+        VigilConfig config = load(yaml);
+        ReplicaCreation creation = config.postgresql().replicaCreation();
+
+        assertThat(creation.methods()).extracting(ReplicaMethod::name).containsExactly("pgbackrest", "basebackup");
+        ReplicaMethod pgbackrest = creation.methods().get(0);
+        assertThat(pgbackrest.command()).contains("/usr/bin/pgbackrest --stanza=main restore");
+        assertThat(pgbackrest.keepData()).isTrue();
+        assertThat(pgbackrest.noLeader()).isTrue();
+        assertThat(pgbackrest.noParams()).isFalse();
+        assertThat(pgbackrest.arguments()).containsExactly(Map.entry("delta", "True"), Map.entry("type", "standby"));
+        assertThat(creation.methods().get(1).builtin()).isTrue();
+        assertThat(creation.worksWithoutLeader()).isTrue();
+        assertThat(creation.problems()).containsExactly(
+                "replica creation method nosection has no section postgresql.nosection with a command: method skipped",
+                "postgresql.nocommand.command is not set: replica creation method nocommand skipped");
+        assertThat(creation.methodTimeout()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(config.postgresql().recoveryConf()).containsExactly(Map.entry("restore_command", "cp /a/%f %p"));
+        assertThat(config.unknownKeys()).isEmpty();
+    }
+
+    @Test
+    void customBootstrapMethodWithItsFlagsArgumentsAndRecoverySettings() throws IOException {
+        String yaml = minimal() + """
+                bootstrap:
+                  method: restore
+                  restore:
+                    command: /usr/local/bin/restore --fast
+                    keep_existing_recovery_conf: true
+                    recovery_conf:
+                      restore_command: cp /archive/%f %p
+                      recovery_target_action: promote
+                    stanza: main
+                    datadir: /ignored
+                """;
+        BootstrapConfig bootstrap = load(yaml).bootstrap();
+        CustomBootstrap method = bootstrap.method().orElseThrow();
+        assertThat(method.name()).isEqualTo("restore");
+        assertThat(method.command()).isEqualTo("/usr/local/bin/restore --fast");
+        assertThat(method.keepExistingRecoveryConf()).isTrue();
+        assertThat(method.noParams()).isFalse();
+        assertThat(method.recoveryConf().orElseThrow()).containsExactly(
+                Map.entry("restore_command", "cp /archive/%f %p"), Map.entry("recovery_target_action", "promote"));
+        assertThat(method.arguments()).containsExactly(Map.entry("stanza", "main"));
+        assertThat(bootstrap.problems()).isEmpty();
+    }
+
+    @Test
+    void aBootstrapMethodWithoutCommandMeansInitdbAndIsNamed() throws IOException {
+        BootstrapConfig bootstrap = load(minimal() + "bootstrap:\n  method: restore\n  restore:\n    stanza: x\n")
+                .bootstrap();
+        assertThat(bootstrap.method()).isEmpty();
+        assertThat(bootstrap.problems()).containsExactly(
+                "bootstrap.method restore has no bootstrap.restore.command: a new cluster is created with initdb");
+        assertThat(load(minimal() + "bootstrap:\n  method: initdb\n").bootstrap().method()).isEmpty();
+    }
+
+    @Test
+    void postBootstrapOrItsOlderNamePostInit() throws IOException {
+        assertThat(load(minimal() + "bootstrap:\n  post_bootstrap: /bin/a\n  post_init: /bin/b\n").bootstrap()
+                .postBootstrap()).contains("/bin/a");
+        assertThat(load(minimal() + "bootstrap:\n  post_bootstrap: ''\n  post_init: /bin/b --x\n").bootstrap()
+                .postBootstrap()).contains("/bin/b --x");
+        assertThat(load(minimal()).bootstrap().postBootstrap()).isEmpty();
+    }
+
+    @Test
+    void withoutReplicaMethodsBasebackupIsTheOnlyOneAndTheLegacyKeyIsRead() throws IOException {
+        ReplicaCreation defaults = load(minimal()).postgresql().replicaCreation();
+        assertThat(defaults.methods()).extracting(ReplicaMethod::name).containsExactly("basebackup");
+        assertThat(defaults.worksWithoutLeader()).isFalse();
+        assertThat(defaults.methodTimeout()).isEqualTo(java.time.Duration.ofDays(1));
+
+        String legacy = minimal().replace("  data_dir: /data/pg\n", "  data_dir: /data/pg\n"
+                + "  create_replica_method: [wal_e]\n  wal_e:\n    command: /bin/wal-e\n");
+        assertThat(load(legacy).postgresql().replicaCreation().methods()).extracting(ReplicaMethod::name)
+                .containsExactly("wal_e");
+    }
+
+    @Test
     void directoryFilesAreMergedInNameOrderLaterWins() throws IOException {
         write("10-base.yml", minimal());
         write("20-local.yaml", """

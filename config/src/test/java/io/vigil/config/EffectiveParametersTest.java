@@ -127,6 +127,7 @@ class EffectiveParametersTest {
                 Path.of("/home/pgpass"), "postgres", new Credentials("postgres", ""),
                 new Credentials("replicator", ""), Optional.empty(), parameters, List.of(), List.of(), false, false,
                 false, 60, Map.of(), Optional.empty(), Optional.empty(), Map.of(), List.of(),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(),
+                new ReplicaCreation(List.of(), List.of(), java.time.Duration.ofHours(1)), Map.of());
     }
 }

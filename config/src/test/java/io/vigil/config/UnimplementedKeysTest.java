@@ -9,22 +9,26 @@ import org.junit.jupiter.api.Test;
 class UnimplementedKeysTest {
 
     @Test
-    void namesWhatVigilDoesInsteadOfEachPatroniFeatureItLacks() {
+    void namesWhatVigilDoesInsteadOfEachOutOfScopeSetting() {
         Map<String, Object> raw = Map.of(
-                "bootstrap", Map.of("method", "pgbackrest", "post_init", ""),
-                "postgresql", Map.of("create_replica_methods", List.of("pgbackrest", "basebackup"),
+                "citus", Map.of("group", 0, "database", "citus"),
+                "log", Map.of("level", "INFO", "format", "%(message)s"),
+                "postgresql", Map.of("use_unix_socket", true, "use_unix_socket_repl", false,
                         "pre_promote", "/usr/local/bin/fence.sh"),
                 "watchdog", Map.of("mode", "required"),
                 "tags", Map.of("nostream", true, "failover_priority", 2));
         assertThat(UnimplementedKeys.in(raw)).containsExactly(
-                Map.entry("bootstrap.method", "a new cluster is created with initdb"),
-                Map.entry("postgresql.create_replica_methods", "replicas are cloned with pg_basebackup"));
+                Map.entry("citus", "the node runs as a plain PostgreSQL cluster member; Citus workers are not registered"),
+                Map.entry("log.format", "Python logging settings; Vigil writes its own log format (set log.level, log.dir)"),
+                Map.entry("postgresql.use_unix_socket", "the agent connects over TCP to the first postgresql.listen address"));
     }
 
     @Test
     void saysNothingWhereVigilDoesWhatPatroniWould() {
         Map<String, Object> raw = Map.of(
-                "postgresql", Map.of("create_replica_methods", List.of("basebackup"), "use_pg_rewind", true,
+                "bootstrap", Map.of("method", "pgbackrest", "pgbackrest", Map.of("command", "/bin/restore"),
+                        "post_init", "/bin/post.sh"),
+                "postgresql", Map.of("create_replica_methods", List.of("pgbackrest", "basebackup"), "use_pg_rewind", true,
                         "before_stop", "/usr/local/bin/drain.sh", "custom_conf", "/etc/postgresql/custom.conf"),
                 "zookeeper", Map.of("use_ssl", true, "cacert", "/etc/patroni/zk-ca.pem", "cert", "/etc/patroni/zk.pem",
                         "key", "/etc/patroni/zk.key", "key_password", "secret", "verify", false,

@@ -5,11 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,6 +110,96 @@ final class ClusterCreator {
     emptyDataDirectory();
     throw new PostgresException("pg_basebackup from " + sourceHost + ":" + sourcePort + " failed "
         + BASEBACKUP_ATTEMPTS + " times: " + lastFailure);
+  }
+
+  /**
+   * Runs a script that fills the data directory (a replica creation method, spec §3.9, or a custom bootstrap,
+   * §3.8) as the run-as user with {@code PGPASSFILE}, after writing the
+   * replication role's pgpass entry for the source (when there is one). A script that fails, runs past
+   * {@code timeout} or leaves no cluster behind has its leftovers moved aside, never deleted: they may be all that
+   * is left of a restore an operator wants to look at.
+   */
+  void runFillScript(String method, List<String> argv, boolean keepData, Optional<String> sourceHost,
+      int sourcePort, Duration timeout) throws PostgresException {
+    OptionalLong running = postmaster.pid();
+    if (running.isPresent()) {
+      throw new PostgresException(method + " refused: PostgreSQL (pid " + running.getAsLong()
+          + ") is running in " + settings.dataDir());
+    }
+    if (sourceHost.isPresent()) {
+      config.writeUpstreamPgpass(sourceHost.get(), sourcePort);
+    }
+    if (keepData) {
+      ensureDataDirectory();
+    } else {
+      emptyDataDirectory();
+    }
+    LOG.info("filling {} with method {} ({})", settings.dataDir(), method, Path.of(argv.get(0)).getFileName());
+    String failure;
+    try {
+      ProcessRunner.Result result = ProcessRunner.run(commands.asRunAsUser(argv),
+          Map.of("PGPASSFILE", settings.pgpass().toString()), timeout);
+      if (!result.ok()) {
+        failure = "exit code " + result.exitCode() + (result.outputTail(3).isEmpty() ? "" : ": " + result.outputTail(3));
+      } else if (DataDirectory.of(settings.dataDir()) != DataDirectory.INITIALIZED) {
+        failure = "exit code 0, but " + settings.dataDir() + " holds no cluster (PG_VERSION and global/pg_control)";
+      } else {
+        return;
+      }
+    } catch (PostgresException e) {
+      failure = e.getMessage(); // could not start, timed out or interrupted: the process tree is gone already
+    }
+    throw new PostgresException(failure + "; " + keepLeftovers(method));
+  }
+
+  /**
+   * What a failed script left goes to {@code <data_dir>.failed-<method>-<UTC timestamp>}: the whole directory when
+   * it can be renamed, else (a mount point) its contents into that new directory. Only the first failure of a
+   * method is kept that way: a method that fails at every cycle would otherwise fill the disk with copies, so the
+   * leftovers of later attempts are removed while an earlier one's are still there. An empty directory keeps nothing.
+   */
+  private String keepLeftovers(String method) throws PostgresException {
+    Path dataDir = settings.dataDir();
+    if (DataDirectory.of(dataDir) == DataDirectory.MISSING_OR_EMPTY) {
+      return "it left nothing in " + dataDir;
+    }
+    String prefix = dataDir.getFileName() + ".failed-" + method.replaceAll("[^A-Za-z0-9._-]", "_") + "-";
+    Optional<Path> earlier;
+    try (Stream<Path> siblings = Files.list(dataDir.toAbsolutePath().getParent())) {
+      earlier = siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().findFirst();
+    } catch (IOException e) {
+      throw new PostgresException("cannot list " + dataDir.toAbsolutePath().getParent() + ": " + e.getMessage(), e);
+    }
+    if (earlier.isPresent()) {
+      emptyDataDirectory();
+      return "what it left was removed (the first failed attempt's files are kept in " + earlier.get() + ")";
+    }
+    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now());
+    Path aside = dataDir.resolveSibling(prefix + stamp);
+    try {
+      try {
+        Files.move(dataDir, aside);
+      } catch (IOException renameFailed) {
+        files.createDirectory(aside, OwnedFiles.OWNER_ONLY_DIR);
+        try (Stream<Path> entries = Files.list(dataDir)) {
+          for (Path entry : entries.toList()) {
+            Files.move(entry, aside.resolve(entry.getFileName()));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new PostgresException("cannot move " + dataDir + " aside to " + aside + ": " + e.getMessage(), e);
+    }
+    LOG.warn("moved the contents of {} to {}", dataDir, aside);
+    return "what it left was moved to " + aside;
+  }
+
+  private void ensureDataDirectory() throws PostgresException {
+    try {
+      files.createDirectory(settings.dataDir(), OwnedFiles.OWNER_ONLY_DIR);
+    } catch (IOException e) {
+      throw new PostgresException("cannot create data directory " + settings.dataDir() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Empties (and if needed creates) the data directory; the directory itself stays because it may be a mount point. */

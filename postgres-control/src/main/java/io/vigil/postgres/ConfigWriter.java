@@ -63,6 +63,52 @@ final class ConfigWriter {
     }
   }
 
+  /**
+   * The first start of a cluster restored by a custom bootstrap script (spec §3.8): with {@code recovery} the
+   * settings go into the recovery block and recovery.signal is created (archive recovery, then PostgreSQL promotes
+   * itself); without, the recovery settings and signal file the script left are kept as they are.
+   */
+  void writeRestoreConfig(Map<String, String> parameters, Optional<Map<String, String>> recovery)
+      throws PostgresException {
+    Path dir = settings.dataDir();
+    DataDirectory.requireInitialized(dir, "write postgresql.conf");
+    parameters.forEach(ConfigFiles::validate);
+    recovery.ifPresent(r -> r.forEach(ConfigFiles::validate));
+    String base = baseConf();
+    keepOriginalConf();
+    write(dir.resolve("postgresql.conf"), ConfigFiles.postgresqlConf(base, parameters, dir.resolve("pg_hba.conf"),
+        dir.resolve("pg_ident.conf"), recovery.orElse(Map.of())));
+    if (recovery.isPresent()) {
+      removeRecoveryFromAutoConf();
+      try {
+        Files.deleteIfExists(dir.resolve("standby.signal"));
+      } catch (IOException e) {
+        throw new PostgresException("cannot remove standby.signal in " + dir + ": " + e.getMessage(), e);
+      }
+      write(dir.resolve("recovery.signal"), "");
+    }
+  }
+
+  /**
+   * Opens the cluster to the superuser without a password (local socket and this host's addresses), for a
+   * cluster restored from another one whose superuser password Vigil cannot know; returns the previous pg_hba.conf.
+   */
+  String openToSuperuser() throws PostgresException {
+    Path hba = settings.dataDir().resolve("pg_hba.conf");
+    String user = settings.superuser().username();
+    try {
+      String previous = Files.exists(hba) ? Files.readString(hba) : "";
+      write(hba, ConfigFiles.pgHba(List.of("local all " + user + " trust", "host all " + user + " samehost trust")));
+      return previous;
+    } catch (IOException e) {
+      throw new PostgresException("cannot read " + hba + ": " + e.getMessage(), e);
+    }
+  }
+
+  void restoreHba(String content) throws PostgresException {
+    write(settings.dataDir().resolve("pg_hba.conf"), content);
+  }
+
   /** Entries the caller asked for; kept so writing an upstream's entry does not drop them. */
   private volatile List<PgpassEntry> callerEntries = List.of();
 

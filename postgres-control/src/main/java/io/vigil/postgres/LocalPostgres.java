@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * this class creates belongs to that user.
  *
  * <p>Safety rule: a data directory that holds a cluster is never removed or overwritten implicitly.
- * {@link #initdb} refuses anything but a missing or empty directory; only {@link #basebackup}
- * empties the directory, and calling it is the caller's explicit decision to replace whatever is
- * there (it still refuses while a postmaster runs in it).
+ * {@link #initdb} refuses anything but a missing or empty directory; only {@link #basebackup} and
+ * {@link #createReplicaWith} empty the directory, and calling them is the caller's explicit decision
+ * to replace whatever is there (they still refuse while a postmaster runs in it).
  *
  * <p>{@link #status()}, {@link #isRunning()}, {@link #isReady()}, {@link #postmasterPid()},
  * {@link #dataDirectoryState()} and {@link #controlData()} may be called from any thread; the
@@ -257,6 +257,94 @@ public final class LocalPostgres {
    */
   public void basebackup(String sourceHost, int sourcePort, List<String> options) throws PostgresException {
     creator.basebackup(sourceHost, sourcePort, options);
+  }
+
+  /**
+   * Fills the data directory with a replica creation script (Patroni's {@code create_replica_methods}, spec §3.9):
+   * refused while a postmaster runs; unless {@code keepData} the directory is emptied first; the replication role's
+   * pgpass entry for {@code sourceHost:sourcePort} is written when there is a source; {@code argv} runs as the
+   * run-as user with {@code PGPASSFILE=<pgpass>}, at most {@code timeout}. It succeeded when it exits 0 and the
+   * data directory then holds a cluster. Otherwise whatever it left is moved to
+   * {@code <data_dir>.failed-<method>-<UTC timestamp>} (removed instead while such a directory of an earlier failure
+   * of the same method exists, so a method failing at every cycle cannot fill the disk) and this throws with the
+   * exit code and the last lines of its output (or the timeout).
+   *
+   * @param sourceHost the member the script copies from; empty for a method that works without one
+   */
+  public void createReplicaWith(String method, List<String> argv, boolean keepData, Optional<String> sourceHost,
+      int sourcePort, Duration timeout) throws PostgresException {
+    creator.runFillScript(method, argv, keepData, sourceHost, sourcePort, timeout);
+  }
+
+  /**
+   * Creates the cluster with a custom bootstrap script (Patroni's {@code bootstrap.method}, spec §3.8): like
+   * {@link #createReplicaWith} on an emptied data directory without a source; on failure what the script left is
+   * moved to {@code <data_dir>.failed-<method>-<UTC timestamp>}.
+   */
+  public void bootstrapWith(String method, List<String> argv, Duration timeout) throws PostgresException {
+    creator.runFillScript(method, argv, false, Optional.empty(), 0, timeout);
+  }
+
+  /**
+   * postgresql.conf for the first start after a custom bootstrap: {@code recovery} present ⇒ those settings and
+   * recovery.signal (archive recovery, then PostgreSQL promotes itself, standby.signal removed); empty ⇒ the
+   * recovery settings and signal files the script left stay ({@code keep_existing_recovery_conf}).
+   */
+  public void writeRestoreConfig(Map<String, String> parameters, Optional<Map<String, String>> recovery)
+      throws PostgresException {
+    config.writeRestoreConfig(parameters, recovery);
+  }
+
+  /**
+   * Replaces pg_hba.conf with {@code local} and {@code samehost} trust lines for the superuser only and returns
+   * what it held: a restored cluster keeps its origin's superuser password until {@link #ensureRoles} sets ours.
+   */
+  public String openToSuperuser() throws PostgresException {
+    return config.openToSuperuser();
+  }
+
+  /** Writes back pg_hba.conf content returned by {@link #openToSuperuser}; takes effect at the next reload. */
+  public void restoreHba(String content) throws PostgresException {
+    config.restoreHba(content);
+  }
+
+  /**
+   * Waits until PostgreSQL is out of recovery (a restored cluster finishing its archive recovery promotes itself),
+   * at most {@code timeout}; fails at once when the postmaster exits meanwhile.
+   */
+  public void awaitEndOfRecovery(Duration timeout) throws PostgresException {
+    server.awaitEndOfRecovery(timeout, "after the custom bootstrap");
+  }
+
+  /**
+   * Runs Patroni's {@code post_bootstrap} (spec §4.1 #10) as the run-as user: {@code argv} plus the superuser's
+   * connection string {@code dbname=<database> user=<superuser> host=<local host> port=<port>} as the last
+   * argument, with {@code PGPASSFILE} (the superuser's entry for that host first) and
+   * {@code PGOPTIONS=-c synchronous_commit=local}, at most {@code timeout}. Throws with the exit code and the last
+   * lines of its output unless it exits 0.
+   */
+  public void runPostBootstrap(List<String> argv, Duration timeout) throws PostgresException {
+    String host = settings.localHost();
+    config.writeSourcePgpass(host, settings.port(), settings.superuser());
+    List<String> command = new java.util.ArrayList<>(argv);
+    command.add(Conninfo.dsn(settings.database(), settings.superuser(), host, settings.port()));
+    LOG.info("running post_bootstrap ({})", Path.of(argv.get(0)).getFileName());
+    ProcessRunner.Result result = ProcessRunner.run(commands.asRunAsUser(command), Map.of(
+        "PGPASSFILE", settings.pgpass().toString(), "PGOPTIONS", "-c synchronous_commit=local"), timeout);
+    if (!result.ok()) {
+      String tail = result.outputTail(3);
+      throw new PostgresException("post_bootstrap exited with code " + result.exitCode()
+          + (tail.isEmpty() ? "" : ": " + tail));
+    }
+  }
+
+  /**
+   * The connection string a replica creation script gets as {@code --connstring}: {@code dbname=<database>
+   * user=<replication> host=… port=…} and the replication user's libpq settings, no password (the script finds it
+   * through {@code PGPASSFILE}).
+   */
+  public String replicationDsn(String host, int port) {
+    return Conninfo.dsn(settings.database(), settings.replication(), host, port);
   }
 
   /** {@code pg_controldata <data>} with {@code LANG=C LC_ALL=C}, parsed. Works whether or not PostgreSQL runs. */

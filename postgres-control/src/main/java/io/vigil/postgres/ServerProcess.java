@@ -198,7 +198,12 @@ final class ServerProcess {
     }
     LOG.info("promoting PostgreSQL in {}", settings.dataDir());
     commands.runOk("pg_ctl", List.of("promote", "-D", settings.dataDir().toString(), "-W"), Map.of(), COMMAND_TIMEOUT);
-    long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+    awaitEndOfRecovery(settings.startTimeout(), "after pg_ctl promote");
+  }
+
+  /** Waits until {@code pg_is_in_recovery()} is false; fails at once when the postmaster goes away. */
+  void awaitEndOfRecovery(Duration timeout, String when) throws PostgresException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     PostgresException last = null;
     while (System.nanoTime() <= deadline) {
       try {
@@ -208,10 +213,13 @@ final class ServerProcess {
       } catch (PostgresException e) {
         last = e;
       }
-      Pause.poll("waiting for promotion");
+      if (postmaster.pid().isEmpty()) {
+        throw new PostgresException("PostgreSQL stopped while in recovery " + when + "; see " + startupLog());
+      }
+      Pause.poll("waiting for the end of recovery");
     }
-    throw new PostgresException("PostgreSQL was still in recovery " + settings.startTimeout().toSeconds()
-        + " s after pg_ctl promote" + (last == null ? "" : ": " + last.getMessage()));
+    throw new PostgresException("PostgreSQL was still in recovery " + timeout.toSeconds() + " s " + when
+        + (last == null ? "" : ": " + last.getMessage()));
   }
 
   void reload() throws PostgresException {

@@ -208,4 +208,75 @@ class LocalPostgresFilesTest {
       assertThat(Files.getOwner(file).getName()).isEqualTo("postgres");
     }
   }
+
+  private Path script(String name, String body) throws IOException {
+    Path script = base.resolve(name);
+    Files.writeString(script, "#!/bin/sh\n" + body);
+    Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    return script;
+  }
+
+  private List<Path> movedAside(String method) throws IOException {
+    try (java.util.stream.Stream<Path> siblings = Files.list(base)) {
+      return siblings.filter(p -> p.getFileName().toString().startsWith("n1.failed-" + method + "-")).toList();
+    }
+  }
+
+  @Test
+  void aReplicaScriptRunsAsThePostgresUserWithThePgpassOfItsSource() throws Exception {
+    Path script = script("restore.sh", """
+        echo "$PGPASSFILE" > "$1/pgpassfile"
+        mkdir "$1/global" && echo x > "$1/global/pg_control" && echo 15 > "$1/PG_VERSION"
+        """);
+    pg.createReplicaWith("restore", List.of(script.toString(), data().toString()), false,
+        java.util.Optional.of("127.0.0.1"), 5999, java.time.Duration.ofSeconds(30));
+
+    assertThat(pg.dataDirectoryState()).isEqualTo(DataDirectory.INITIALIZED);
+    assertThat(Files.readString(data().resolve("pgpassfile")).strip()).isEqualTo(pg.settings().pgpass().toString());
+    assertThat(Files.readString(pg.settings().pgpass())).startsWith("127.0.0.1:5999:*:replicator:");
+    assertThat(Files.getOwner(data().resolve("PG_VERSION")).getName())
+        .isEqualTo(TestPg.RUN_AS.orElse(System.getProperty("user.name")));
+    assertThat(movedAside("restore")).isEmpty();
+  }
+
+  @Test
+  void aReplicaScriptThatLeavesNoClusterFailsAndItsLeftoversAreMovedAside() throws Exception {
+    Files.createDirectory(data());
+    Files.writeString(data().resolve("old"), "from before");
+    Path script = script("half.sh", "echo half > \"$1/half\"\necho 'disk full' >&2\n");
+
+    assertThatThrownBy(() -> pg.createReplicaWith("half", List.of(script.toString(), data().toString()), false,
+        java.util.Optional.empty(), 0, java.time.Duration.ofSeconds(30)))
+        .isInstanceOf(PostgresException.class).hasMessageContaining("exit code 0, but")
+        .hasMessageContaining("holds no cluster").hasMessageContaining("what it left was moved to");
+    List<Path> aside = movedAside("half");
+    assertThat(aside).hasSize(1);
+    assertThat(Files.readString(aside.get(0).resolve("half"))).isEqualTo("half\n");
+    assertThat(aside.get(0).resolve("old")).doesNotExist(); // emptied before the script: no keep_data
+    assertThat(data().resolve("half")).doesNotExist();
+
+    // failing again (at every cycle, say): the first attempt's files stay, later ones do not pile up
+    assertThatThrownBy(() -> pg.createReplicaWith("half", List.of(script.toString(), data().toString()), false,
+        java.util.Optional.empty(), 0, java.time.Duration.ofSeconds(30)))
+        .isInstanceOf(PostgresException.class).hasMessageContaining("what it left was removed")
+        .hasMessageContaining("kept in " + aside.get(0));
+    assertThat(movedAside("half")).containsExactly(aside.get(0));
+    assertThat(data().resolve("half")).doesNotExist();
+  }
+
+  @Test
+  void aReplicaScriptPastItsTimeoutIsKilledAndKeptDataIsMovedAsideNotDeleted() throws Exception {
+    Files.createDirectory(data());
+    Files.writeString(data().resolve("restore-in-progress"), "keep me");
+    Path script = script("hang.sh", "exec sleep 600\n");
+    long started = System.nanoTime();
+
+    assertThatThrownBy(() -> pg.createReplicaWith("hang", List.of(script.toString()), true,
+        java.util.Optional.empty(), 0, java.time.Duration.ofSeconds(1)))
+        .isInstanceOf(PostgresException.class).hasMessageContaining("did not finish within 1 s and was killed");
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(60));
+    List<Path> aside = movedAside("hang");
+    assertThat(aside).hasSize(1);
+    assertThat(Files.readString(aside.get(0).resolve("restore-in-progress"))).isEqualTo("keep me");
+  }
 }

@@ -6,16 +6,19 @@ import io.vigil.agent.ha.Decision;
 import io.vigil.agent.ha.Observation;
 import io.vigil.agent.ha.PromotionCost;
 import io.vigil.agent.ha.RewindFailure;
-import io.vigil.config.BootstrapUser;
 import io.vigil.agent.ha.SlotPlan;
+import io.vigil.config.BootstrapUser;
+import io.vigil.config.CustomBootstrap;
 import io.vigil.config.EffectiveParameters;
+import io.vigil.config.ReplicaCreation;
+import io.vigil.config.ReplicaMethod;
 import io.vigil.config.RewindPolicy;
 import io.vigil.config.SyncMode;
 import io.vigil.config.VigilConfig;
 import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsException;
-import io.vigil.postgres.Credentials;
 import io.vigil.postgres.CopiedSlot;
+import io.vigil.postgres.Credentials;
 import io.vigil.postgres.LocalPostgres;
 import io.vigil.postgres.PostgresException;
 import io.vigil.postgres.RecoveryTarget;
@@ -26,11 +29,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -246,7 +251,9 @@ final class ActionExecutor {
   /** Carries out one action; true when the next cycle should run at once to see its effect. */
   private boolean apply(Action a, Observation o) throws DcsException, PostgresException {
     if (a instanceof Action.CloneFrom c) {
-      return cloneFrom(c);
+      return createReplica(Optional.of(c));
+    } else if (a instanceof Action.CloneWithoutLeader) {
+      return createReplica(Optional.empty());
     } else if (a instanceof Action.StopPostgres s) {
       boolean wasRunning = pg.isRunning();
       published.postgresStopping();
@@ -305,19 +312,26 @@ final class ActionExecutor {
   }
 
   private Optional<Action.Exit> bootstrap(Action.BootstrapCluster b, Observation o) throws DcsException {
-    published.setPgState("initializing new cluster", "uninitialized");
+    Optional<CustomBootstrap> custom = config.bootstrap().method();
+    var hba = config.postgresql().pgHba().isEmpty() ? config.bootstrap().pgHba() : config.postgresql().pgHba();
     try {
-      pg.initdb(config.bootstrap().initdbOptions());
-      var hba = config.postgresql().pgHba().isEmpty() ? config.bootstrap().pgHba() : config.postgresql().pgHba();
-      if (!hba.isEmpty()) {
-        pg.writeHba(hba);
+      if (custom.isPresent()) {
+        restore(custom.get(), hba, o);
+      } else {
+        published.setPgState("initializing new cluster", "uninitialized");
+        pg.initdb(config.bootstrap().initdbOptions());
+        if (!hba.isEmpty()) {
+          pg.writeHba(hba);
+        }
+        writeIdent();
+        startPostgres(Optional.empty(), false, o);
+        pg.ensureRoles();
       }
-      if (!config.postgresql().pgIdent().isEmpty()) {
-        pg.writeIdent(config.postgresql().pgIdent());
-      }
-      startPostgres(Optional.empty(), false, o);
-      pg.ensureRoles();
       createBootstrapUsers();
+      Optional<String> post = config.bootstrap().postBootstrap();
+      if (post.isPresent()) {
+        pg.runPostBootstrap(Callbacks.split(post.get()), config.postgresql().replicaCreation().methodTimeout());
+      }
       String sysid = pg.controlData().systemIdentifier();
       dcs.setInitialize(sysid);
       dcs.writeConfig(b.dynamicConfig(), OptionalInt.empty());
@@ -325,7 +339,7 @@ final class ActionExecutor {
       LOG.info("initialized a new cluster (system identifier {}){}", sysid,
           leader ? "" : ", but another node took the leader lock first");
       return Optional.empty();
-    } catch (PostgresException e) {
+    } catch (PostgresException | IllegalArgumentException e) { // the latter: a command with an unclosed quote
       String msg = "bootstrap failed: " + e.getMessage();
       LOG.error(msg);
       abandonBootstrap();
@@ -366,6 +380,54 @@ final class ActionExecutor {
       abandonBootstrap();
       return Optional.of(new Action.Exit(1, msg));
     }
+  }
+
+  /**
+   * Patroni's custom bootstrap: the script fills the data directory, PostgreSQL starts with the method's recovery
+   * settings and is waited for until its recovery ends (it promotes itself), then gets this cluster's roles,
+   * pg_hba.conf and postgresql.conf. Until the superuser has our password, only the superuser may log in, and
+   * without one (trust, locally): the restored cluster still has its origin's passwords.
+   */
+  private void restore(CustomBootstrap method, List<String> hba, Observation o) throws PostgresException {
+    published.setPgState("running custom bootstrap script", "uninitialized");
+    List<String> argv = new ArrayList<>(Callbacks.split(method.command()));
+    if (!method.noParams()) {
+      argv.add("--scope=" + config.scope());
+      argv.add("--datadir=" + pg.settings().dataDir());
+    }
+    method.arguments().forEach((key, value) -> argv.add("--" + key + "=" + value));
+    LOG.info("running custom bootstrap method {}", method.name());
+    Duration limit = config.postgresql().replicaCreation().methodTimeout();
+    pg.bootstrapWith(method.name(), argv, limit);
+    String restoredHba = pg.openToSuperuser();
+    Map<String, String> params = parameters(o);
+    pg.setStartOptions(commandLine(params));
+    if (method.recoveryConf().isPresent() || method.keepExistingRecoveryConf()) {
+      pg.writeRestoreConfig(params, method.recoveryConf());
+    } else {
+      pg.writeConfig(params, Optional.empty());
+    }
+    published.setPgState("starting", "master");
+    try {
+      pg.start();
+    } catch (PostgresException e) {
+      if (!pg.isRunning()) {
+        throw e;
+      }
+      LOG.info("PostgreSQL is still recovering the restored cluster ({}); waiting for the end of recovery",
+          e.getMessage());
+    }
+    pg.awaitEndOfRecovery(limit);
+    pg.ensureRoles();
+    if (hba.isEmpty()) {
+      pg.restoreHba(restoredHba);
+    } else {
+      pg.writeHba(hba);
+    }
+    writeIdent();
+    pg.writeConfig(parameters(o), Optional.empty());
+    pg.reload();
+    LOG.info("custom bootstrap method {} restored a cluster that is out of recovery", method.name());
   }
 
   /** Patroni's behaviour: give the initialize key back and keep the failed data directory aside. */
@@ -507,11 +569,38 @@ final class ActionExecutor {
     LOG.info("copied logical slots {} from the primary", names);
   }
 
-  private boolean cloneFrom(Action.CloneFrom c) throws PostgresException {
+  /**
+   * The configured replica creation methods in order until one fills the data directory (spec §3.9); without a
+   * member to copy from only those that work without one. A failed method is logged and the next one tried.
+   */
+  private boolean createReplica(Optional<Action.CloneFrom> source) throws PostgresException {
     published.setPgState("creating replica", "replica");
-    LOG.info("cloning from {} ({}:{}) with pg_basebackup", c.member(), c.host(), c.port());
-    pg.basebackup(c.host(), c.port(), config.postgresql().basebackupOptions());
-    return true;
+    ReplicaCreation creation = config.postgresql().replicaCreation();
+    List<ReplicaMethod> methods = creation.methods().stream()
+        .filter(m -> source.isPresent() || m.noLeader()).toList();
+    String connstring = source.map(c -> pg.replicationDsn(c.host(), c.port())).orElse("");
+    for (ReplicaMethod m : methods) {
+      try {
+        if (m.builtin()) {
+          Action.CloneFrom c = source.orElseThrow();
+          LOG.info("cloning from {} ({}:{}) with pg_basebackup", c.member(), c.host(), c.port());
+          pg.basebackup(c.host(), c.port(), config.postgresql().basebackupOptions());
+        } else {
+          List<String> argv = ReplicaCommand.argv(m, config.scope(), pg.settings().dataDir(), connstring);
+          pg.createReplicaWith(m.name(), argv, m.keepData(), source.map(Action.CloneFrom::host),
+              source.map(Action.CloneFrom::port).orElse(0), creation.methodTimeout());
+        }
+        LOG.info("replica has been created using {}{}", m.name(), source.map(c -> " from " + c.member()).orElse(""));
+        return true;
+      } catch (PostgresException e) {
+        LOG.error("replica creation method {} failed: {}", m.name(), e.getMessage());
+      } catch (IllegalArgumentException e) {
+        LOG.error("replica creation method {} not run: {} in postgresql.{}.command", m.name(), e.getMessage(), m.name());
+      }
+    }
+    throw new PostgresException(methods.isEmpty() ? "no replica creation method can run without a leader"
+        : "every replica creation method failed (" + methods.stream().map(ReplicaMethod::name)
+            .collect(Collectors.joining(", ")) + ")");
   }
 
   private void startPostgres(Optional<RecoveryTarget> upstream, boolean asReplica, Observation o)
@@ -553,6 +642,8 @@ final class ActionExecutor {
     if (SlotPlan.needsHotStandbyFeedback(o.settings())) {
       params.put("hot_standby_feedback", "on");
     }
+    // recovery settings: written only into a replica's recovery block, never the primary's main section
+    params.putAll(config.postgresql().recoveryConf());
     SyncMode mode = o.settings().dynamic().synchronousMode();
     if (syncStandbyNames.isPresent()) {
       params.put(SYNC_NAMES, syncStandbyNames.get());
@@ -639,6 +730,12 @@ final class ActionExecutor {
     return pg.isRunning();
   }
 
+  private void writeIdent() throws PostgresException {
+    if (!config.postgresql().pgIdent().isEmpty()) {
+      pg.writeIdent(config.postgresql().pgIdent());
+    }
+  }
+
   /** {@code bootstrap.users}, except the superuser and replication roles (their settings come from authentication). */
   private void createBootstrapUsers() throws PostgresException {
     var pgConfig = config.postgresql();
@@ -667,9 +764,7 @@ final class ActionExecutor {
     if (!config.postgresql().pgHba().isEmpty()) {
       pg.writeHba(config.postgresql().pgHba());
     }
-    if (!config.postgresql().pgIdent().isEmpty()) {
-      pg.writeIdent(config.postgresql().pgIdent());
-    }
+    writeIdent();
     pg.writeConfig(parameters(o), o.pg().isPrimary() ? Optional.empty()
         : Optional.of(m.following().orElse(RecoveryTarget.none())));
     pg.reload();

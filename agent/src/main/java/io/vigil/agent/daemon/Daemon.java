@@ -3,7 +3,6 @@ package io.vigil.agent.daemon;
 import io.vigil.agent.ha.Action;
 import io.vigil.config.ConfigException;
 import io.vigil.config.ConfigLoader;
-import io.vigil.config.UnimplementedKeys;
 import io.vigil.config.VigilConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -46,11 +45,7 @@ public final class Daemon {
       err.println("vigil: " + e.getMessage());
       return null;
     }
-    if (!config.unknownKeys().isEmpty()) {
-      LOG.warn("ignoring configuration keys Vigil does not use: {}", String.join(", ", config.unknownKeys()));
-    }
-    UnimplementedKeys.in(config.raw()).forEach((key, instead) ->
-        LOG.warn("{} is a Patroni setting Vigil does not implement: {}", key, instead));
+    config.startupWarnings().forEach(warning -> LOG.warn("{}", warning));
     return config;
   }
 

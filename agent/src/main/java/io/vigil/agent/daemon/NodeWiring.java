@@ -49,6 +49,6 @@ final class NodeWiring {
     Map<String, Object> tags = c.tags().asMemberTags();
     Optional<String> proxyUrl = pg.proxyAddress().map(proxy -> "postgres://" + proxy + "/" + pg.database());
     return new NodeSettings(c.name(), FailoverTags.nofailover(tags), canBootstrap, c.bootstrap().dcs(), d,
-        connUrl, apiUrl, tags, proxyUrl);
+        connUrl, apiUrl, tags, proxyUrl, pg.replicaCreation().worksWithoutLeader());
   }
 }

@@ -28,8 +28,14 @@ public sealed interface Action {
    */
   record BootstrapStandbyCluster(RecoveryTarget remote, Map<String, Object> dynamicConfig) implements Action {}
 
-  /** pg_basebackup from the named member, then start following it. */
+  /** Fill the data directory from the named member with the configured replica creation methods, then follow it. */
   record CloneFrom(String member, String host, int port) implements Action {}
+
+  /**
+   * No member to copy from: fill the data directory with the replica creation methods that work without one
+   * ({@code no_leader}, e.g. a restore from a backup repository).
+   */
+  record CloneWithoutLeader() implements Action {}
 
   /**
    * Write the configuration for the role and start PostgreSQL. A replica without upstream runs

@@ -214,6 +214,12 @@ public final class HaCore {
       return new Step(Rule.RACE_INITIALIZE, "racing for the initialize key to bootstrap a new cluster",
           List.of(new Action.RaceInitialize()), memory);
     }
+    // Patroni: a node that may not bootstrap restores itself from a backup when a method can, unless a bootstrap is
+    // under way right now (initialize taken but not yet set to the system identifier).
+    if (o.settings().cloneWithoutLeader() && !view.initialize().map(String::isEmpty).orElse(false)) {
+      return new Step(Rule.CLONE_WITHOUT_LEADER, "trying to bootstrap (without leader)",
+          List.of(new Action.CloneWithoutLeader()), memory.withFollowing(Optional.empty()).withRewindPending(false));
+    }
     return new Step(Rule.WAIT_FOR_LEADER_BOOTSTRAP, "waiting for leader to bootstrap", List.of(), memory);
   }
 

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param tags          member tags as published (false built-in tags omitted)
  * @param proxyUrl      {@code postgres://<proxy_address>/<database>} when {@code postgresql.proxy_address} is set
  *                      (a connection pooler next to PostgreSQL, for service discovery)
+ * @param cloneWithoutLeader a replica creation method works without a member to copy from ({@code no_leader}), so
+ *                      an empty data directory may be filled while the cluster has no leader (spec §3.8)
  */
 public record NodeSettings(
     String name,
@@ -28,11 +30,13 @@ public record NodeSettings(
     String connUrl,
     String apiUrl,
     Map<String, Object> tags,
-    Optional<String> proxyUrl) {
+    Optional<String> proxyUrl,
+    boolean cloneWithoutLeader) {
 
+  /** Settings of a node with no pooler address whose replicas are created only from a running member. */
   public NodeSettings(String name, boolean nofailover, boolean canBootstrap, Map<String, Object> bootstrapDcs,
       DynamicConfig dynamic, String connUrl, String apiUrl, Map<String, Object> tags) {
-    this(name, nofailover, canBootstrap, bootstrapDcs, dynamic, connUrl, apiUrl, tags, Optional.empty());
+    this(name, nofailover, canBootstrap, bootstrapDcs, dynamic, connUrl, apiUrl, tags, Optional.empty(), false);
   }
 
   /** This node's weight in a leader race tie, read from its published tags as its peers read it. */
@@ -41,6 +45,7 @@ public record NodeSettings(
   }
 
   public NodeSettings withDynamic(DynamicConfig d) {
-    return new NodeSettings(name, nofailover, canBootstrap, bootstrapDcs, d, connUrl, apiUrl, tags, proxyUrl);
+    return new NodeSettings(name, nofailover, canBootstrap, bootstrapDcs, d, connUrl, apiUrl, tags, proxyUrl,
+        cloneWithoutLeader);
   }
 }

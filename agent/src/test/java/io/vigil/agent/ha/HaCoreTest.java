@@ -40,6 +40,7 @@ class HaCoreTest {
   private LocalPg pg = replica(100);
   private List<PeerStatus> peers = List.of();
   private boolean nofailover;
+  private boolean cloneWithoutLeader;
   private Map<String, Object> myTags = Map.of();
   private AgentMemory memory = AgentMemory.initial();
   private long now = 1_000;
@@ -107,7 +108,7 @@ class HaCoreTest {
     }
     DynamicConfig dyn = DynamicConfig.fromMap(dynamic);
     NodeSettings s = new NodeSettings("me", nofailover || FailoverTags.nofailover(myTags), true, Map.of("ttl", 30), dyn,
-        "postgres://127.0.0.1:5000/postgres", "http://127.0.0.1:6000/patroni", myTags, proxyUrl);
+        "postgres://127.0.0.1:5000/postgres", "http://127.0.0.1:6000/patroni", myTags, proxyUrl, cloneWithoutLeader);
     ClusterView view = new ClusterView(initialize, Optional.of(new ConfigNode(Map.of("ttl", 30), 0)), leader,
         members, optime, List.of(), false, failover, sync, failsafe);
     Observation o = new Observation(now, Optional.of(view), Optional.empty(), MY_SESSION, pg, peers, s, guards,
@@ -169,6 +170,24 @@ class HaCoreTest {
     Decision d = decide();
     assertThat(d.rule()).isEqualTo(Rule.CLONE_FROM_LEADER);
     assertThat(acting(d)).containsExactly(new Action.CloneFrom("n1", "127.0.0.1", 5432));
+  }
+
+  @Test
+  void withABackupMethodANodeThatMayNotBootstrapRestoresItselfWithoutALeader() {
+    initialize = Optional.of("7399999999999999999");
+    pg = empty();
+    cloneWithoutLeader = true;
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.CLONE_WITHOUT_LEADER);
+    assertThat(acting(d)).containsExactly(new Action.CloneWithoutLeader());
+    assertThat(d.memory().following()).isEmpty();
+
+    initialize = Optional.of(""); // another node is bootstrapping right now: wait for it, as Patroni does
+    assertThat(decide().rule()).isEqualTo(Rule.WAIT_FOR_LEADER_BOOTSTRAP);
+
+    initialize = Optional.of("7399999999999999999");
+    member("n1", 5432).leader("n1", 7); // a leader to copy from: the usual clone, all methods
+    assertThat(decide().rule()).isEqualTo(Rule.CLONE_FROM_LEADER);
   }
 
   @Test
