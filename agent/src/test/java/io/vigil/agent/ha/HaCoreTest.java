@@ -1680,6 +1680,21 @@ class HaCoreTest {
   }
 
   @Test
+  void aFormerPrimaryInAStandbyClusterIsNotRewoundFromTheStandbyLeader() {
+    dynamic = STANDBY;
+    member("n1", 5433).member("me", 5000).leader("n1", 7);
+    MemberNode n1 = members.remove(0);
+    Map<String, Object> data = new LinkedHashMap<>(n1.data());
+    data.put("role", "standby_leader");
+    members.add(0, new MemberNode("n1", data, n1.session()));
+    pg = stoppedFormerPrimary();
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.REWIND_FROM_LEADER);
+    assertThat(acting(d)).isEmpty();
+    assertThat(d.message()).contains("does not pg_rewind from a standby leader").contains("vigilctl reinit");
+  }
+
+  @Test
   void anUnreachableRemotePrimaryKeepsTheStandbyLeaderWaitingNotPromoting() {
     dynamic = STANDBY;
     member("me", 5000).leader("me", MY_SESSION);
