@@ -1652,7 +1652,8 @@ class HaCoreTest {
     member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
     Decision d = decide();
     assertThat(d.rule()).isEqualTo(Rule.FOLLOW_REMOTE_PRIMARY);
-    assertThat(acting(d)).containsExactly(new Action.Follow(REMOTE));
+    assertThat(acting(d)).as("on_role_change: replica -> standby_leader")
+        .containsExactly(new Action.Follow(REMOTE, true));
     assertThat(publishedRole(d)).isEqualTo("standby_leader");
 
     memory = d.memory();
@@ -1718,7 +1719,7 @@ class HaCoreTest {
       memory = AgentMemory.initial();
       Decision d = decide();
       assertThat(d.rule()).as("%s", section).isEqualTo(Rule.FOLLOW_REMOTE_PRIMARY);
-      assertThat(acting(d)).containsExactly(new Action.Follow(RecoveryTarget.none()));
+      assertThat(acting(d)).containsExactly(new Action.Follow(RecoveryTarget.none(), true));
       memory = d.memory();
       d = decide();
       assertThat(d.rule()).as("%s", section).isEqualTo(Rule.STANDBY_CLUSTER_UNUSABLE);
