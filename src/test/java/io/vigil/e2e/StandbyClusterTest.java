@@ -68,6 +68,9 @@ class StandbyClusterTest {
         assertThat(standby.rest(other, "/primary")).isEqualTo(503);
         assertThat(member(zk, other).get("role")).isEqualTo("standby_leader");
         assertThat(standby.log(other)).contains("rule=FOLLOW_REMOTE_PRIMARY").doesNotContain("rule=PROMOTE");
+        java.nio.file.Path callbacks = standby.files.base.resolve(other).resolve("callbacks.log");
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.nio.file.Files.exists(callbacks)
+            && java.nio.file.Files.readString(callbacks).contains("on_role_change standby_leader dr"));
         write(main, "n1", "after takeover");
         awaitRow(standby, other, "after takeover");
         standby.start(first);

@@ -265,7 +265,11 @@ final class ActionExecutor {
     } else if (a instanceof Action.Follow f) {
       pg.writeConfig(parameters(o), Optional.of(f.target()));
       pg.reload();
-      callback("on_reload", false);
+      if (f.becomesStandbyLeader()) {
+        callbacks.fire(config.postgresql().callbacks(), "on_role_change", "standby_leader");
+      } else {
+        callback("on_reload", false);
+      }
     } else if (a instanceof Action.WakeWalReceiver) {
       pg.reload();
     } else if (a instanceof Action.RecordPromotion r) {

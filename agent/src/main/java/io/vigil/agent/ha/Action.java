@@ -51,8 +51,18 @@ public sealed interface Action {
    */
   record RestartPostgres(java.util.OptionalLong timeoutSeconds) implements Action {}
 
-  /** Point the running replica at another upstream: rewrite the recovery settings and reload. */
-  record Follow(RecoveryTarget target) implements Action {}
+  /**
+   * Point the running replica at another upstream: rewrite the recovery settings and reload.
+   *
+   * @param becomesStandbyLeader the lock holder of a standby cluster starts following the remote primary: its role
+   *                             changes from replica to standby_leader ({@code on_role_change} instead of
+   *                             {@code on_reload}, as Patroni runs them)
+   */
+  record Follow(RecoveryTarget target, boolean becomesStandbyLeader) implements Action {
+    public Follow(RecoveryTarget target) {
+      this(target, false);
+    }
+  }
 
   /**
    * Reload PostgreSQL, nothing else: a standby whose walreceiver failed sleeps wal_retrieve_retry_interval (5 s by

@@ -300,6 +300,11 @@ public final class HaCore {
     }
     boolean leaderReady = leader.role().map(r -> r.equals("master") || r.equals("primary")).orElse(false)
         && !leader.data().containsKey("checkpoint_after_promote");
+    if (leader.role().filter(StandbyLeader.ROLE::equals).isPresent()) {
+      return new Step(Rule.REWIND_FROM_LEADER, "not starting PostgreSQL: this node was a primary and may have "
+          + "diverged, and Vigil does not pg_rewind from a standby leader (" + leader.name() + "); reinitialize this "
+          + "member (vigilctl reinit) to clone it again", List.of(), memory);
+    }
     if (!leaderReady) {
       return new Step(Rule.REWIND_FROM_LEADER, "waiting for leader " + leader.name()
           + " to finish its promotion before pg_rewind", List.of(), memory);

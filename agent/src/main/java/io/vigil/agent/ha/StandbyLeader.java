@@ -78,9 +78,9 @@ final class StandbyLeader {
           actions, memory);
     }
     if (!paused && !Optional.of(remote).equals(memory.following())) {
-      actions.add(0, new Action.Follow(remote));
       // Patroni's words while the member key does not say standby_leader yet (the lock is new), then what changes.
       boolean known = view.member(me).flatMap(m -> m.role()).filter(ROLE::equals).isPresent();
+      actions.add(0, new Action.Follow(remote, !known));
       String became = known ? "" : "promoted self to a standby leader because i had the session lock: ";
       return new HaCore.Step(Rule.FOLLOW_REMOTE_PRIMARY, became + "changing primary_conninfo to follow the remote "
           + "primary " + s.describe(), actions,

@@ -1671,7 +1671,8 @@ class HaCoreTest {
     member("me", 5000).member("n2", 5433).leader("me", MY_SESSION);
     Decision d = decide();
     assertThat(d.rule()).isEqualTo(Rule.FOLLOW_REMOTE_PRIMARY);
-    assertThat(acting(d)).containsExactly(new Action.Follow(REMOTE));
+    assertThat(acting(d)).as("on_role_change: replica -> standby_leader")
+        .containsExactly(new Action.Follow(REMOTE, true));
     assertThat(publishedRole(d)).isEqualTo("standby_leader");
 
     memory = d.memory();
@@ -1699,6 +1700,21 @@ class HaCoreTest {
   }
 
   @Test
+  void aFormerPrimaryInAStandbyClusterIsNotRewoundFromTheStandbyLeader() {
+    dynamic = STANDBY;
+    member("n1", 5433).member("me", 5000).leader("n1", 7);
+    MemberNode n1 = members.remove(0);
+    Map<String, Object> data = new LinkedHashMap<>(n1.data());
+    data.put("role", "standby_leader");
+    members.add(0, new MemberNode("n1", data, n1.session()));
+    pg = stoppedFormerPrimary();
+    Decision d = decide();
+    assertThat(d.rule()).isEqualTo(Rule.REWIND_FROM_LEADER);
+    assertThat(acting(d)).isEmpty();
+    assertThat(d.message()).contains("does not pg_rewind from a standby leader").contains("vigilctl reinit");
+  }
+
+  @Test
   void anUnreachableRemotePrimaryKeepsTheStandbyLeaderWaitingNotPromoting() {
     dynamic = STANDBY;
     member("me", 5000).leader("me", MY_SESSION);
@@ -1722,7 +1738,7 @@ class HaCoreTest {
       memory = AgentMemory.initial();
       Decision d = decide();
       assertThat(d.rule()).as("%s", section).isEqualTo(Rule.FOLLOW_REMOTE_PRIMARY);
-      assertThat(acting(d)).containsExactly(new Action.Follow(RecoveryTarget.none()));
+      assertThat(acting(d)).containsExactly(new Action.Follow(RecoveryTarget.none(), true));
       memory = d.memory();
       d = decide();
       assertThat(d.rule()).as("%s", section).isEqualTo(Rule.STANDBY_CLUSTER_UNUSABLE);
