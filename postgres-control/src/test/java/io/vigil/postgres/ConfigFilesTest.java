@@ -75,7 +75,7 @@ class ConfigFilesTest {
   void standbyClusterSettingsOfTheTargetWinOverServerParameters() {
     RecoveryTarget remote = new RecoveryTarget("remote", 6000, Optional.of("standby_slot"),
         Map.of("restore_command", "cp /remote/%f %p", "recovery_min_apply_delay", "5min"));
-    String conf = ConfigFiles.postgresqlConf(Map.of(), HBA, IDENT, ConfigFiles.recoverySettings(
+    String conf = ConfigFiles.postgresqlConf(ConfigFiles.BASE_CONF, Map.of(), HBA, IDENT, ConfigFiles.recoverySettings(
         Map.of("restore_command", "cp /local/%f %p"), remote, Optional.of("host=remote port=6000")));
     assertThat(conf).contains("primary_conninfo = 'host=remote port=6000'\n", "primary_slot_name = 'standby_slot'\n",
         "recovery_min_apply_delay = '5min'\n", "restore_command = 'cp /remote/%f %p'\n").doesNotContain("/local/");
