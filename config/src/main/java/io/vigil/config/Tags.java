@@ -13,7 +13,7 @@ import java.util.Set;
  *
  * @param nofailover       as configured; empty when absent, which matters beside {@code failover_priority}
  *                         (Patroni 3.2: a present {@code nofailover} decides, an absent one defers to the priority)
- * @param nostream         Patroni 3.3's tag, published for peers and tools; Vigil still streams (docs/compatibility.md)
+ * @param nostream         Patroni 3.3's tag: the replica does not stream, it replays WAL from restore_command only
  * @param failoverPriority Patroni 3.2's leader race tie-break; empty when absent (peers then assume 1)
  * @param custom           every tag other than the built-in ones, in configured order
  */

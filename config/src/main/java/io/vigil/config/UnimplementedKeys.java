@@ -24,7 +24,6 @@ public final class UnimplementedKeys {
         c.put("bootstrap.post_init", "the script is not run after the bootstrap");
         c.put("postgresql.create_replica_methods", "replicas are cloned with pg_basebackup");
         c.put("postgresql.create_replica_method", "replicas are cloned with pg_basebackup");
-        c.put("tags.nostream", "the replica still streams from its upstream (the tag is only published)");
         // Out of scope (docs/compatibility.md): each has a reason there.
         c.put("citus", "the node runs as a plain PostgreSQL cluster member; Citus workers are not registered");
         for (String python : List.of("format", "dateformat", "traceback_level", "max_queue_size", "loggers", "type",

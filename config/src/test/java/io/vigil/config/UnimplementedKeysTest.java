@@ -18,8 +18,7 @@ class UnimplementedKeysTest {
                 "tags", Map.of("nostream", true, "failover_priority", 2));
         assertThat(UnimplementedKeys.in(raw)).containsExactly(
                 Map.entry("bootstrap.method", "a new cluster is created with initdb"),
-                Map.entry("postgresql.create_replica_methods", "replicas are cloned with pg_basebackup"),
-                Map.entry("tags.nostream", "the replica still streams from its upstream (the tag is only published)"));
+                Map.entry("postgresql.create_replica_methods", "replicas are cloned with pg_basebackup"));
     }
 
     @Test
@@ -33,7 +32,7 @@ class UnimplementedKeysTest {
                 "restapi", Map.of("listen", "127.0.0.1:8008", "certfile", "/etc/patroni/rest.pem",
                         "verify_client", "required", "allowlist", List.of("10.0.0.0/8"), "allowlist_include_members", true),
                 "watchdog", Map.of("mode", false), // YAML's unquoted off
-                "tags", Map.of("nostream", false));
+                "tags", Map.of("nostream", true));
         assertThat(UnimplementedKeys.in(raw)).isEmpty();
         assertThat(UnimplementedKeys.in(Map.of())).isEmpty();
     }

@@ -3,6 +3,7 @@ package io.vigil.dcs;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -58,7 +59,9 @@ final class ClusterReader {
         Optional<LeaderNode> leader = get(keys, ClusterPaths.LEADER, paths.leader(), true)
                 .map(z -> WireFormat.leader(z.data(), z.stat().getEphemeralOwner(), z.stat().getVersion()));
         boolean watchStatus = leader.map(l -> !l.name().equals(memberName)).orElse(true);
-        OptionalLong optime = optime(keys, watchStatus);
+        Optional<Znode> status = get(keys, ClusterPaths.STATUS, paths.status(), watchStatus);
+        OptionalLong optime = status.isPresent() ? WireFormat.statusOptime(status.get().data())
+                : legacyOptime(keys, watchStatus);
         Optional<FailoverNode> failover = get(keys, ClusterPaths.FAILOVER, paths.failover(), true)
                 .flatMap(z -> WireFormat.failover(z.data(), z.stat().getVersion()));
         Optional<SyncNode> sync = get(keys, ClusterPaths.SYNC, paths.sync(), watchStatus)
@@ -67,7 +70,7 @@ final class ClusterReader {
                 .flatMap(z -> WireFormat.failsafe(z.data()));
         return new ClusterView(initialize, config, leader, members, optime,
                 history.map(z -> WireFormat.history(z.data())).orElse(List.of()), history.isPresent(), failover, sync,
-                failsafe);
+                failsafe).withStatusSlots(status.map(z -> WireFormat.statusSlots(z.data())).orElse(Map.of()));
     }
 
     private List<MemberNode> members() throws Exception {
@@ -86,11 +89,7 @@ final class ClusterReader {
         return members;
     }
 
-    private OptionalLong optime(Set<String> keys, boolean watch) throws Exception {
-        Optional<Znode> status = get(keys, ClusterPaths.STATUS, paths.status(), watch);
-        if (status.isPresent()) {
-            return WireFormat.statusOptime(status.get().data());
-        }
+    private OptionalLong legacyOptime(Set<String> keys, boolean watch) throws Exception {
         if (!keys.contains(ClusterPaths.OPTIME)) {
             return OptionalLong.empty();
         }

@@ -25,6 +25,7 @@ import java.util.OptionalLong;
  *                       {@linkplain SyncNode#isEmpty() empty} record carrying the znode version)
  * @param failsafe       the {@code failsafe} znode: member name to REST API URL; empty when it does not exist or
  *                       is not a JSON object of strings (garbage reads as absent)
+ * @param statusSlots    {@code status.slots}: the leader's permanent slots and their positions (1.5), empty when none
  */
 public record ClusterView(
         Optional<String> initialize,
@@ -36,7 +37,8 @@ public record ClusterView(
         boolean historyPresent,
         Optional<FailoverNode> failover,
         Optional<SyncNode> sync,
-        Optional<java.util.Map<String, String>> failsafe) {
+        Optional<java.util.Map<String, String>> failsafe,
+        java.util.Map<String, Long> statusSlots) {
 
     private static final ClusterView EMPTY = new ClusterView(Optional.empty(), Optional.empty(), Optional.empty(),
             List.of(), OptionalLong.empty(), List.of(), false, Optional.empty(), Optional.empty(), Optional.empty());
@@ -50,8 +52,17 @@ public record ClusterView(
         Objects.requireNonNull(sync, "sync");
         Objects.requireNonNull(failsafe, "failsafe");
         failsafe = failsafe.map(m -> java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(m)));
+        statusSlots = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(statusSlots));
         members = members.stream().sorted(Comparator.comparing(MemberNode::name)).toList();
         history = history.stream().map(JsonValues::freezeList).toList();
+    }
+
+    /** A view whose {@code status} carries no slots. */
+    public ClusterView(Optional<String> initialize, Optional<ConfigNode> config, Optional<LeaderNode> leader,
+            List<MemberNode> members, OptionalLong optime, List<List<Object>> history, boolean historyPresent,
+            Optional<FailoverNode> failover, Optional<SyncNode> sync, Optional<java.util.Map<String, String>> failsafe) {
+        this(initialize, config, leader, members, optime, history, historyPresent, failover, sync, failsafe,
+                java.util.Map.of());
     }
 
     /** A view without a {@code failsafe} znode. */
@@ -72,13 +83,19 @@ public record ClusterView(
     /** This view with another {@code sync} znode. */
     public ClusterView withSync(Optional<SyncNode> next) {
         return new ClusterView(initialize, config, leader, members, optime, history, historyPresent, failover, next,
-                failsafe);
+                failsafe, statusSlots);
     }
 
     /** This view with another {@code failsafe} znode. */
     public ClusterView withFailsafe(Optional<java.util.Map<String, String>> next) {
         return new ClusterView(initialize, config, leader, members, optime, history, historyPresent, failover, sync,
-                next);
+                next, statusSlots);
+    }
+
+    /** This view with another {@code status.slots}. */
+    public ClusterView withStatusSlots(java.util.Map<String, Long> next) {
+        return new ClusterView(initialize, config, leader, members, optime, history, historyPresent, failover, sync,
+                failsafe, next);
     }
 
     /** A cluster with no keys at all (the base znode does not exist). */

@@ -66,8 +66,11 @@ public interface Dcs extends AutoCloseable {
      */
     void touchMember(Map<String, Object> data) throws DcsException;
 
-    /** Writes {@code status} = {@code {"optime":N}} if N differs from the last value this member wrote. */
-    void writeStatus(long optime) throws DcsException;
+    /**
+     * Writes {@code status} = {@code {"optime":N}}, with {@code "slots":{name: lsn}} when {@code slots} is not empty,
+     * if it differs from the last value this member wrote.
+     */
+    void writeStatus(long optime, Map<String, Long> slots) throws DcsException;
 
     /** Writes {@code history} (compact JSON array of arrays), unconditionally. */
     void writeHistory(List<List<Object>> history) throws DcsException;

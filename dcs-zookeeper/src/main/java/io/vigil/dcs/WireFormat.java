@@ -121,6 +121,18 @@ final class WireFormat {
         return JsonValues.integer(parseObject(data).get("optime"));
     }
 
+    /**
+     * {@code status.slots}: slot name to LSN as the leader published them (1.5); entries that are not integers are
+     * left out, anything else than an object reads as none.
+     */
+    static Map<String, Long> statusSlots(byte[] data) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        if (parseObject(data).get("slots") instanceof Map<?, ?> slots) {
+            slots.forEach((name, lsn) -> JsonValues.integer(lsn).ifPresent(v -> out.put(String.valueOf(name), v)));
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
     /** Legacy {@code optime/leader} = plain decimal integer. */
     static OptionalLong legacyOptime(byte[] data) {
         return JsonValues.integer(text(data));

@@ -50,6 +50,7 @@ public final class ZooKeeperDcs implements Dcs {
     private final TlsProbe tlsProbe;
     private final ServerReachability reachability;
     private OptionalLong lastStatusOptime = OptionalLong.empty();
+    private Map<String, Long> lastStatusSlots = Map.of();
     private boolean closed;
 
     private ZooKeeperDcs(ZooKeeperDcsSettings settings, CuratorFramework client, ZooKeeperTls.Material tlsMaterial) {
@@ -202,7 +203,8 @@ public final class ZooKeeperDcs implements Dcs {
     @Override
     public synchronized void releaseLeader(OptionalLong lastOptime) throws DcsException {
         if (lastOptime.isPresent()) {
-            writeStatus(lastOptime.getAsLong());
+            // The slot positions stay: a replica that promotes next advances its copies to them.
+            writeStatus(lastOptime.getAsLong(), lastStatusSlots);
         }
         calls.retrying("release leader lock", leaderLock::release);
     }
@@ -214,13 +216,19 @@ public final class ZooKeeperDcs implements Dcs {
     }
 
     @Override
-    public synchronized void writeStatus(long optime) throws DcsException {
-        if (lastStatusOptime.isPresent() && lastStatusOptime.getAsLong() == optime) {
+    public synchronized void writeStatus(long optime, Map<String, Long> slots) throws DcsException {
+        if (lastStatusOptime.isPresent() && lastStatusOptime.getAsLong() == optime && lastStatusSlots.equals(slots)) {
             return;
         }
-        byte[] value = WireFormat.compactJson(Map.of("optime", optime));
+        Map<String, Object> status = new java.util.LinkedHashMap<>();
+        status.put("optime", optime);
+        if (!slots.isEmpty()) {
+            status.put("slots", new java.util.TreeMap<>(slots));
+        }
+        byte[] value = WireFormat.compactJson(status);
         calls.once("write status", session -> keys.put(paths.status(), value));
         lastStatusOptime = OptionalLong.of(optime);
+        lastStatusSlots = Map.copyOf(slots);
     }
 
     @Override

@@ -227,7 +227,7 @@ class ClusterReadTest {
         node2.touchMember(Map.of("state", "running"));
         node1.writeConfig(Map.of("ttl", 30), OptionalInt.empty());
         assertThat(node1.attemptLeader()).isTrue();
-        node1.writeStatus(42);
+        node1.writeStatus(42, Map.of());
         node1.writeSync(SyncNode.value("node1", List.of("node2"), OptionalInt.empty()), OptionalInt.empty());
 
         node1.read();

@@ -173,15 +173,28 @@ class InitializeAndConfigTest {
 
     @Test
     void statusIsOnlyWrittenWhenTheOptimeChanged() throws Exception {
-        a.writeStatus(100);
+        a.writeStatus(100, Map.of());
         int version = zk.stat("status").getVersion();
 
-        a.writeStatus(100);
+        a.writeStatus(100, Map.of());
         assertThat(zk.stat("status").getVersion()).isEqualTo(version);
 
-        a.writeStatus(101);
+        a.writeStatus(101, Map.of());
         assertThat(zk.stat("status").getVersion()).isEqualTo(version + 1);
         assertThat(zk.text("status")).isEqualTo("{\"optime\":101}");
+    }
+
+    @Test
+    void statusCarriesPermanentSlotPositionsAndPeersReadThem() throws Exception {
+        a.writeStatus(100, Map.of("cdc", 90L, "archiver", 80L));
+        assertThat(zk.text("status")).isEqualTo("{\"optime\":100,\"slots\":{\"archiver\":80,\"cdc\":90}}");
+        int version = zk.stat("status").getVersion();
+        a.writeStatus(100, Map.of("cdc", 95L, "archiver", 80L));
+        assertThat(zk.stat("status").getVersion()).as("a slot moved").isEqualTo(version + 1);
+        assertThat(b.read().statusSlots()).containsExactlyInAnyOrderEntriesOf(Map.of("cdc", 95L, "archiver", 80L));
+
+        zk.put("status", "{\"optime\":100,\"slots\":{\"cdc\":\"garbage\",\"ok\":7}}");
+        assertThat(b.read().statusSlots()).as("unparseable entries are left out").containsExactly(Map.entry("ok", 7L));
     }
 
     @Test

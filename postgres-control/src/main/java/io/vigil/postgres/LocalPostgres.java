@@ -45,6 +45,7 @@ public final class LocalPostgres {
   private final ServerProcess server;
   private final Rewinder rewinder;
   private final PostmasterWatch watch;
+  private final OwnedFiles files;
 
   public LocalPostgres(PostgresSettings settings) {
     this.settings = settings;
@@ -53,7 +54,7 @@ public final class LocalPostgres {
     this.session = new SqlSession(settings.localHost(), settings.port(), settings.database(), settings.superuser());
     this.watchSession = new SqlSession(settings.localHost(), settings.port(), settings.database(),
         settings.superuser());
-    OwnedFiles files = new OwnedFiles(settings.runAsUser());
+    this.files = new OwnedFiles(settings.runAsUser());
     this.config = new ConfigWriter(settings, files);
     this.creator = new ClusterCreator(settings, commands, files, config, postmaster);
     this.watch = new PostmasterWatch(postmaster);
@@ -327,20 +328,161 @@ public final class LocalPostgres {
     });
   }
 
+  /** What {@link #syncSlots} did, for the caller's log lines; failures are per slot and do not stop the others. */
+  public record SlotChanges(List<String> created, List<String> dropped, List<String> advanced,
+      Map<String, String> failed) {}
+
   /**
-   * Creates the missing physical slots of {@code wanted} ({@code pg_create_physical_replication_slot(name, true)})
-   * and drops inactive physical slots not in it. Logical, temporary and active slots are left alone.
+   * Makes this server's slots match {@code target}: creates the missing wanted ones (a logical one only on a
+   * primary: a standby gets copies, see {@link #readLogicalSlots}), drops inactive unwanted ones unless ignored,
+   * re-creates one whose type, database or plugin changed, and advances copies. Temporary slots are never touched.
+   */
+  public SlotChanges syncSlots(SlotTarget target) throws PostgresException {
+    List<SlotInfo> existing = replicationSlots();
+    boolean standby = session.call("recovery check", c -> {
+      try (java.sql.Statement st = c.createStatement();
+           java.sql.ResultSet rs = st.executeQuery("SELECT pg_catalog.pg_is_in_recovery()")) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    });
+    List<String> created = new java.util.ArrayList<>();
+    List<String> dropped = new java.util.ArrayList<>();
+    List<String> advanced = new java.util.ArrayList<>();
+    Map<String, String> failed = new java.util.TreeMap<>();
+    Map<String, SlotInfo> byName = new java.util.TreeMap<>();
+    for (SlotInfo slot : existing) {
+      byName.put(slot.name(), slot);
+      SlotSpec want = target.wanted().get(slot.name());
+      boolean unwanted = want == null && target.dropUnwanted() && !target.ignored().ignores(slot);
+      boolean changed = want != null && !want.sameKind(slot);
+      if ((unwanted || changed) && !slot.active()) {
+        attempt(slot.name(), failed, () -> {
+          if (dropSlot(slot.name())) {
+            dropped.add(slot.name());
+            byName.remove(slot.name());
+          }
+        });
+      }
+    }
+    for (SlotSpec want : target.wanted().values()) {
+      if (!byName.containsKey(want.name()) && !(standby && want.logical())) {
+        attempt(want.name(), failed, () -> {
+          if (createSlot(want)) {
+            created.add(want.name());
+          }
+        });
+      }
+    }
+    for (Map.Entry<String, Long> a : target.advanceTo().entrySet()) {
+      SlotInfo slot = byName.get(a.getKey());
+      SlotSpec want = target.wanted().get(a.getKey());
+      if (slot != null && want != null && want.sameKind(slot) && !slot.active()
+          && Long.compareUnsigned(a.getValue(), slot.position()) > 0) {
+        attempt(slot.name(), failed, () -> {
+          try {
+            if (advanceSlot(slot, a.getValue())) {
+              advanced.add(slot.name());
+            }
+          } catch (PostgresException e) {
+            if (!walGone(e)) {
+              throw e;
+            }
+            // As Patroni: a copy whose restart_lsn is older than this server's WAL can never move; without it the
+            // HA core copies the slot again, with the primary's newer state.
+            if (dropSlot(slot.name())) {
+              dropped.add(slot.name());
+            }
+            throw new PostgresException("the copy needs WAL this server no longer has (" + e.getMessage()
+                + "): dropped, to be copied again from the primary", e);
+          }
+        });
+      }
+    }
+    return new SlotChanges(List.copyOf(created), List.copyOf(dropped), List.copyOf(advanced), Map.copyOf(failed));
+  }
+
+  /** SQLSTATE 58P01 (undefined_file): the WAL segment a slot needs has been removed. */
+  private static boolean walGone(PostgresException e) {
+    return e.getCause() instanceof java.sql.SQLException sql && "58P01".equals(sql.getSQLState());
+  }
+
+  private interface SlotWork {
+    void run() throws PostgresException;
+  }
+
+  private static void attempt(String slot, Map<String, String> failed, SlotWork work) {
+    try {
+      work.run();
+    } catch (PostgresException | IllegalArgumentException e) {
+      failed.put(slot, e.getMessage());
+    }
+  }
+
+  /** The non-temporary replication slots of this server. */
+  public List<SlotInfo> replicationSlots() throws PostgresException {
+    return session.call("replication slot list", ReplicationSlots::list);
+  }
+
+  /**
+   * Creates {@code slot} unless a slot of that name exists; true when this call created it. A logical slot is created
+   * on a connection to its database, without statement timeout: PostgreSQL waits for running transactions first.
    *
    * @throws IllegalArgumentException for a name outside {@code [a-z0-9_]{1,63}}
    */
-  public void syncPhysicalSlots(Set<String> wanted) throws PostgresException {
-    ReplicationSlots.Changes changes = session.call("replication slot sync", c -> ReplicationSlots.sync(c, wanted));
-    if (!changes.created().isEmpty()) {
-      LOG.info("created physical replication slots {}", changes.created());
+  public boolean createSlot(SlotSpec slot) throws PostgresException {
+    if (!slot.logical()) {
+      return session.call("creating replication slot " + slot.name(), c -> ReplicationSlots.create(c, slot));
     }
-    if (!changes.dropped().isEmpty()) {
-      LOG.info("dropped physical replication slots {}", changes.dropped());
+    try (SqlSession db = inDatabase(slot.database())) {
+      return db.call("creating logical replication slot " + slot.name(), c -> ReplicationSlots.create(c, slot));
     }
+  }
+
+  /** Drops the slot if it exists and is inactive; true when this call dropped it. */
+  public boolean dropSlot(String name) throws PostgresException {
+    return session.call("dropping replication slot " + name, c -> ReplicationSlots.drop(c, name));
+  }
+
+  /**
+   * Moves an inactive slot forward to {@code lsn} (never back) with {@code pg_replication_slot_advance}; a logical
+   * slot on a connection to its database. True when it moved.
+   */
+  public boolean advanceSlot(SlotInfo slot, long lsn) throws PostgresException {
+    if (!slot.logical()) {
+      return session.call("advancing replication slot " + slot.name(), c -> ReplicationSlots.advance(c, slot.name(), lsn));
+    }
+    try (SqlSession db = inDatabase(slot.database())) {
+      return db.call("advancing logical replication slot " + slot.name(),
+          c -> ReplicationSlots.advance(c, slot.name(), lsn));
+    }
+  }
+
+  /**
+   * Reads the wanted logical slots' on-disk state from the primary at {@code host:port} (as the superuser:
+   * {@code pg_read_binary_file} needs it); a slot the primary lacks, or has with another database or plugin, is
+   * left out.
+   */
+  public List<CopiedSlot> readLogicalSlots(String host, int port, List<SlotSpec> wanted) throws PostgresException {
+    try (SqlSession primary = new SqlSession(host, port, settings.database(), settings.superuser())) {
+      return primary.call("reading logical slots from the primary", c -> LogicalSlotCopy.read(c, wanted));
+    }
+  }
+
+  /** Installs slots read by {@link #readLogicalSlots} into the data directory; PostgreSQL must be stopped. */
+  public void writeLogicalSlots(List<CopiedSlot> slots) throws PostgresException {
+    if (isRunning()) {
+      throw new PostgresException("cannot copy logical slots into a running PostgreSQL");
+    }
+    try {
+      LogicalSlotCopy.write(settings.dataDir(), slots, files);
+    } catch (java.io.IOException e) {
+      throw new PostgresException("writing logical slots to " + settings.dataDir().resolve("pg_replslot") + " failed: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private SqlSession inDatabase(String database) {
+    return new SqlSession(settings.localHost(), settings.port(), database, settings.superuser()).withoutStatementTimeout();
   }
 
   /**

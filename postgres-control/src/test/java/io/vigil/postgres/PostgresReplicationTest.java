@@ -75,7 +75,7 @@ class PostgresReplicationTest {
         "listen_addresses", "127.0.0.1",
         "port", Integer.toString(pg.settings().port()),
         "unix_socket_directories", base.toString(),
-        "wal_level", "replica",
+        "wal_level", "logical",
         "hot_standby", "on",
         "max_wal_senders", "10",
         "max_replication_slots", "10",
@@ -84,7 +84,7 @@ class PostgresReplicationTest {
   }
 
   private static void configureStartOptions(LocalPostgres pg) {
-    pg.setStartOptions(Map.of("wal_level", "replica", "hot_standby", "on", "max_wal_senders", "10",
+    pg.setStartOptions(Map.of("wal_level", "logical", "hot_standby", "on", "max_wal_senders", "10",
         "max_replication_slots", "10", "wal_log_hints", "on"));
   }
 
@@ -182,16 +182,48 @@ class PostgresReplicationTest {
   @Test
   @Order(4)
   void syncsPhysicalSlots() throws Exception {
-    primary.syncPhysicalSlots(Set.of("n2", "stale"));
+    primary.syncSlots(SlotTarget.physical(Set.of("n2", "stale")));
     assertThat(slots(primary)).containsExactlyInAnyOrder("n2", "stale");
-    primary.syncPhysicalSlots(Set.of("n2"));
+    primary.syncSlots(SlotTarget.physical(Set.of("n2")));
     assertThat(slots(primary)).containsExactly("n2");
-    primary.syncPhysicalSlots(Set.of("n2"));
+    primary.syncSlots(SlotTarget.physical(Set.of("n2")));
     assertThat(slots(primary)).containsExactly("n2");
   }
 
   @Test
   @Order(5)
+  void syncsLogicalSlotsKeepsIgnoredOnesAndReportsFailuresPerSlot() throws Exception {
+    SlotSpec cdc = SlotSpec.logical("cdc", "postgres", "test_decoding");
+    SlotSpec bad = SlotSpec.logical("bad", "postgres", "no_such_plugin");
+    IgnoredSlots none = new IgnoredSlots(List.of());
+    LocalPostgres.SlotChanges changes = primary.syncSlots(new SlotTarget(
+        Map.of("n2", SlotSpec.physical("n2"), "cdc", cdc, "bad", bad), none, true, Map.of()));
+    assertThat(changes.created()).containsExactly("cdc");
+    assertThat(changes.failed()).containsOnlyKeys("bad");
+    assertThat(changes.failed().get("bad")).contains("no_such_plugin");
+    assertThat(primary.replicationSlots()).filteredOn(SlotInfo::logical).singleElement().satisfies(slot -> {
+      assertThat(slot.name()).isEqualTo("cdc");
+      assertThat(slot.database()).isEqualTo("postgres");
+      assertThat(slot.plugin()).isEqualTo("test_decoding");
+      assertThat(slot.position()).isPositive();
+    });
+
+    execute(primary, "SELECT pg_create_physical_replication_slot('manual')",
+        "SELECT pg_create_logical_replication_slot('manual_logical', 'test_decoding')");
+    Map<String, SlotSpec> wanted = Map.of("n2", SlotSpec.physical("n2"), "cdc", cdc);
+    primary.syncSlots(new SlotTarget(wanted, none, false, Map.of()));
+    assertThat(slots(primary)).as("paused: nothing dropped").contains("manual", "manual_logical");
+    IgnoredSlots manual = IgnoredSlots.of(Map.of("ignore_slots", List.of(Map.of("name", "manual"),
+        Map.of("type", "logical", "plugin", "pgoutput"))));
+    changes = primary.syncSlots(new SlotTarget(wanted, manual, true, Map.of()));
+    assertThat(changes.dropped()).containsExactly("manual_logical");
+    assertThat(slots(primary)).containsExactly("cdc", "manual", "n2");
+    primary.syncSlots(new SlotTarget(wanted, none, true, Map.of()));
+    assertThat(slots(primary)).containsExactly("cdc", "n2");
+  }
+
+  @Test
+  @Order(6)
   void clonesAReplicaThatStreams() throws Exception {
     replica.basebackup("127.0.0.1", primary.settings().port(), List.of("--checkpoint=fast"));
     assertThat(replica.dataDirectoryState()).isEqualTo(DataDirectory.INITIALIZED);
@@ -226,7 +258,40 @@ class PostgresReplicationTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
+  void copiesALogicalSlotToTheReplicaAndAdvancesItToThePrimarysPosition() throws Exception {
+    SlotSpec cdc = SlotSpec.logical("cdc", "postgres", "test_decoding");
+    execute(primary, "INSERT INTO t VALUES (1001)", "SELECT count(*) FROM pg_logical_slot_get_changes('cdc', NULL, NULL)");
+    List<CopiedSlot> copied = replica.readLogicalSlots("127.0.0.1", primary.settings().port(),
+        List.of(cdc, SlotSpec.logical("absent", "postgres", "test_decoding")));
+    assertThat(copied).singleElement().satisfies(c -> assertThat(c.name()).isEqualTo("cdc"));
+    assertThat(replica.readLogicalSlots("127.0.0.1", primary.settings().port(),
+        List.of(SlotSpec.logical("cdc", "postgres", "pgoutput")))).as("another plugin is not copied").isEmpty();
+
+    replica.stop(StopMode.FAST, WAIT);
+    replica.writeLogicalSlots(copied);
+    replica.start();
+    assertThat(replica.replicationSlots()).singleElement().satisfies(slot -> {
+      assertThat(slot.name()).isEqualTo("cdc");
+      assertThat(slot.logical()).isTrue();
+      assertThat(slot.plugin()).isEqualTo("test_decoding");
+    });
+
+    execute(primary, "INSERT INTO t VALUES (1002)", "SELECT count(*) FROM pg_logical_slot_get_changes('cdc', NULL, NULL)");
+    long confirmed = primary.replicationSlots().stream().filter(s -> s.name().equals("cdc")).findFirst()
+        .orElseThrow().position();
+    long written = primary.status().writeLsn();
+    await().atMost(WAIT).until(() -> replica.status().replayLsn() >= written);
+    LocalPostgres.SlotChanges changes = replica.syncSlots(new SlotTarget(Map.of("cdc", cdc),
+        new IgnoredSlots(List.of()), true, Map.of("cdc", confirmed)));
+    assertThat(changes.advanced()).containsExactly("cdc");
+    assertThat(changes.failed()).isEmpty();
+    assertThat(replica.replicationSlots()).singleElement()
+        .satisfies(slot -> assertThat(slot.position()).isEqualTo(confirmed));
+  }
+
+  @Test
+  @Order(8)
   void reportsSynchronousStandbyNamesAndTheStandbysPositions() throws Exception {
     Map<String, String> params = new HashMap<>(parameters(primary));
     params.put("synchronous_standby_names", SyncStandbyNames.priority(1, List.of("n2")));
@@ -266,7 +331,7 @@ class PostgresReplicationTest {
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void promotesTheReplicaAfterThePrimaryStops() throws Exception {
     long oldPid = primary.postmasterPid().orElseThrow();
     primary.stop(StopMode.FAST, Duration.ofSeconds(20));
@@ -292,7 +357,7 @@ class PostgresReplicationTest {
   }
 
   @Test
-  @Order(8)
+  @Order(10)
   void reloadAppliesRewrittenConfiguration() throws Exception {
     Map<String, String> params = new HashMap<>(parameters(replica));
     params.put("work_mem", "7MB");
@@ -303,7 +368,7 @@ class PostgresReplicationTest {
   }
 
   @Test
-  @Order(9)
+  @Order(11)
   void smartStopThatTimesOutEscalatesAndLeavesNoPostmaster() throws Exception {
     long pid = replica.postmasterPid().orElseThrow();
     List<ProcessHandle> children = ProcessHandle.of(pid).orElseThrow().children().toList();
@@ -322,7 +387,7 @@ class PostgresReplicationTest {
   }
 
   @Test
-  @Order(10)
+  @Order(12)
   void immediateStopAndRestartAfterCrash() throws Exception {
     replica.start();
     long pid = replica.postmasterPid().orElseThrow();

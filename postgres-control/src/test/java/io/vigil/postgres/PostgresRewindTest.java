@@ -108,7 +108,7 @@ class PostgresRewindTest {
     a.ensureRoles();
     assertThat(a.rewindPossible()).isTrue();
     assertThat(a.wasPrimary()).as("running primary").isTrue();
-    a.syncPhysicalSlots(Set.of("b"));
+    a.syncSlots(SlotTarget.physical(Set.of("b")));
     execute(a, "CREATE TABLE t(x int, origin text)", "INSERT INTO t VALUES (1, 'common')");
 
     b.basebackup("127.0.0.1", a.settings().port(), List.of("--checkpoint=fast"));
@@ -131,7 +131,7 @@ class PostgresRewindTest {
     assertThat(b.status().timeline()).isEqualTo(2);
     execute(b, "INSERT INTO t VALUES (2, 'b-after-promote')");
     execute(a, "INSERT INTO t SELECT g, 'a-diverged' FROM generate_series(100, 1100) g");
-    b.syncPhysicalSlots(Set.of("a"));
+    b.syncSlots(SlotTarget.physical(Set.of("a")));
     a.stop(StopMode.FAST, STOP);
     assertThat(a.wasPrimary()).as("cleanly stopped primary").isTrue();
     assertThat(a.controlData().clusterState()).isEqualTo("shut down");
@@ -323,7 +323,7 @@ class PostgresRewindTest {
     long checkpoint = primary.controlData().latestCheckpointLsn();
     await().atMost(WAIT).until(() -> replica.status().replayLsn() > checkpoint);
     replica.promote();
-    replica.syncPhysicalSlots(Set.of(primary.settings().memberName()));
+    replica.syncSlots(SlotTarget.physical(Set.of(primary.settings().memberName())));
     int timeline = replica.status().timeline();
     ControlData stopped = primary.controlData();
     LocalPostgres.RewindResult result = primary.rewind("127.0.0.1", replica.settings().port(), false);

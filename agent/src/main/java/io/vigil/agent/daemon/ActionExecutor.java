@@ -7,6 +7,7 @@ import io.vigil.agent.ha.Observation;
 import io.vigil.agent.ha.PromotionCost;
 import io.vigil.agent.ha.RewindFailure;
 import io.vigil.config.BootstrapUser;
+import io.vigil.agent.ha.SlotPlan;
 import io.vigil.config.EffectiveParameters;
 import io.vigil.config.RewindPolicy;
 import io.vigil.config.SyncMode;
@@ -14,15 +15,18 @@ import io.vigil.config.VigilConfig;
 import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsException;
 import io.vigil.postgres.Credentials;
+import io.vigil.postgres.CopiedSlot;
 import io.vigil.postgres.LocalPostgres;
 import io.vigil.postgres.PostgresException;
 import io.vigil.postgres.RecoveryTarget;
+import io.vigil.postgres.SlotSpec;
 import io.vigil.postgres.StopMode;
 import io.vigil.postgres.SyncStandbyNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -59,6 +63,8 @@ final class ActionExecutor {
   private Optional<String> syncStandbyNames = Optional.empty();
   /** loop_wait as the last cycle saw it (Patroni's default until the first cycle): bounds an urgent before_stop. */
   private volatile int loopWaitSeconds = 10;
+  private List<String> reportedSlotProblems = List.of();
+  private Map<String, String> reportedSlotFailures = Map.of();
   /** Whether the first cycle has run: a PostgreSQL found running then gets on_start, as with Patroni. */
   private boolean attached;
 
@@ -208,6 +214,9 @@ final class ActionExecutor {
             return new Outcome(memory, false, failed, recheck);
           }
           again = true;
+        } else if (a instanceof Action.CopyLogicalSlots c) {
+          copyLogicalSlots(c, o, memory.following());
+          again = true;
         } else if (a instanceof Action.BootstrapCluster b) {
           Optional<Action.Exit> failed = bootstrap(b, o);
           if (failed.isPresent()) {
@@ -277,13 +286,13 @@ final class ActionExecutor {
     } else if (a instanceof Action.WriteConfig w) {
       dcs.writeConfig(w.config(), OptionalInt.empty());
     } else if (a instanceof Action.WriteStatus w) {
-      dcs.writeStatus(w.optime());
+      dcs.writeStatus(w.optime(), w.slots());
     } else if (a instanceof Action.UpdateHistory u) {
       dcs.writeHistory(history.build(u.timeline(), o.view().orElseThrow().history(), config.name(), u.cost()));
     } else if (a instanceof Action.WriteSync w) {
       dcs.writeSync(w.value(), w.expectedVersion());
     } else if (a instanceof Action.SyncSlots s) {
-      pg.syncPhysicalSlots(s.wanted());
+      syncSlots(s);
     } else if (a instanceof Action.TouchMember t) {
       dcs.touchMember(t.data());
     } else if (a instanceof Action.WriteFailsafe f) {
@@ -444,6 +453,60 @@ final class ActionExecutor {
     }
   }
 
+  /**
+   * Problems are logged when they change, not every cycle: a bad permanent slot entry or a slot PostgreSQL refuses
+   * (unknown plugin) stays as it is until the configuration changes.
+   */
+  private void syncSlots(Action.SyncSlots s) throws PostgresException {
+    if (!s.problems().equals(reportedSlotProblems)) {
+      reportedSlotProblems = s.problems();
+      if (!s.problems().isEmpty()) {
+        LOG.warn("permanent replication slots skipped: {}", String.join("; ", s.problems()));
+      }
+    }
+    LocalPostgres.SlotChanges changes = pg.syncSlots(s.target());
+    if (!changes.created().isEmpty()) {
+      LOG.info("created replication slots {}", changes.created());
+    }
+    if (!changes.dropped().isEmpty()) {
+      LOG.info("dropped replication slots {}", changes.dropped());
+    }
+    if (!changes.advanced().isEmpty()) {
+      LOG.debug("advanced replication slots {}", changes.advanced());
+    }
+    Map<String, String> fresh = new java.util.TreeMap<>(changes.failed());
+    fresh.entrySet().removeIf(e -> e.getValue().equals(reportedSlotFailures.get(e.getKey())));
+    reportedSlotFailures = changes.failed();
+    if (!fresh.isEmpty()) {
+      LOG.warn("replication slots skipped (retried every cycle, reported again only if the error changes): {}",
+          fresh.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(
+              java.util.stream.Collectors.joining("; ")));
+    }
+  }
+
+  /** Patroni's copy_logical_slots: read the slots on the primary, then install them while PostgreSQL is down. */
+  private void copyLogicalSlots(Action.CopyLogicalSlots c, Observation o, Optional<RecoveryTarget> following)
+      throws PostgresException {
+    List<CopiedSlot> slots = pg.readLogicalSlots(c.host(), c.port(), c.slots());
+    if (slots.isEmpty()) {
+      LOG.info("the primary has none of the logical slots {} as configured: nothing to copy", c.slots().stream()
+          .map(SlotSpec::name).toList());
+      return;
+    }
+    List<String> names = slots.stream().map(CopiedSlot::name).toList();
+    LOG.info("copying logical slots {} from the primary: restarting PostgreSQL", names);
+    published.postgresStopping();
+    pg.stop(StopMode.FAST, stopTimeout());
+    callback("on_stop", false);
+    try {
+      pg.writeLogicalSlots(slots);
+    } finally {
+      startPostgres(following, true, o);
+      callback("on_start", false);
+    }
+    LOG.info("copied logical slots {} from the primary", names);
+  }
+
   private boolean cloneFrom(Action.CloneFrom c) throws PostgresException {
     published.setPgState("creating replica", "replica");
     LOG.info("cloning from {} ({}:{}) with pg_basebackup", c.member(), c.host(), c.port());
@@ -487,6 +550,9 @@ final class ActionExecutor {
   private Map<String, String> parameters(Observation o) {
     Map<String, String> params = new java.util.LinkedHashMap<>(
         EffectiveParameters.compute(o.settings().dynamic(), config.postgresql(), config.scope()));
+    if (SlotPlan.needsHotStandbyFeedback(o.settings())) {
+      params.put("hot_standby_feedback", "on");
+    }
     SyncMode mode = o.settings().dynamic().synchronousMode();
     if (syncStandbyNames.isPresent()) {
       params.put(SYNC_NAMES, syncStandbyNames.get());

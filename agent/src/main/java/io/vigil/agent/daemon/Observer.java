@@ -8,6 +8,7 @@ import io.vigil.agent.ha.LocalPg;
 import io.vigil.agent.ha.NodeSettings;
 import io.vigil.agent.ha.Observation;
 import io.vigil.agent.ha.PeerStatus;
+import io.vigil.agent.ha.PermanentSlots;
 import io.vigil.dcs.ClusterView;
 import io.vigil.dcs.Dcs;
 import io.vigil.dcs.DcsException;
@@ -84,7 +85,7 @@ final class Observer {
         dcsError = Optional.of(e.getMessage());
       }
     }
-    LocalPg local = local();
+    LocalPg local = local(!PermanentSlots.of(settings.dynamic().raw()).slots().isEmpty());
     List<PeerStatus> peerStatus = List.of();
     boolean race = view.isPresent() && view.get().leader().isEmpty() && local.running();
     boolean manualFailover = view.isPresent() && view.get().failover().isPresent();
@@ -107,7 +108,8 @@ final class Observer {
         round, failsafe.leader());
   }
 
-  private LocalPg local() {
+  /** @param slots whether to list the replication slots: only the permanent ones are decided from the list */
+  private LocalPg local(boolean slots) {
     DataDirectory state = pg.dataDirectoryState();
     LocalPg.DataDir dataDir = switch (state) {
       case MISSING_OR_EMPTY -> LocalPg.DataDir.EMPTY;
@@ -148,6 +150,14 @@ final class Observer {
         LOG.warn("pg_controldata failed: {}", e.getMessage());
       }
     }
-    return new LocalPg(dataDir, running, status, sysid, wasPrimary);
+    LocalPg local = new LocalPg(dataDir, running, status, sysid, wasPrimary);
+    if (slots && status.isPresent()) {
+      try {
+        local = local.withSlots(pg.replicationSlots());
+      } catch (PostgresException e) {
+        LOG.debug("replication slot list failed, slots unknown this cycle: {}", e.getMessage());
+      }
+    }
+    return local;
   }
 }

@@ -1,11 +1,12 @@
 package io.vigil.agent.ha;
 
 import io.vigil.postgres.RecoveryTarget;
+import io.vigil.postgres.SlotSpec;
+import io.vigil.postgres.SlotTarget;
 import io.vigil.postgres.StopMode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** The effects a decision asks the I/O shell to carry out, in order. */
 public sealed interface Action {
@@ -117,7 +118,16 @@ public sealed interface Action {
     @Override public boolean housekeeping() { return true; }
   }
 
-  record WriteStatus(long optime) implements Action {
+  /** Write {@code /status}: the leader's WAL position and its permanent slots' positions (wire spec 1.5). */
+  record WriteStatus(long optime, Map<String, Long> slots) implements Action {
+    public WriteStatus {
+      slots = Map.copyOf(slots);
+    }
+
+    public WriteStatus(long optime) {
+      this(optime, Map.of());
+    }
+
     @Override public boolean housekeeping() { return true; }
   }
 
@@ -139,8 +149,26 @@ public sealed interface Action {
   /** Set {@code synchronous_standby_names} in the configuration PostgreSQL runs with, and reload it. */
   record SetSyncStandbyNames(String value) implements Action {}
 
-  record SyncSlots(Set<String> wanted) implements Action {
+  /**
+   * Make the local replication slots match {@code target} (wire spec 3.13). {@code problems} are the permanent slot
+   * entries left out (invalid name, bad value, conflict), to be reported once, not every cycle.
+   */
+  record SyncSlots(SlotTarget target, List<String> problems) implements Action {
+    public SyncSlots {
+      problems = List.copyOf(problems);
+    }
+
     @Override public boolean housekeeping() { return true; }
+  }
+
+  /**
+   * A replica copies the permanent logical slots it lacks from the primary at {@code host:port}: read their state
+   * there, stop PostgreSQL, install them, start it again as it was. Not housekeeping: PostgreSQL restarts.
+   */
+  record CopyLogicalSlots(String host, int port, List<SlotSpec> slots) implements Action {
+    public CopyLogicalSlots {
+      slots = List.copyOf(slots);
+    }
   }
 
   record TouchMember(Map<String, Object> data) implements Action {

@@ -191,7 +191,7 @@ public final class HaCore {
       var addr = leader.get().pgAddress().get();
       return new Step(Rule.CLONE_FROM_LEADER, "trying to bootstrap from leader '" + leader.get().name() + "'",
           List.of(new Action.CloneFrom(leader.get().name(), addr.host(), addr.port())),
-          memory.withFollowing(Optional.of(target(o, addr.host(), addr.port()))).withRewindPending(false));
+          memory.withFollowing(Upstream.of(o, view)).withRewindPending(false));
     }
     Optional<io.vigil.config.StandbyCluster> standby = StandbyLeader.section(o);
     if (memory.initializeWon() && standby.isPresent() && standby.get().streams()) {
@@ -264,16 +264,17 @@ public final class HaCore {
           memory.withFollowing(Optional.empty()).withRewindPending(false));
     }
     Optional<MemberNode> leader = view.leaderMember().filter(l -> !l.name().equals(me));
-    Optional<RecoveryTarget> upstream = leader.flatMap(MemberNode::pgAddress).map(a -> target(o, a.host(), a.port()));
+    Optional<RecoveryTarget> upstream = Upstream.of(o, view);
     if (upstream.isPresent() && memory.rewindPending()) {
-      return rewindFromLeader(o, leader.get(), upstream.get(), List.of(), memory);
+      return rewindFromLeader(o, leader.get(), Upstream.leader(o, view).orElseThrow(), upstream.get(), List.of(),
+          memory);
     }
     if (view.leader().isEmpty() && ManualFailover.candidateStance(o, view).equals(Optional.of(false))) {
       return new Step(Rule.FAILOVER_WAIT_FOR_CANDIDATE, "waiting for the switchover candidate "
           + view.failover().flatMap(f -> f.member()).orElse("") + " to take the leader lock", List.of(), memory);
     }
     String msg = upstream.isPresent()
-        ? "starting as a secondary following leader " + o.leaderName().orElse("")
+        ? "starting as a secondary following leader " + o.leaderName().orElse("") + describe(upstream.get())
         : "starting as a read-only secondary: there is no leader yet";
     return new Step(Rule.START_AS_REPLICA, msg, List.of(new Action.StartPostgres(true, upstream)),
         memory.withFollowing(upstream));
@@ -284,8 +285,8 @@ public final class HaCore {
    * pg_rewind brings it back onto the leader's timeline if it diverged. It needs the leader to be a primary whose post-promote checkpoint is done, and
    * gives up (with a clear state) after a bounded number of failures.
    */
-  private static Step rewindFromLeader(Observation o, MemberNode leader, RecoveryTarget upstream,
-      List<Action> before, AgentMemory memory) {
+  private static Step rewindFromLeader(Observation o, MemberNode leader, RecoveryTarget source,
+      RecoveryTarget upstream, List<Action> before, AgentMemory memory) {
     if (memory.rewindFailures() >= AgentMemory.MAX_REWIND_ATTEMPTS) {
       return new Step(Rule.REWIND_GAVE_UP, "pg_rewind from " + leader.name() + " failed "
           + memory.rewindFailures() + " times; not starting PostgreSQL (reinitialize this member)", List.of(),
@@ -298,7 +299,7 @@ public final class HaCore {
           + " to finish its promotion before pg_rewind", List.of(), memory);
     }
     List<Action> actions = new ArrayList<>(before);
-    actions.add(new Action.Rewind(leader.name(), upstream.host(), upstream.port()));
+    actions.add(new Action.Rewind(leader.name(), source.host(), source.port()));
     actions.add(new Action.StartPostgres(true, Optional.of(upstream)));
     return new Step(Rule.REWIND_FROM_LEADER, "comparing timelines with leader " + leader.name()
         + " before following it: this node's timeline may have diverged (pg_rewind if it did)", actions,
@@ -376,8 +377,7 @@ public final class HaCore {
           "not racing for the leader lock because " + notHealthiest.get(), List.of(), memory);
     }
     String leader = view.leader().get().name();
-    Optional<RecoveryTarget> upstream = view.leaderMember().flatMap(MemberNode::pgAddress)
-        .map(a -> target(o, a.host(), a.port()));
+    Optional<RecoveryTarget> upstream = Upstream.of(o, view);
     if (pg.isPrimary()) {
       // Stop at once; the next cycle rewinds (the timeline may have forked) and starts as a replica.
       return new Step(Rule.DEMOTE_WITHOUT_LOCK,
@@ -390,24 +390,26 @@ public final class HaCore {
       memory = memory.withRewindPending(true);
     }
     if (memory.rewindPending() && upstream.isPresent()) {
-      return rewindFromLeader(o, leaderMember.get(), upstream.get(),
+      return rewindFromLeader(o, leaderMember.get(), Upstream.leader(o, view).orElseThrow(), upstream.get(),
           List.of(new Action.StopPostgres(StopMode.FAST)), memory);
     }
     // A replica keeps slots only for the members that cascade from it; this also drops those it created for a
     // race it lost.
     List<Action> slots = o.settings().dynamic().useSlots()
-        ? List.of(new Action.SyncSlots(cascadeSlots(me, view))) : List.of();
+        ? List.of(SlotPlan.sync(o, view, false)) : List.of();
     if (upstream.isPresent() && !upstream.equals(memory.following())) {
       List<Action> actions = new ArrayList<>(List.of(new Action.Follow(upstream.get())));
       actions.addAll(slots);
-      return new Step(Rule.FOLLOW_LEADER, "changing primary_conninfo to follow the leader (" + leader + ")",
+      return new Step(Rule.FOLLOW_LEADER, "changing primary_conninfo to follow the leader (" + leader + ")"
+          + describe(upstream.get()),
           actions, memory.withFollowing(upstream));
     }
     OptionalLong leaderAhead = view.optime().stream().filter(lsn -> lsn > pg.walPosition()).findFirst();
     boolean receiving = pg.status().flatMap(s -> s.receiverConninfo()).isPresent();
     boolean wokenRecently = memory.walReceiverWokenAt() > 0
         && o.nowMillis() - memory.walReceiverWokenAt() < WAKE_INTERVAL_MS;
-    if (leaderAhead.isPresent() && !receiving && !wokenRecently) {
+    boolean streams = upstream.map(RecoveryTarget::hasUpstream).orElse(false);
+    if (leaderAhead.isPresent() && streams && !receiving && !wokenRecently) {
       // Typically the leader's PostgreSQL crashed and is back: its agent published a new position, which woke us.
       List<Action> actions = new ArrayList<>(List.of(new Action.WakeWalReceiver()));
       actions.addAll(slots);
@@ -416,6 +418,14 @@ public final class HaCore {
           + "now instead of after wal_retrieve_retry_interval", actions, memory.withWalReceiverWokenAt(o.nowMillis()));
     }
     String leaderKind = StandbyLeader.section(o).isPresent() ? "a standby leader" : "a leader";
+    Optional<Action.CopyLogicalSlots> copy = o.settings().dynamic().useSlots() ? SlotPlan.copy(o, view)
+        : Optional.empty();
+    if (copy.isPresent()) {
+      List<Action> actions = new ArrayList<>(slots);
+      actions.add(copy.get());
+      return new Step(Rule.COPY_LOGICAL_SLOTS, "copying logical slots " + copy.get().slots().stream()
+          .map(io.vigil.postgres.SlotSpec::name).toList() + " from the leader (" + leader + ")", actions, memory);
+    }
     return new Step(Rule.FOLLOWING_LEADER,
         "no action. I am (" + me + "), a secondary, and following " + leaderKind + " (" + leader + ")", slots, memory);
   }
@@ -430,18 +440,7 @@ public final class HaCore {
     if (!o.settings().dynamic().useSlots() || o.pg().isPrimary()) {
       return List.of();
     }
-    return List.of(new Action.SyncSlots(wantedSlots(o.settings().name(), view)));
-  }
-
-  /** The slots a replica keeps: one per member that replicates from it ({@code replicatefrom}). */
-  static Set<String> cascadeSlots(String me, ClusterView view) {
-    Set<String> names = new TreeSet<>();
-    for (MemberNode m : view.members()) {
-      if (!m.name().equals(me) && me.equals(m.tags().get("replicatefrom"))) {
-        names.add(LocalPostgres.slotName(m.name()));
-      }
-    }
-    return names;
+    return List.of(SlotPlan.sync(o, view, true));
   }
 
   private static Step leaderWithLock(Observation o, ClusterView view, AgentMemory memory) {
@@ -477,7 +476,7 @@ public final class HaCore {
       List<Action> promotion = new ArrayList<>(List.of(new Action.PrePromote()));
       if (o.settings().dynamic().useSlots()) {
         // Again (see slotsBeforeRace): the lock may have come without a race, and members may have joined since.
-        promotion.add(new Action.SyncSlots(wantedSlots(me, view)));
+        promotion.add(SlotPlan.sync(o, view, true));
       }
       promotion.addAll(SyncReplication.beforePromotion(o, view));
       promotion.add(new Action.RecordPromotion(historyWithPromotion(o, view)));
@@ -511,15 +510,17 @@ public final class HaCore {
     if (view.config().map(c -> c.data().isEmpty()).orElse(true)) {
       actions.add(new Action.WriteConfig(o.settings().dynamic().raw()));
     }
-    if (view.optime().isEmpty() || view.optime().getAsLong() != pg.walPosition()) {
-      actions.add(new Action.WriteStatus(pg.walPosition()));
+    Map<String, Long> slotPositions = SlotPlan.published(o, view);
+    if (view.optime().isEmpty() || view.optime().getAsLong() != pg.walPosition()
+        || !view.statusSlots().equals(slotPositions)) {
+      actions.add(new Action.WriteStatus(pg.walPosition(), slotPositions));
     }
     if (pg.timeline() > 1 && historyOutdated(view, pg.timeline())) {
       actions.add(new Action.UpdateHistory(pg.timeline(),
           memory.lastPromotion().filter(c -> c.timeline() == pg.timeline())));
     }
     if (o.settings().dynamic().useSlots()) {
-      actions.add(new Action.SyncSlots(wantedSlots(me, view)));
+      actions.add(SlotPlan.sync(o, view, true));
     }
     if (o.settings().dynamic().failsafeMode()) {
       Map<String, String> topology = failsafeTopology(o, view);
@@ -603,26 +604,9 @@ public final class HaCore {
     return out;
   }
 
-  /** One physical slot per other member, except those that replicate from another member (3.13). */
-  static Set<String> wantedSlots(String me, ClusterView view) {
-    Set<String> names = new TreeSet<>();
-    for (MemberNode m : view.members()) {
-      if (m.name().equals(me)) {
-        continue;
-      }
-      Object from = m.tags().get("replicatefrom");
-      boolean cascades = from instanceof String s && !s.equals(me) && view.member(s).isPresent();
-      if (!cascades) {
-        names.add(LocalPostgres.slotName(m.name()));
-      }
-    }
-    return names;
-  }
-
-  private static RecoveryTarget target(Observation o, String host, int port) {
-    Optional<String> slot = o.settings().dynamic().useSlots()
-        ? Optional.of(LocalPostgres.slotName(o.settings().name())) : Optional.empty();
-    return new RecoveryTarget(host, port, slot);
+  /** What a follow message adds when the node does not stream from the leader itself. */
+  private static String describe(RecoveryTarget upstream) {
+    return upstream.hasUpstream() ? "" : " without streaming (nostream): WAL comes from restore_command only";
   }
 
   static boolean validSysid(String s) {

@@ -1,6 +1,8 @@
 package io.vigil.agent.ha;
 
 import io.vigil.postgres.PgStatus;
+import io.vigil.postgres.SlotInfo;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,12 +14,27 @@ import java.util.Optional;
  * @param sysid        the database system identifier from pg_controldata, when the data directory has one
  * @param wasPrimary   PostgreSQL is down and pg_control says it last ran as a primary (its timeline may
  *                     have forked from a newer leader's)
+ * @param slots        the server's non-temporary replication slots; empty when unknown (PostgreSQL down, or the
+ *                     query failed): then nothing is decided from their absence
  */
 public record LocalPg(DataDir dataDir, boolean running, Optional<PgStatus> status, Optional<String> sysid,
-    boolean wasPrimary) {
+    boolean wasPrimary, Optional<List<SlotInfo>> slots) {
+
+  public LocalPg {
+    slots = slots.map(List::copyOf);
+  }
+
+  public LocalPg(DataDir dataDir, boolean running, Optional<PgStatus> status, Optional<String> sysid,
+      boolean wasPrimary) {
+    this(dataDir, running, status, sysid, wasPrimary, Optional.empty());
+  }
 
   public LocalPg(DataDir dataDir, boolean running, Optional<PgStatus> status, Optional<String> sysid) {
     this(dataDir, running, status, sysid, false);
+  }
+
+  public LocalPg withSlots(List<SlotInfo> observed) {
+    return new LocalPg(dataDir, running, status, sysid, wasPrimary, Optional.of(observed));
   }
 
   public enum DataDir { EMPTY, INITIALIZED, NOT_ACCESSIBLE }

@@ -66,7 +66,7 @@ final class StandbyLeader {
       actions.add(new Action.WriteStatus(pg.walPosition()));
     }
     if (o.settings().dynamic().useSlots()) {
-      actions.add(new Action.SyncSlots(HaCore.wantedSlots(me, view)));
+      actions.add(SlotPlan.syncAsStandbyLeader(o, view));
     }
     memory = memory.withRewindPending(false).withHandoverWaitSince(0);
     if (view.failover().isPresent() && !paused) {

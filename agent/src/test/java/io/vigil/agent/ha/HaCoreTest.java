@@ -196,7 +196,7 @@ class HaCoreTest {
     Decision d = decide();
     assertThat(d.rule()).isEqualTo(Rule.ACQUIRE_LOCK);
     assertThat(acting(d)).containsExactly(new Action.AcquireLock());
-    assertThat(d.actions().indexOf(new Action.SyncSlots(Set.of("n2"))))
+    assertThat(d.actions().indexOf(memberSlots("n2")))
         .as("n2 re-points the moment it sees the lock: its slot must already exist")
         .isNotNegative().isLessThan(d.actions().indexOf(new Action.AcquireLock()));
   }
@@ -209,7 +209,7 @@ class HaCoreTest {
     data.put("tags", Map.of("replicatefrom", "me"));
     members.add(new MemberNode("n4", data, n4.session()));
     Decision d = decide();
-    assertThat(d.actions()).as("slots made for a lost race go").contains(new Action.SyncSlots(Set.of("n4")));
+    assertThat(d.actions()).as("slots made for a lost race go").contains(memberSlots("n4"));
   }
 
   @Test
@@ -410,7 +410,7 @@ class HaCoreTest {
     assertThat(acting(d).get(0)).as("pre_promote first: a refusal leaves /history alone")
         .isEqualTo(new Action.PrePromote());
     assertThat(d.actions().subList(0, 2)).as("replicas that re-point at once find their slots")
-        .containsExactly(new Action.PrePromote(), new Action.SyncSlots(java.util.Set.of("n2")));
+        .containsExactly(new Action.PrePromote(), memberSlots("n2"));
     Action.RecordPromotion record = (Action.RecordPromotion) acting(d).get(1);
     assertThat(record.history()).singleElement().satisfies(line -> {
       assertThat(line.subList(0, 3)).containsExactly(1L, 100L, HaCore.PROVISIONAL);
@@ -429,7 +429,7 @@ class HaCoreTest {
     assertThat(d.rule()).isEqualTo(Rule.LEADER_WITH_LOCK);
     assertThat(d.message()).isEqualTo("no action. I am (me), the leader with the lock");
     assertThat(acting(d)).isEmpty();
-    assertThat(d.actions()).contains(new Action.WriteStatus(4096), new Action.SyncSlots(Set.of("n2", "n_3_x")));
+    assertThat(d.actions()).contains(new Action.WriteStatus(4096), memberSlots("n2", "n_3_x"));
   }
 
   @Test
@@ -1661,7 +1661,7 @@ class HaCoreTest {
     assertThat(d.rule()).isEqualTo(Rule.STANDBY_LEADER);
     assertThat(d.message()).isEqualTo("no action. I am (me), the standby leader with the lock");
     assertThat(acting(d)).isEmpty();
-    assertThat(d.actions()).contains(new Action.WriteStatus(200), new Action.SyncSlots(Set.of("n2")));
+    assertThat(d.actions()).contains(new Action.WriteStatus(200), memberSlots("n2"));
     assertThat(promotes(d)).isFalse();
   }
 
@@ -1784,5 +1784,9 @@ class HaCoreTest {
     assertThat(d.rule()).isEqualTo(Rule.ACQUIRE_LOCK);
     assertThat(d.message()).contains("standby leader");
     assertThat(promotes(d)).isFalse();
+  }
+
+  private static Action.SyncSlots memberSlots(String... names) {
+    return new Action.SyncSlots(io.vigil.postgres.SlotTarget.physical(Set.of(names)), List.of());
   }
 }
