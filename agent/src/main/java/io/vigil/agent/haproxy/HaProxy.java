@@ -2,8 +2,6 @@ package io.vigil.agent.haproxy;
 
 import io.vigil.config.VigilConfig;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HaProxy implements AutoCloseable {
 
-  private static final long LISTEN_TIMEOUT_MS = 10_000;
+  private static final long SETTLE_TIMEOUT_MS = 15_000;
 
   private final Process process;
   private final int readWritePort;
@@ -53,8 +51,8 @@ public final class HaProxy implements AutoCloseable {
 
   /**
    * Writes {@code dir/haproxy.cfg} from the template: the three members' addresses, the two listeners moved from
-   * *:5000 and *:5001 to free loopback ports; starts {@code haproxy -db -f} (its output in {@code dir/haproxy.log})
-   * and waits for the read-write listener.
+   * *:5000 and *:5001 to free loopback ports, a stats socket; starts {@code haproxy -db -f} (its output in
+   * {@code dir/haproxy.log}) and waits until its health checks have settled, i.e. the listeners route by role.
    */
   public static HaProxy start(Path binary, Path template, List<VigilConfig> members, Path dir, FreePorts freePort)
       throws IOException, InterruptedException {
@@ -69,31 +67,32 @@ public final class HaProxy implements AutoCloseable {
           .replace(n + "_PG_PORT", Integer.toString(m.postgresql().connectAddress().port()))
           .replace(n + "_REST_PORT", Integer.toString(m.restapi().connectAddress().port()));
     }
-    if (!cfg.contains("bind *:5000") || !cfg.contains("bind *:5001")) {
-      throw new IOException(template + " has no 'bind *:5000' / 'bind *:5001' lines to move to free ports");
+    if (!cfg.contains("bind *:5000") || !cfg.contains("bind *:5001") || !cfg.contains("\nglobal\n")) {
+      throw new IOException(template + " has no 'global' section or no 'bind *:5000' / 'bind *:5001' lines");
     }
     int rw = freePort.next();
     int ro = freePort.next();
-    cfg = cfg.replace("bind *:5000", "bind 127.0.0.1:" + rw).replace("bind *:5001", "bind 127.0.0.1:" + ro);
+    Path socket = dir.resolve("haproxy.sock");
+    cfg = cfg.replace("bind *:5000", "bind 127.0.0.1:" + rw).replace("bind *:5001", "bind 127.0.0.1:" + ro)
+        .replace("\nglobal\n", "\nglobal\n    stats socket " + socket + " mode 600 level user\n");
     Path file = dir.resolve("haproxy.cfg");
     Path log = dir.resolve("haproxy.log");
     Files.writeString(file, cfg);
     Process p = new ProcessBuilder(binary.toString(), "-db", "-f", file.toString()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    long deadline = System.currentTimeMillis() + LISTEN_TIMEOUT_MS;
+    long deadline = System.currentTimeMillis() + SETTLE_TIMEOUT_MS;
     while (System.currentTimeMillis() < deadline) {
       if (!p.isAlive()) {
         throw new IOException("haproxy exited with status " + p.exitValue() + "; see " + log);
       }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", rw), 500);
+      if (ServerStates.settled(socket)) {
         return new HaProxy(p, rw, ro);
-      } catch (IOException e) {
-        Thread.sleep(100);
       }
+      Thread.sleep(100);
     }
     p.destroyForcibly();
-    throw new IOException("haproxy did not listen on 127.0.0.1:" + rw + " within " + LISTEN_TIMEOUT_MS / 1000 + " s");
+    throw new IOException("haproxy's health checks did not settle within " + SETTLE_TIMEOUT_MS / 1000 + " s; see "
+        + log);
   }
 
   /** Routed to the member whose {@code OPTIONS /primary} answers 200. */
