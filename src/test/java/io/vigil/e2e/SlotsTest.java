@@ -28,7 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Permanent slots on a real 3-node cluster with {@code wal_level: logical}: a logical slot {@code cdc} in
  * {@code /config} survives a kill -9 of the leader without losing a change for its consumer; {@code ignore_slots}
  * keeps a slot made by hand; bad entries are reported once and do not stop the others. n3 is tagged {@code nostream}
- * (and {@code nofailover}): it replays the leader's WAL from the archive only.
+ * (and {@code nofailover}): it replays the leader's WAL from the archive only. n4 cascades from n2
+ * ({@code replicatefrom}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -53,11 +54,12 @@ class SlotsTest {
   private static final Pattern INSERTED = Pattern.compile("table public\\.cdc_t: INSERT: id\\[integer\\]:(\\d+)");
   private static final Duration FAILOVER = Duration.ofSeconds(45);
   private static final String ARCHIVE_ONLY = "n3";
+  private static final String CASCADE = "n4";
   private ProcessCluster cluster;
 
   @BeforeAll
   void start() throws Exception {
-    cluster = new ProcessCluster(3);
+    cluster = new ProcessCluster(4);
     Path archive = Files.createDirectories(cluster.files.base.resolve("archive"));
     if (ClusterFixture.ROOT) {
       ClusterFixture.chownToPostgres(archive);
@@ -71,6 +73,9 @@ class SlotsTest {
         config = config.replace("    unix_socket_directories:", "    restore_command: 'cp " + archive + "/%f %p'\n"
             + "    unix_socket_directories:").replace("  nofailover: false\n", "  nofailover: true\n  nostream: true\n");
       }
+      if (yml.getParent().getFileName().toString().equals(CASCADE)) {
+        config = config.replace("  nosync: false\n", "  nosync: false\n  replicatefrom: n2\n");
+      }
       Files.writeString(yml, config);
     }
     // n1 first, so that it bootstraps the cluster and leads: the failover below is then to n2
@@ -78,9 +83,10 @@ class SlotsTest {
     await().atMost(Duration.ofSeconds(60)).until(() -> cluster.rest("n1", "/primary") == 200);
     cluster.start("n2");
     cluster.start(ARCHIVE_ONLY);
+    cluster.start(CASCADE);
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
         .until(() -> cluster.streamingFrom("n1").equals(List.of("n2")) && cluster.rest("n2", "/replica") == 200
-            && cluster.rest(ARCHIVE_ONLY, "/replica") == 200);
+            && cluster.rest(ARCHIVE_ONLY, "/replica") == 200 && cluster.streamingFrom("n2").equals(List.of(CASCADE)));
   }
 
   @AfterAll
@@ -104,6 +110,15 @@ class SlotsTest {
 
   @Test
   @Order(2)
+  void aCascadingReplicaStreamsFromItsParentWhichKeepsItsSlot() throws Exception {
+    assertThat(slots("n1")).as("the leader keeps no slot for n4").doesNotContain(CASCADE);
+    assertThat(slots("n2")).contains(CASCADE);
+    assertThat(text(CASCADE, "SHOW primary_conninfo")).contains("port=" + cluster.files.pgPorts.get(1));
+    assertThat(text(CASCADE, "SHOW primary_slot_name")).isEqualTo(CASCADE);
+  }
+
+  @Test
+  @Order(3)
   void aNostreamReplicaHasNoPrimaryConninfoNoSlotUpstreamAndGetsRowsFromTheArchive() throws Exception {
     String leader = cluster.leader();
     assertThat(slots(leader)).doesNotContain(ARCHIVE_ONLY).contains("n2");
@@ -116,7 +131,7 @@ class SlotsTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aConsumerOfThePermanentLogicalSlotMissesNoChangeWhenTheLeaderIsKilled() throws Exception {
     String old = cluster.leader();
     long created = restartLsn(old);

@@ -42,10 +42,11 @@ public final class SlotPlan {
     List<String> problems = new ArrayList<>(permanent.problems());
     if (!settings.nofailover()) {
       String mine = LocalPostgres.slotName(me);
-      // Without a stream to the primary there is no feedback to hold back what a logical copy needs (Patroni 3.3).
-      boolean feedback = streamsToPrimary(me, settings.tags(), view);
+      // Without a stream to the primary there is no feedback to hold back what a logical copy needs (Patroni 3.3);
+      // a standby cluster keeps permanent physical slots only, on every member, as Patroni's.
+      boolean logical = streamsToPrimary(me, settings.tags(), view) && settings.dynamic().standbyCluster().isEmpty();
       for (SlotSpec slot : permanent.slots().values()) {
-        if (slot.logical() && !feedback) {
+        if (slot.logical() && !logical) {
           continue;
         }
         if (!slot.logical() && slot.name().equals(mine)) {

@@ -222,4 +222,12 @@ class SlotPlanTest {
     assertThat(next.rule()).as("the leader is ahead, but nothing streams: no reload to wake a walreceiver")
         .isEqualTo(Rule.FOLLOWING_LEADER);
   }
+
+  @Test
+  void aStandbyClustersReplicasKeepPermanentPhysicalSlotsOnly() {
+    member("me", Map.of()).member("n2", Map.of());
+    leader = "n2";
+    dynamic.put("standby_cluster", Map.of("host", "10.0.0.50", "port", 5432));
+    assertThat(SlotPlan.wanted(settings(), view(), false).slots()).containsOnlyKeys("archiver");
+  }
 }
