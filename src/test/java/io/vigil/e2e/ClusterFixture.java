@@ -346,6 +346,22 @@ final class ClusterFixture implements AutoCloseable {
   }
 
   /**
+   * A stand-in for a backup tool's restore command: logs its arguments to {@code <name>.args} next to it and unpacks
+   * the {@link #tarBackup} found at {@code --tarball=} into {@code --datadir=}.
+   */
+  static Path tarballRestoreScript(Path file) throws IOException {
+    String name = file.getFileName().toString().replaceFirst("\\.sh$", "");
+    return script(file, """
+        #!/bin/sh
+        echo "$@" >> "$(dirname "$0")/%s.args"
+        for a in "$@"; do
+          case "$a" in --datadir=*) d="${a#--datadir=}";; --tarball=*) t="${a#--tarball=}";; esac
+        done
+        tar -xf "$t/base.tar" -C "$d" && tar -xf "$t/pg_wal.tar" -C "$d/pg_wal"
+        """.formatted(name));
+  }
+
+  /**
    * {@code pg_basebackup -Ft -X stream} of {@code from} into {@code dir} (base.tar and pg_wal.tar), as the
    * replication user: what a backup tool's repository would hold.
    */

@@ -82,14 +82,7 @@ class CustomBootstrapTest {
 
   @Test
   void aNewClusterIsRestoredFromTheBackupAndArchiveOfAnother() throws Exception {
-    Path script = ClusterFixture.script(repository.resolve("restore.sh"), """
-        #!/bin/sh
-        echo "$@" >> "$(dirname "$0")/restore.args"
-        for a in "$@"; do
-          case "$a" in --datadir=*) d="${a#--datadir=}";; --tarball=*) t="${a#--tarball=}";; esac
-        done
-        tar -xf "$t/base.tar" -C "$d" && tar -xf "$t/pg_wal.tar" -C "$d/pg_wal"
-        """);
+    Path script = ClusterFixture.tarballRestoreScript(repository.resolve("restore.sh"));
     try (ClusterFixture cluster = new ClusterFixture(0)) {
       Path afterRestore = postBootstrapScript("after_restore");
       String bootstrap = """
@@ -137,13 +130,9 @@ class CustomBootstrapTest {
     try (ClusterFixture cluster = new ClusterFixture(0);
         CuratorFramework zk = CuratorFrameworkFactory.newClient(cluster.zkConnect(), new RetryOneTime(100))) {
       zk.start();
-      Path yml = addConfig(cluster, "n1", "  method: broken\n  broken:\n    command: " + script + "\n", "", "");
-      Node node = new Node(ConfigLoader.load(yml), yml);
-      cluster.nodes.add(node);
-      node.start();
+      Node node = startAlone(cluster, "  method: broken\n  broken:\n    command: " + script + "\n");
 
-      Action.Exit exit = node.exit().get(60, java.util.concurrent.TimeUnit.SECONDS);
-      assertThat(exit.code()).isEqualTo(1);
+      Action.Exit exit = exitOf(node);
       assertThat(exit.message()).contains("exit code 3").contains("restore failed: no such backup");
       assertThat(zk.checkExists().forPath("/service/" + ClusterFixture.SCOPE + "/initialize")).isNull();
       Path dataDir = node.config().postgresql().dataDir();
@@ -163,14 +152,7 @@ class CustomBootstrapTest {
    */
   @Test
   void withNoMemberLeftANoLeaderMethodRestoresTheClusterFromTheBackup() throws Exception {
-    Path script = ClusterFixture.script(repository.resolve("dr.sh"), """
-        #!/bin/sh
-        echo "$@" >> "$(dirname "$0")/dr.args"
-        for a in "$@"; do
-          case "$a" in --datadir=*) d="${a#--datadir=}";; --tarball=*) t="${a#--tarball=}";; esac
-        done
-        tar -xf "$t/base.tar" -C "$d" && tar -xf "$t/pg_wal.tar" -C "$d/pg_wal"
-        """);
+    Path script = ClusterFixture.tarballRestoreScript(repository.resolve("dr.sh"));
     try (ClusterFixture cluster = new ClusterFixture(0);
         CuratorFramework zk = CuratorFrameworkFactory.newClient(cluster.zkConnect(), new RetryOneTime(100))) {
       zk.start();
@@ -208,13 +190,9 @@ class CustomBootstrapTest {
     try (ClusterFixture cluster = new ClusterFixture(0);
         CuratorFramework zk = CuratorFrameworkFactory.newClient(cluster.zkConnect(), new RetryOneTime(100))) {
       zk.start();
-      Path yml = addConfig(cluster, "n1", "  post_bootstrap: " + script + "\n", "", "");
-      Node node = new Node(ConfigLoader.load(yml), yml);
-      cluster.nodes.add(node);
-      node.start();
+      Node node = startAlone(cluster, "  post_bootstrap: " + script + "\n");
 
-      Action.Exit exit = node.exit().get(60, java.util.concurrent.TimeUnit.SECONDS);
-      assertThat(exit.code()).isEqualTo(1);
+      Action.Exit exit = exitOf(node);
       assertThat(exit.message()).contains("post_bootstrap exited with code 1: cannot create the application's schema");
       assertThat(zk.checkExists().forPath("/service/" + ClusterFixture.SCOPE + "/initialize")).isNull();
       assertThat(zk.checkExists().forPath("/service/" + ClusterFixture.SCOPE + "/leader")).isNull();
@@ -287,5 +265,21 @@ class CustomBootstrapTest {
         s.execute(statement);
       }
     }
+  }
+
+  /** The only node of a new cluster, with these lines in its bootstrap section. */
+  private Node startAlone(ClusterFixture cluster, String bootstrapKeys) throws Exception {
+    Path yml = addConfig(cluster, "n1", bootstrapKeys, "", "");
+    Node node = new Node(ConfigLoader.load(yml), yml);
+    cluster.nodes.add(node);
+    node.start();
+    return node;
+  }
+
+  /** How a node whose bootstrap cannot succeed ends: with status 1. */
+  private static Action.Exit exitOf(Node node) throws Exception {
+    Action.Exit exit = node.exit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(exit.code()).isEqualTo(1);
+    return exit;
   }
 }

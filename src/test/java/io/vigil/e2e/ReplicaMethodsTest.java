@@ -63,14 +63,7 @@ class ReplicaMethodsTest {
 
   @Test
   void aScriptRestoresTheTarballWithPatronisArgumentsAndCatchesUpFromTheArchive() throws Exception {
-    Path script = ClusterFixture.script(scripts.resolve("fromtar.sh"), """
-        #!/bin/sh
-        echo "$@" >> "$(dirname "$0")/fromtar.args"
-        for a in "$@"; do
-          case "$a" in --datadir=*) d="${a#--datadir=}";; --tarball=*) t="${a#--tarball=}";; esac
-        done
-        tar -xf "$t/base.tar" -C "$d" && tar -xf "$t/pg_wal.tar" -C "$d/pg_wal"
-        """);
+    Path script = ClusterFixture.tarballRestoreScript(scripts.resolve("fromtar.sh"));
     Node replica = addNode("n2", """
           create_replica_methods: [fromtar, basebackup]
           fromtar:

@@ -35,6 +35,24 @@ public record ReplicaCreation(List<ReplicaMethod> methods, List<String> problems
         return methods.stream().anyMatch(ReplicaMethod::noLeader);
     }
 
+    /**
+     * The methods named by a standby cluster's {@code create_replica_methods}, their sections read from the
+     * {@code postgresql} section of {@code raw} (the configuration as read) as Patroni does; these methods when
+     * {@code names} is empty.
+     */
+    public ReplicaCreation named(List<String> names, java.util.Map<String, Object> raw) {
+        if (names.isEmpty()) {
+            return this;
+        }
+        ConfigNode pg = ConfigNode.root(raw).get("postgresql");
+        List<ReplicaMethod> chosen = new ArrayList<>();
+        List<String> unusable = new ArrayList<>();
+        for (String name : names) {
+            method(pg, name, unusable).ifPresent(chosen::add);
+        }
+        return new ReplicaCreation(chosen, unusable, methodTimeout);
+    }
+
     static ReplicaCreation from(ConfigNode pg, ConfigNode vigil) {
         ConfigNode listed = pg.get("create_replica_methods");
         if (!listed.isPresent()) {

@@ -203,6 +203,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aStandbyClustersReplicaMethodsComeFromThePostgresqlSections() throws IOException {
+        String yaml = minimal().replace("  data_dir: /data/pg\n", """
+                  data_dir: /data/pg
+                  create_replica_methods: [basebackup]
+                  pgbackrest:
+                    command: /usr/bin/pgbackrest --stanza=main restore
+                    delta: true
+                """);
+        VigilConfig config = load(yaml);
+        ReplicaCreation own = config.postgresql().replicaCreation();
+
+        ReplicaCreation standby = own.named(List.of("pgbackrest", "wal_g", "basebackup"), config.raw());
+
+        assertThat(own.named(List.of(), config.raw())).isSameAs(own);
+        assertThat(standby.methods()).extracting(ReplicaMethod::name).containsExactly("pgbackrest", "basebackup");
+        assertThat(standby.methods().get(0).command()).contains("/usr/bin/pgbackrest --stanza=main restore");
+        // True as Python's str(True): Patroni passes the value that way
+        assertThat(standby.methods().get(0).arguments()).containsEntry("delta", "True");
+        assertThat(standby.problems()).singleElement().asString().contains("wal_g");
+        assertThat(standby.methodTimeout()).isEqualTo(own.methodTimeout());
+    }
+
+    @Test
     void bootstrapUsers() throws IOException {
         String yaml = minimal() + """
                 bootstrap:

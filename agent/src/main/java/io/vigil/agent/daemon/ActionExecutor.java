@@ -13,6 +13,7 @@ import io.vigil.config.EffectiveParameters;
 import io.vigil.config.ReplicaCreation;
 import io.vigil.config.ReplicaMethod;
 import io.vigil.config.RewindPolicy;
+import io.vigil.config.StandbyCluster;
 import io.vigil.config.SyncMode;
 import io.vigil.config.VigilConfig;
 import io.vigil.dcs.Dcs;
@@ -251,9 +252,9 @@ final class ActionExecutor {
   /** Carries out one action; true when the next cycle should run at once to see its effect. */
   private boolean apply(Action a, Observation o) throws DcsException, PostgresException {
     if (a instanceof Action.CloneFrom c) {
-      return createReplica(Optional.of(c));
+      return createReplica(Optional.of(c), config.postgresql().replicaCreation());
     } else if (a instanceof Action.CloneWithoutLeader) {
-      return createReplica(Optional.empty());
+      return createReplica(Optional.empty(), config.postgresql().replicaCreation());
     } else if (a instanceof Action.StopPostgres s) {
       boolean wasRunning = pg.isRunning();
       published.postgresStopping();
@@ -360,10 +361,13 @@ final class ActionExecutor {
       throws DcsException {
     RecoveryTarget remote = b.remote();
     published.setPgState("creating replica", "uninitialized");
-    LOG.info("bootstrapping a standby cluster: cloning the remote primary {}:{} with pg_basebackup", remote.host(),
-        remote.port());
+    LOG.info("bootstrapping a standby cluster: cloning the remote primary {}:{}", remote.host(), remote.port());
+    List<String> names = o.settings().dynamic().standbyCluster().map(StandbyCluster::createReplicaMethods)
+        .orElse(List.of());
+    ReplicaCreation methods = config.postgresql().replicaCreation().named(names, config.raw());
+    methods.problems().forEach(problem -> LOG.warn("standby_cluster.create_replica_methods: {}", problem));
     try {
-      pg.basebackup(remote.host(), remote.port(), config.postgresql().basebackupOptions());
+      createReplica(Optional.of(new Action.CloneFrom("the remote primary", remote.host(), remote.port())), methods);
     } catch (PostgresException e) {
       LOG.error("standby cluster bootstrap: {}; giving the initialize key back to try again", e.getMessage());
       dcs.cancelInitialize();
@@ -577,9 +581,9 @@ final class ActionExecutor {
    * The configured replica creation methods in order until one fills the data directory (spec §3.9); without a
    * member to copy from only those that work without one. A failed method is logged and the next one tried.
    */
-  private boolean createReplica(Optional<Action.CloneFrom> source) throws PostgresException {
+  private boolean createReplica(Optional<Action.CloneFrom> source, ReplicaCreation creation)
+      throws PostgresException {
     published.setPgState("creating replica", "replica");
-    ReplicaCreation creation = config.postgresql().replicaCreation();
     List<ReplicaMethod> methods = creation.methods().stream()
         .filter(m -> source.isPresent() || m.noLeader()).toList();
     String connstring = source.map(c -> pg.replicationDsn(c.host(), c.port())).orElse("");
