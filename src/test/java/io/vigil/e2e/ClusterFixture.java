@@ -361,6 +361,17 @@ final class ClusterFixture implements AutoCloseable {
         """.formatted(name));
   }
 
+  /** A restore command that fails half-way: junk in {@code --datadir=}, {@code message} on stderr, {@code status}. */
+  static Path failingRestoreScript(Path file, String message, int status) throws IOException {
+    return script(file, """
+        #!/bin/sh
+        for a in "$@"; do case "$a" in --datadir=*) d="${a#--datadir=}";; esac; done
+        echo half-written > "$d/junk"
+        echo "%s" >&2
+        exit %d
+        """.formatted(message, status));
+  }
+
   /**
    * {@code pg_basebackup -Ft -X stream} of {@code from} into {@code dir} (base.tar and pg_wal.tar), as the
    * replication user: what a backup tool's repository would hold.

@@ -120,13 +120,7 @@ class CustomBootstrapTest {
 
   @Test
   void aFailingScriptFailsTheBootstrapReleasesInitializeAndKeepsItsLeftovers() throws Exception {
-    Path script = ClusterFixture.script(repository.resolve("broken.sh"), """
-        #!/bin/sh
-        for a in "$@"; do case "$a" in --datadir=*) d="${a#--datadir=}";; esac; done
-        echo half-restored > "$d/junk"
-        echo "restore failed: no such backup" >&2
-        exit 3
-        """);
+    Path script = ClusterFixture.failingRestoreScript(repository.resolve("broken.sh"), "restore failed: no such backup", 3);
     try (ClusterFixture cluster = new ClusterFixture(0);
         CuratorFramework zk = CuratorFrameworkFactory.newClient(cluster.zkConnect(), new RetryOneTime(100))) {
       zk.start();
@@ -141,7 +135,7 @@ class CustomBootstrapTest {
         aside = siblings.filter(p -> p.getFileName().toString().startsWith("data.failed-broken-")).toList();
       }
       assertThat(aside).hasSize(1);
-      assertThat(Files.readString(aside.get(0).resolve("junk"))).isEqualTo("half-restored\n");
+      assertThat(Files.readString(aside.get(0).resolve("junk"))).isEqualTo("half-written\n");
     }
   }
 

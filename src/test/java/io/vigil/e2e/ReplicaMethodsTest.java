@@ -89,13 +89,7 @@ class ReplicaMethodsTest {
 
   @Test
   void aFailingMethodsLeftoversAreMovedAsideAndBasebackupTakesOver() throws Exception {
-    Path script = ClusterFixture.script(scripts.resolve("broken.sh"), """
-        #!/bin/sh
-        for a in "$@"; do case "$a" in --datadir=*) d="${a#--datadir=}";; esac; done
-        echo half-written > "$d/junk"
-        echo "restore failed: repository unreachable" >&2
-        exit 1
-        """);
+    Path script = ClusterFixture.failingRestoreScript(scripts.resolve("broken.sh"), "restore failed: repository unreachable", 1);
     Node replica = addNode("n3", """
           create_replica_methods: [broken, basebackup]
           broken:

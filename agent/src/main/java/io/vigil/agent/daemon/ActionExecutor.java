@@ -30,7 +30,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -398,12 +397,7 @@ final class ActionExecutor {
    */
   private void restore(CustomBootstrap method, List<String> hba, Observation o) throws PostgresException {
     published.setPgState("running custom bootstrap script", "uninitialized");
-    List<String> argv = new ArrayList<>(Callbacks.split(method.command()));
-    if (!method.noParams()) {
-      argv.add("--scope=" + config.scope());
-      argv.add("--datadir=" + pg.settings().dataDir());
-    }
-    method.arguments().forEach((key, value) -> argv.add("--" + key + "=" + value));
+    List<String> argv = ScriptCommand.bootstrap(method, config.scope(), pg.settings().dataDir());
     LOG.info("running custom bootstrap method {}", method.name());
     Duration limit = config.postgresql().replicaCreation().methodTimeout();
     pg.bootstrapWith(method.name(), argv, limit);
@@ -594,7 +588,7 @@ final class ActionExecutor {
           LOG.info("cloning from {} ({}:{}) with pg_basebackup", c.member(), c.host(), c.port());
           pg.basebackup(c.host(), c.port(), config.postgresql().basebackupOptions());
         } else {
-          List<String> argv = ReplicaCommand.argv(m, config.scope(), pg.settings().dataDir(), connstring);
+          List<String> argv = ScriptCommand.replica(m, config.scope(), pg.settings().dataDir(), connstring);
           pg.createReplicaWith(m.name(), argv, m.keepData(), source.map(Action.CloneFrom::host),
               source.map(Action.CloneFrom::port).orElse(0), creation.methodTimeout());
         }

@@ -79,23 +79,6 @@ public final class SlotPlan {
   }
 
   /**
-   * The standby leader of a standby cluster keeps its members' slots and the permanent physical ones; logical slots
-   * cannot be created on a server in recovery (PostgreSQL 15), and the remote cluster's primary holds the real ones.
-   */
-  static Action.SyncSlots syncAsStandbyLeader(Observation o, ClusterView view) {
-    Wanted wanted = wanted(o.settings(), view, true);
-    Map<String, SlotSpec> physical = new TreeMap<>();
-    wanted.slots().forEach((name, slot) -> {
-      if (!slot.logical()) {
-        physical.put(name, slot);
-      }
-    });
-    boolean paused = o.settings().dynamic().pause();
-    return new Action.SyncSlots(new SlotTarget(physical, IgnoredSlots.of(o.settings().dynamic().raw()), !paused,
-        Map.of()), wanted.problems());
-  }
-
-  /**
    * A replica lacking wanted logical slots copies them from the leader, once the leader publishes a position for them
    * (Patroni copies only slots with feedback in the DCS). Nothing is decided while the local slots are unknown, nor
    * while paused: a copy restarts PostgreSQL.

@@ -66,7 +66,7 @@ final class StandbyLeader {
       actions.add(new Action.WriteStatus(pg.walPosition()));
     }
     if (o.settings().dynamic().useSlots()) {
-      actions.add(SlotPlan.syncAsStandbyLeader(o, view));
+      actions.add(SlotPlan.sync(o, view, true));
     }
     memory = memory.withRewindPending(false).withHandoverWaitSince(0);
     if (view.failover().isPresent() && !paused) {
